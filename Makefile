@@ -1,0 +1,55 @@
+# The convnets course. `make course` runs every lesson, `make test` runs every
+# check, `make lab` opens JupyterLab. Each sets up .venv first, once.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+KERNEL := convnets-course
+NBVAL := --nbval --nbval-kernel-name $(KERNEL) --nbval-sanitize-with tests/nbval_sanitize.cfg
+
+.PHONY: help setup data course test lab clean
+
+help:
+	@echo "make course  - set up, then execute every lesson into build/"
+	@echo "make test    - set up, then run unit tests and notebook tests"
+	@echo "make lab     - set up, then start JupyterLab on the lessons"
+	@echo "make clean   - remove build/ (keeps .venv; rm -rf .venv to reinstall)"
+
+$(PY):
+	@echo "==> creating $(VENV) with $(PYTHON)"
+	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), f"the course needs Python 3.11, {sys.executable} is {sys.version.split()[0]}; run: make PYTHON=/path/to/python3.11"'
+	$(PYTHON) -m venv $(VENV)
+
+# Re-runs only when the pins or the package metadata change.
+$(STAMP): requirements.txt pyproject.toml | $(PY)
+	@echo "==> installing the pinned packages and helpers (editable) into $(VENV)"
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt -e .
+	@echo "==> registering the Jupyter kernel '$(KERNEL)' in $(VENV)"
+	$(PY) -m ipykernel install --sys-prefix --name $(KERNEL) --display-name "Python 3 (convnets course)" >/dev/null
+	@touch $(STAMP)
+
+setup: $(STAMP)
+	@echo "==> $(VENV) is up to date"
+
+data: setup
+	@echo "==> making sure MNIST is present and verified"
+	$(PY) -m helpers.data
+
+course: data
+	@echo "==> executing the lessons into build/notebooks/"
+	@mkdir -p build/notebooks
+	@set -e; for nb in notebooks/[0-9]*.ipynb; do \
+	  echo "--> $$nb"; \
+	  $(PY) -m papermill --kernel $(KERNEL) --cwd notebooks "$$nb" "build/$$nb"; \
+	done
+
+test: data
+	@echo "==> unit tests, then strict nbval on every lesson"
+	$(PY) -m pytest tests notebooks $(NBVAL)
+
+lab: data
+	$(VENV)/bin/jupyter lab --notebook-dir=. notebooks/
+
+clean:
+	rm -rf build

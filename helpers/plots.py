@@ -1,0 +1,227 @@
+"""Every figure the lessons draw.
+
+Each function builds and returns a new ``matplotlib.figure.Figure`` (no
+pyplot state is touched, so figures never leak between cells); every figure
+has a title and its axes are labelled. In a notebook, the returned Figure
+displays itself as the cell's value.
+"""
+
+import numpy as np
+from matplotlib.figure import Figure
+from matplotlib.patches import Rectangle
+
+
+def _grid(n, cols):
+    cols = max(1, min(cols, n))
+    return int(np.ceil(n / cols)), cols
+
+
+def _figure(rows, cols, cell=1.6, title=None):
+    fig = Figure(figsize=(cols * cell, rows * cell + (0.5 if title else 0)), layout="constrained")
+    axes = np.atleast_1d(fig.subplots(rows, cols, squeeze=False)).ravel()
+    if title:
+        fig.suptitle(title)
+    return fig, axes
+
+
+def _pixel_axes(ax, label_axes=True):
+    if label_axes:
+        ax.set_xlabel("column (px)")
+        ax.set_ylabel("row (px)")
+    ax.tick_params(labelsize=6)
+
+
+def image_grid(images, labels=None, cols=8, title="Images", cmap="gray_r"):
+    """A grid of images ``(N, H, W)`` or ``(N, H, W, 1)``; ``labels``: one
+    caption per image (strings or numbers)."""
+    images = np.asarray(images)
+    if images.ndim == 4 and images.shape[-1] == 1:
+        images = images[..., 0]
+    if images.ndim != 3:
+        raise ValueError(f"images must be (N, H, W) or (N, H, W, 1), got {images.shape}")
+    rows, cols = _grid(len(images), cols)
+    fig, axes = _figure(rows, cols, title=title)
+    for i, ax in enumerate(axes):
+        if i >= len(images):
+            ax.axis("off")
+            continue
+        ax.imshow(images[i], cmap=cmap)
+        ax.set_xticks([]), ax.set_yticks([])
+        if labels is not None:
+            ax.set_title(str(labels[i]), fontsize=8)
+    axes[0].set_xlabel("column (px)", fontsize=7)
+    axes[0].set_ylabel("row (px)", fontsize=7)
+    return fig
+
+
+def kernel_grid(kernel, cols=8, title="Kernels", channel=0):
+    """The filters of a conv kernel ``(kh, kw, c_in, c_out)``, one panel per
+    output channel, input channel ``channel``; blue negative, red positive."""
+    kernel = np.asarray(kernel)
+    if kernel.ndim != 4:
+        raise ValueError(f"kernel must be (kh, kw, c_in, c_out), got {kernel.shape}")
+    filters = np.moveaxis(kernel[:, :, channel, :], -1, 0)
+    limit = float(np.abs(filters).max()) or 1.0
+    rows, cols = _grid(len(filters), cols)
+    fig, axes = _figure(rows, cols, cell=1.2, title=title)
+    for i, ax in enumerate(axes):
+        if i >= len(filters):
+            ax.axis("off")
+            continue
+        ax.imshow(filters[i], cmap="bwr", vmin=-limit, vmax=limit)
+        ax.set_xticks([]), ax.set_yticks([])
+        ax.set_title(f"filter {i}", fontsize=7)
+    axes[0].set_xlabel("kernel column", fontsize=7)
+    axes[0].set_ylabel("kernel row", fontsize=7)
+    return fig
+
+
+def feature_maps(maps, cols=8, title="Feature maps", names=None, max_maps=None):
+    """The channels of one feature map ``(H, W, C)`` as a grid of images."""
+    maps = np.asarray(maps)
+    if maps.ndim != 3:
+        raise ValueError(f"maps must be (H, W, C) -- one image, not a batch; got {maps.shape}")
+    count = maps.shape[-1] if max_maps is None else min(max_maps, maps.shape[-1])
+    rows, cols = _grid(count, cols)
+    fig, axes = _figure(rows, cols, title=title)
+    for i, ax in enumerate(axes):
+        if i >= count:
+            ax.axis("off")
+            continue
+        ax.imshow(maps[..., i], cmap="viridis")
+        ax.set_xticks([]), ax.set_yticks([])
+        ax.set_title(names[i] if names else f"channel {i}", fontsize=7)
+    axes[0].set_xlabel("column", fontsize=7)
+    axes[0].set_ylabel("row", fontsize=7)
+    return fig
+
+
+def sliding_window(image, output, row, col, k=3, stride=1, title=None):
+    """The input patch that produces one output cell, highlighted on both.
+
+    ``image`` ``(H, W)``; ``output`` ``(H', W')`` the conv response; the cell
+    ``(row, col)`` of ``output`` comes from the ``k x k`` patch whose top-left
+    corner is ``(row * stride, col * stride)`` of ``image``.
+    """
+    image, output = np.squeeze(image), np.squeeze(output)
+    if image.ndim != 2 or output.ndim != 2:
+        raise ValueError(f"image and output must be 2D, got {image.shape} and {output.shape}")
+    if not (0 <= row < output.shape[0] and 0 <= col < output.shape[1]):
+        raise ValueError(f"(row, col)=({row}, {col}) is outside the output {output.shape}")
+    fig = Figure(figsize=(8, 4), layout="constrained")
+    left, right = fig.subplots(1, 2)
+    fig.suptitle(title or f"A {k}x{k} window at input ({row * stride}, {col * stride}) "
+                          f"gives output cell ({row}, {col})")
+    left.imshow(image, cmap="gray_r")
+    left.add_patch(Rectangle((col * stride - 0.5, row * stride - 0.5), k, k,
+                             fill=False, edgecolor="red", linewidth=2))
+    left.set_title(f"input {image.shape[0]}x{image.shape[1]}")
+    right.imshow(output, cmap="viridis")
+    right.add_patch(Rectangle((col - 0.5, row - 0.5), 1, 1, fill=False, edgecolor="red", linewidth=2))
+    right.set_title(f"output {output.shape[0]}x{output.shape[1]}")
+    for ax in (left, right):
+        _pixel_axes(ax)
+    return fig
+
+
+def padding_stride_diagram(n, k, stride=1, pad=(0, 0), title=None):
+    """Where a ``k``-wide window lands along an axis of length ``n``.
+
+    ``pad`` = ``(before, after)`` zeros. Each row of the diagram is one
+    window position; grey cells are padding. Returns the Figure.
+    """
+    before, after = pad
+    total = before + n + after
+    starts = list(range(0, total - k + 1, stride))
+    fig = Figure(figsize=(max(4, total * 0.45), max(2, len(starts) * 0.45 + 1)), layout="constrained")
+    ax = fig.subplots()
+    for r, start in enumerate(starts):
+        for c in range(total):
+            is_pad = c < before or c >= before + n
+            ax.add_patch(Rectangle((c, -r - 1), 1, 1, facecolor="0.85" if is_pad else "white",
+                                   edgecolor="0.6"))
+        ax.add_patch(Rectangle((start, -r - 1), k, 1, fill=False, edgecolor="red", linewidth=2))
+    ax.set_xlim(0, total)
+    ax.set_ylim(-len(starts), 0)
+    ax.set_xticks(np.arange(total) + 0.5, [str(i - before) for i in range(total)], fontsize=7)
+    ax.set_yticks(-np.arange(len(starts)) - 0.5, [str(i) for i in range(len(starts))], fontsize=7)
+    ax.set_xlabel("input position (negative or >= n: padding)")
+    ax.set_ylabel("output position")
+    ax.set_title(title or f"n={n}, k={k}, stride={stride}, pad={pad}: {len(starts)} outputs")
+    return fig
+
+
+def training_curves(histories, metrics=("loss", "accuracy"), title="Training curves"):
+    """One panel per metric; ``histories`` maps a run name to a Keras-style
+    history dict (``{'loss': [...], 'val_loss': [...], ...}``)."""
+    fig = Figure(figsize=(5 * len(metrics), 3.6), layout="constrained")
+    axes = np.atleast_1d(fig.subplots(1, len(metrics)))
+    fig.suptitle(title)
+    for ax, metric in zip(axes, metrics):
+        for name, history in histories.items():
+            for key, style in ((metric, "-"), (f"val_{metric}", "--")):
+                if key in history:
+                    epochs = np.arange(1, len(history[key]) + 1)
+                    ax.plot(epochs, history[key], style, marker="o", label=f"{name} {key}")
+        ax.set_xlabel("epoch")
+        ax.set_ylabel(metric)
+        ax.set_title(metric)
+        ax.legend(fontsize=7)
+    return fig
+
+
+def grouped_bars(groups, series, means, errors=None, ylabel="value", title="Comparison"):
+    """Grouped bars with optional error bars.
+
+    ``groups``: x-axis categories (length G); ``series``: bar names per group
+    (length S); ``means``/``errors``: arrays ``(S, G)``.
+    """
+    means = np.asarray(means, dtype=float)
+    if means.shape != (len(series), len(groups)):
+        raise ValueError(f"means must be (len(series), len(groups)) = "
+                         f"({len(series)}, {len(groups)}), got {means.shape}")
+    errors = None if errors is None else np.asarray(errors, dtype=float)
+    fig = Figure(figsize=(max(5, 1.3 * len(groups) * len(series) ** 0.5 + 2), 3.8), layout="constrained")
+    ax = fig.subplots()
+    width = 0.8 / len(series)
+    x = np.arange(len(groups))
+    for s, name in enumerate(series):
+        ax.bar(x + (s - (len(series) - 1) / 2) * width, means[s], width,
+               yerr=None if errors is None else errors[s], capsize=3, label=name)
+    ax.set_xticks(x, groups)
+    ax.set_xlabel("variant")
+    ax.set_ylabel(ylabel)
+    ax.set_title(title)
+    ax.legend(fontsize=8)
+    return fig
+
+
+def confusion_matrix(matrix, title="Confusion matrix"):
+    """A ``(10, 10)`` count matrix, rows = true digit, columns = predicted."""
+    matrix = np.asarray(matrix)
+    fig = Figure(figsize=(5, 4.4), layout="constrained")
+    ax = fig.subplots()
+    image = ax.imshow(np.log1p(matrix), cmap="Blues")
+    for (r, c), count in np.ndenumerate(matrix):
+        ax.text(c, r, str(count), ha="center", va="center", fontsize=6,
+                color="white" if count > matrix.max() / 2 else "black")
+    ax.set_xticks(range(matrix.shape[1]))
+    ax.set_yticks(range(matrix.shape[0]))
+    ax.set_xlabel("predicted digit")
+    ax.set_ylabel("true digit")
+    ax.set_title(title)
+    fig.colorbar(image, ax=ax, label="log(1 + count)")
+    return fig
+
+
+def line_plot(x, ys, xlabel, ylabel, title):
+    """Several named lines over the same x: ``ys`` maps a name to y values."""
+    fig = Figure(figsize=(5.5, 3.6), layout="constrained")
+    ax = fig.subplots()
+    for name, y in ys.items():
+        ax.plot(x, y, marker="o", label=name)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.set_title(title)
+    ax.legend()
+    return fig

@@ -1,0 +1,157 @@
+"""helpers.ops against Keras: same weights in, same numbers out."""
+
+import itertools
+
+import numpy as np
+import pytest
+
+from helpers import ops
+
+RNG = np.random.default_rng(0)
+# kernel 1-5 (even too), stride 1-3, both paddings, 1-8 channels
+GRID = [
+    (k, s, padding, c_in)
+    for k, s, padding, c_in in itertools.product((1, 2, 3, 4, 5), (1, 2, 3), ("valid", "same"), (1, 3, 8))
+]
+
+
+def _keras_conv(keras, x, kernel, bias, stride, padding):
+    layer = keras.layers.Conv2D(kernel.shape[-1], kernel.shape[:2], strides=stride, padding=padding)
+    layer.build(x.shape)
+    layer.set_weights([kernel, bias])
+    return np.asarray(layer(x))
+
+
+@pytest.mark.parametrize("k, stride, padding, c_in", GRID)
+def test_conv2d_matches_keras(keras, k, stride, padding, c_in):
+    x = RNG.standard_normal((2, 11, 9, c_in)).astype("float32")
+    kernel = RNG.standard_normal((k, k, c_in, 4)).astype("float32")
+    bias = RNG.standard_normal(4).astype("float32")
+    expected = _keras_conv(keras, x, kernel, bias, stride, padding)
+    fast = ops.conv2d(x, kernel, bias, stride=stride, padding=padding)
+    naive = ops.conv2d_naive(x, kernel, bias, stride=stride, padding=padding)
+    assert fast.shape == expected.shape
+    assert np.max(np.abs(fast - expected)) <= 1e-5 * max(1, np.abs(expected).max())
+    np.testing.assert_allclose(naive, fast, rtol=1e-5, atol=1e-5)
+
+
+@pytest.mark.parametrize("kernel_hw, stride", [((2, 3), (1, 2)), ((5, 1), (3, 1)), ((1, 4), 2)])
+def test_conv2d_rectangular_kernels_and_strides(keras, kernel_hw, stride):
+    x = RNG.standard_normal((1, 10, 12, 2)).astype("float32")
+    kernel = RNG.standard_normal(kernel_hw + (2, 3)).astype("float32")
+    bias = np.zeros(3, "float32")
+    for padding in ("valid", "same"):
+        expected = _keras_conv(keras, x, kernel, bias, stride, padding)
+        np.testing.assert_allclose(ops.conv2d(x, kernel, stride=stride, padding=padding), expected, atol=1e-5)
+
+
+def test_single_image_in_single_image_out():
+    x = RNG.standard_normal((28, 28, 1))
+    kernel = RNG.standard_normal((3, 3, 1, 32))
+    assert ops.conv2d(x, kernel).shape == (26, 26, 32)
+    assert ops.conv2d_naive(x, kernel).shape == (26, 26, 32)
+    assert ops.max_pool2d(np.zeros((26, 26, 32))).shape == (13, 13, 32)
+    assert ops.max_pool2d(np.zeros((11, 11, 64))).shape == (5, 5, 64)
+
+
+@pytest.mark.parametrize("pool, stride, padding, c", list(itertools.product((1, 2, 3), (None, 1, 2, 3), ("valid", "same"), (1, 5))))
+def test_pools_match_keras(keras, pool, stride, padding, c):
+    x = RNG.standard_normal((2, 9, 8, c)).astype("float32")
+    for ours, theirs in ((ops.max_pool2d, keras.layers.MaxPooling2D), (ops.avg_pool2d, keras.layers.AveragePooling2D)):
+        expected = np.asarray(theirs(pool, strides=stride, padding=padding)(x))
+        got = ours(x, pool, stride, padding)
+        assert got.shape == expected.shape, (ours.__name__, got.shape, expected.shape)
+        np.testing.assert_allclose(got, expected, atol=1e-5)
+
+
+def test_conv_output_size_matches_keras_over_the_grid(keras):
+    for k, stride, padding, _ in GRID:
+        for n in range(max(1, k if padding == "valid" else 1), 12):
+            layer = keras.layers.Conv2D(1, k, strides=stride, padding=padding)
+            shape = layer.compute_output_shape((1, n, n, 1))
+            assert ops.conv_output_size(n, k, stride, padding) == shape[1], (n, k, stride, padding)
+
+
+def test_known_sizes():
+    assert ops.conv_output_size(28, 3) == 26
+    assert ops.conv_output_size(5, 3) == 3
+    assert ops.conv_output_size(28, 3, padding="same") == 28
+    assert ops.conv_output_size(5, 3, stride=2, padding="same") == 3
+
+
+@pytest.mark.parametrize("n, k, stride, expected", [
+    (5, 3, 1, (1, 1)), (5, 4, 1, (1, 2)), (6, 3, 2, (0, 1)), (5, 3, 2, (1, 1)), (4, 1, 1, (0, 0)), (3, 5, 1, (2, 2)),
+])
+def test_same_padding_puts_the_extra_pixel_after(n, k, stride, expected):
+    assert ops.same_padding(n, k, stride) == expected
+
+
+def test_same_padding_equals_explicit_zero_padding(keras):
+    x = RNG.standard_normal((1, 6, 7, 2)).astype("float32")
+    kernel = RNG.standard_normal((4, 2, 2, 3)).astype("float32")
+    pads = (ops.same_padding(6, 4, 2), ops.same_padding(7, 2, 2))
+    explicit = ops.conv2d(ops.pad2d(x, pads), kernel, stride=2)
+    np.testing.assert_allclose(explicit, ops.conv2d(x, kernel, stride=2, padding="same"), atol=1e-6)
+
+
+def test_pad2d():
+    x = np.ones((2, 3, 1))
+    assert ops.pad2d(x, 1).shape == (4, 5, 1)
+    padded = ops.pad2d(x, ((0, 1), (2, 0)))
+    assert padded.shape == (3, 5, 1)
+    assert padded.sum() == 6 and padded[2].sum() == 0 and padded[:, :2].sum() == 0
+
+
+@pytest.mark.parametrize("layers, expected", [
+    ([], (1, 1)),
+    ([(3, 1)], (3, 1)),
+    ([(3, 1), (3, 1)], (5, 1)),
+    ([(3, 1)] * 3, (7, 1)),
+    ([(3, 1), (2, 2), (3, 1), (2, 2), (3, 1)], (18, 4)),
+])
+def test_receptive_field(layers, expected):
+    assert ops.receptive_field(layers) == expected
+
+
+def test_receptive_field_matches_a_perturbation():
+    """Change one input pixel; the outputs that change span exactly `size`."""
+    kernel = np.ones((3, 3, 1, 1))
+    base = np.zeros((1, 30, 30, 1))
+    poked = base.copy()
+    poked[0, 15, 15, 0] = 1.0
+    def stack(x):
+        for _ in range(3):
+            x = ops.conv2d(x, kernel)
+        return x
+    changed = np.argwhere(stack(poked)[0, :, :, 0] != stack(base)[0, :, :, 0])
+    size, _ = ops.receptive_field([(3, 1)] * 3)
+    assert changed[:, 0].max() - changed[:, 0].min() + 1 == size
+
+
+# --- bad input: clear errors that name the argument and the shapes ----------
+
+@pytest.mark.parametrize("call, error, words", [
+    (lambda: ops.conv2d(np.zeros((28, 28)), np.zeros((3, 3, 1, 1))), ValueError, ["x must have shape", "(28, 28)"]),
+    (lambda: ops.conv2d(np.zeros((8, 8, 3)), np.zeros((3, 3, 1, 4))), ValueError, ["channel mismatch", "3 channels", "c_in=1"]),
+    (lambda: ops.conv2d(np.zeros((8, 8, 1)), np.zeros((3, 3, 1))), ValueError, ["kernel must have shape", "(3, 3, 1)"]),
+    (lambda: ops.conv2d(np.zeros((8, 8, 1)), np.zeros((3, 3, 1, 2)), stride=0), ValueError, ["stride must be >= 1"]),
+    (lambda: ops.conv2d_naive(np.zeros((2, 2, 1)), np.zeros((3, 3, 1, 2))), ValueError, ["kernel (3, 3) is larger", "2x2"]),
+    (lambda: ops.conv2d(np.zeros((8, 8, 1)), np.zeros((3, 3, 1, 2)), padding="full"), ValueError, ["padding must be", "'full'"]),
+    (lambda: ops.conv2d(np.zeros((8, 8, 1)), np.zeros((3, 3, 1, 2)), bias=np.zeros(3)), ValueError, ["bias must have shape", "(2,)"]),
+    (lambda: ops.max_pool2d(np.zeros((8, 8, 1)), pool=2.5), TypeError, ["pool must be an int"]),
+    (lambda: ops.max_pool2d(np.zeros((1, 1, 1)), pool=2), ValueError, ["pool (2, 2) is larger"]),
+    (lambda: ops.avg_pool2d(np.zeros((4, 4)), pool=2), ValueError, ["x must have shape"]),
+    (lambda: ops.conv_output_size(0, 3), ValueError, ["n must be >= 1"]),
+    (lambda: ops.conv_output_size(2, 3), ValueError, ["larger than the input size n=2"]),
+    (lambda: ops.conv_output_size(5, 3, padding="SAME"), ValueError, ["padding must be"]),
+    (lambda: ops.same_padding(5, 3, 0), ValueError, ["stride must be >= 1"]),
+    (lambda: ops.pad2d(np.zeros((4, 4, 1)), ((1, 1),)), ValueError, ["pad must be"]),
+    (lambda: ops.pad2d(np.zeros((4, 4, 1)), -1), ValueError, ["must not be negative"]),
+    (lambda: ops.receptive_field([(3,)]), ValueError, ["layers[0] must be (kernel, stride)"]),
+    (lambda: ops.receptive_field([(3, 0)]), ValueError, ["layers[0] stride must be >= 1"]),
+])
+def test_bad_input_is_explained(call, error, words):
+    with pytest.raises(error) as info:
+        call()
+    for word in words:
+        assert word in str(info.value), f"{word!r} not in {info.value}"
