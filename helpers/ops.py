@@ -245,3 +245,42 @@ def avg_pool2d(x, pool=2, stride=None, padding="valid"):
     counts = _pool(ones, pool, stride, padding, lambda w: w.sum(axis=(-2, -1)), 0.0)
     out = (sums / counts).astype(np.result_type(batch, np.float32))
     return out[0] if np.ndim(x) == 3 else out
+
+
+# --- probing what a stack of layers does ---------------------------------------
+
+def shift2d(x, dy, dx):
+    """Move the content of ``(H, W, C)`` or ``(N, H, W, C)`` down by ``dy``
+    rows and right by ``dx`` columns (negative: up / left), filling the
+    uncovered border with zeros. Same shape out."""
+    batch, single = _as_batch(x)
+    _, h, w, _ = batch.shape
+    if abs(dy) >= h or abs(dx) >= w:
+        raise ValueError(f"shift ({dy}, {dx}) moves everything out of a {h}x{w} map")
+    out = np.zeros_like(batch)
+    out[:, max(dy, 0): h + min(dy, 0), max(dx, 0): w + min(dx, 0)] = \
+        batch[:, max(-dy, 0): h - max(dy, 0), max(-dx, 0): w - max(dx, 0)]
+    return _unbatch(out, single)
+
+
+def measured_receptive_field(stack, input_size, row=None, col=None):
+    """Measure the receptive field of one output unit by poking the input.
+
+    ``stack`` maps a batch ``(N, S, S, 1)`` to ``(N, H', W', C)``; use
+    positive weights (e.g. kernels of ones) so that no change cancels out.
+    Each of the ``S*S`` images in the batch has one pixel set to 1; the
+    pixels whose poke changes output ``(row, col)`` (default: the centre,
+    any channel) are that unit's receptive field. Returns its
+    ``(height, width)``.
+    """
+    s = _positive_int(input_size, "input_size")
+    pokes = np.eye(s * s, dtype=np.float32).reshape(s * s, s, s, 1)
+    base = np.asarray(stack(np.zeros((1, s, s, 1), np.float32)))
+    out = np.asarray(stack(pokes))
+    row = out.shape[1] // 2 if row is None else row
+    col = out.shape[2] // 2 if col is None else col
+    changed = np.any(out[:, row, col, :] != base[0, row, col, :], axis=-1).reshape(s, s)
+    if not changed.any():
+        raise ValueError(f"no input pixel changes output ({row}, {col}); use positive weights")
+    rows, cols = np.nonzero(changed)
+    return int(rows.max() - rows.min() + 1), int(cols.max() - cols.min() + 1)

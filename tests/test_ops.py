@@ -155,3 +155,43 @@ def test_bad_input_is_explained(call, error, words):
         call()
     for word in words:
         assert word in str(info.value), f"{word!r} not in {info.value}"
+
+
+def test_shift2d():
+    x = np.arange(16.0).reshape(4, 4, 1)
+    moved = ops.shift2d(x, 1, -2)
+    assert moved.shape == x.shape
+    np.testing.assert_array_equal(moved[1:, :2, 0], x[:3, 2:, 0])
+    assert moved[0].sum() == 0 and moved[:, 2:].sum() == 0
+    np.testing.assert_array_equal(ops.shift2d(x[np.newaxis], 0, 0)[0], x)
+    with pytest.raises(ValueError, match="moves everything out"):
+        ops.shift2d(x, 4, 0)
+
+
+def test_conv_is_shift_equivariant_in_the_interior():
+    x = np.zeros((20, 20, 1))
+    x[5:9, 6:8] = 1.0
+    kernel = RNG.standard_normal((3, 3, 1, 2))
+    a = ops.conv2d(ops.shift2d(x, 2, 3), kernel)
+    b = ops.shift2d(ops.conv2d(x, kernel), 2, 3)
+    np.testing.assert_allclose(a, b, atol=1e-12)
+
+
+@pytest.mark.parametrize("layers", [
+    [(3, 1)], [(3, 1)] * 2, [(3, 1)] * 3, [(3, 1), (2, 2), (3, 1), (2, 2), (3, 1)],
+])
+def test_measured_receptive_field_equals_the_computed_one(layers):
+    def stack(x):
+        for kernel, stride in layers:
+            if stride == 1:
+                x = ops.conv2d(x, np.ones((kernel, kernel, x.shape[-1], 1)))
+            else:
+                x = ops.max_pool2d(x, kernel, stride)
+        return x
+    size, _ = ops.receptive_field(layers)
+    assert ops.measured_receptive_field(stack, 28) == (size, size)
+
+
+def test_measured_receptive_field_needs_a_visible_change():
+    with pytest.raises(ValueError, match="no input pixel changes"):
+        ops.measured_receptive_field(lambda x: x * 0, 5)
