@@ -44,12 +44,36 @@ course: data
 	  $(PY) -m papermill --kernel $(KERNEL) --cwd notebooks "$$nb" "build/$$nb"; \
 	done
 
-test: data
+test: data browser
 	@echo "==> unit tests, then strict nbval on every lesson"
 	$(PY) -m pytest tests notebooks $(NBVAL)
 
 lab: data
-	$(VENV)/bin/jupyter lab --notebook-dir=. notebooks/
+	$(VENV)/bin/jupyter lab --notebook-dir=. --LabApp.app_settings_dir=$(CURDIR)/jupyter-settings notebooks/
+
+# The JupyterLab browser test (tests/test_jupyterlab.py) drives Debian's
+# chromium headless; it is installed here, never downloaded by the test.
+.PHONY: browser
+browser:
+	@if [ -x /usr/bin/chromium ]; then \
+	  echo "==> /usr/bin/chromium is present"; \
+	else \
+	  echo "==> installing Debian's chromium for the JupyterLab browser test"; \
+	  sudo=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	  $$sudo apt-get update && $$sudo apt-get install -y chromium; \
+	fi
 
 clean:
 	rm -rf build
+
+# Benchmarks (benchmarks/): speed, memory and accuracy in one run (~40 min on
+# 2 cores), then the README's results table from the newest complete result.
+# Options go through BENCH_ARGS, e.g. make bench BENCH_ARGS="--parts ops,flops".
+.PHONY: bench readme-results
+bench: data
+	@echo "==> benchmarks: every part, results in benchmarks/results/"
+	$(PY) -m benchmarks $(BENCH_ARGS)
+	$(PY) -m benchmarks.readme
+
+readme-results: setup
+	$(PY) -m benchmarks.readme

@@ -1,0 +1,353 @@
+"""JupyterLab, end to end, the way a learner meets it.
+
+A JupyterLab server from the course environment (this venv) serves a temp
+copy of notebooks/; headless Debian Chromium, driven by Playwright, opens
+every lesson in the Lab UI (cells rendered = cells in the file, title
+visible, the course kernel picked without a dialog) and runs lesson 01
+through the Run menu (no error or stderr output, every code cell executed).
+A screenshot of each lesson goes to build/screenshots/.
+
+A last test proves the checker can fail: a notebook with a deliberately
+broken cell, run the same way, must be reported.
+"""
+
+import json
+import os
+import re
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+import nbformat
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOKS = ROOT / "notebooks"
+LESSONS = sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
+SCREENSHOTS = ROOT / "build" / "screenshots"
+LEARNER_OVERRIDES = ROOT / "jupyter-settings" / "overrides.json"
+CHROMIUM = Path("/usr/bin/chromium")
+KERNEL_NAME = "convnets-course"
+KERNEL_DISPLAY_NAME = "Python 3 (convnets course)"
+CHROMIUM_FLAGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+# On top of what learners get (jupyter-settings/overrides.json), for the test only:
+TEST_OVERRIDES = {
+    # render every cell, so counting .jp-Cell counts the notebook (no virtual windowing)
+    "@jupyterlab/notebook-extension:tracker": {"windowingMode": "none"},
+    # the served copy is never written back, whatever the test does
+    "@jupyterlab/docmanager-extension:plugin": {"autosave": False},
+}
+SERVER_START_TIMEOUT_S = 90
+NOTEBOOK_OPEN_TIMEOUT_S = 90
+RUN_ALL_TIMEOUT_S = 20 * 60
+VIEWPORT = {"width": 1366, "height": 900}
+
+pytestmark = pytest.mark.slow
+
+
+def free_port():
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Lab:
+    """A running JupyterLab server: ``url(path)`` and ``api(path)``."""
+
+    def __init__(self, port, token, root):
+        self.base = f"http://127.0.0.1:{port}"
+        self.token = token
+        self.root = root
+
+    def url(self, path):
+        sep = "&" if "?" in path else "?"
+        return f"{self.base}/{path.lstrip('/')}{sep}token={self.token}"
+
+    def api(self, path, method="GET"):
+        request = urllib.request.Request(self.url(f"api/{path}"), method=method)
+        with urllib.request.urlopen(request, timeout=10) as response:
+            body = response.read()
+        return json.loads(body) if body else None
+
+    def close_sessions(self):
+        """Shut down every notebook's kernel (one lesson's kernel never lingers into the next)."""
+        for session in self.api("sessions"):
+            self.api(f"sessions/{session['id']}", method="DELETE")
+
+    def kernel_of(self, notebook_path):
+        """The kernel model ({name, execution_state, ...}) of the session on ``notebook_path``."""
+        sessions = [s for s in self.api("sessions") if s["path"] == notebook_path]
+        return sessions[0]["kernel"] if sessions else None
+
+
+def stop(process, timeout=30):
+    """SIGTERM (the server then shuts its kernels down), SIGKILL if it hangs."""
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
+
+@pytest.fixture(scope="module")
+def lab():
+    """JupyterLab from this venv on 127.0.0.1, a free port, a random token,
+    serving a temp copy of notebooks/, with temp settings, workspaces, config
+    and runtime dirs. Stopped and removed however the tests end."""
+    with tempfile.TemporaryDirectory(prefix="convnets-lab-") as tmp:
+        tmp = Path(tmp)
+        root = tmp / "root"
+        shutil.copytree(NOTEBOOKS, root / "notebooks", ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+        (root / "scratch").mkdir()
+        app_settings = tmp / "app-settings"
+        app_settings.mkdir()
+        overrides = json.loads(LEARNER_OVERRIDES.read_text())
+        for plugin, values in TEST_OVERRIDES.items():
+            overrides.setdefault(plugin, {}).update(values)
+        (app_settings / "overrides.json").write_text(json.dumps(overrides, indent=2))
+        env = dict(os.environ)
+        env.update(
+            JUPYTER_CONFIG_DIR=str(tmp / "config"),  # no user config leaks in
+            JUPYTER_DATA_DIR=str(tmp / "data"),  # so kernels come from the venv (sys.prefix) only
+            JUPYTER_RUNTIME_DIR=str(tmp / "runtime"),
+            IPYTHONDIR=str(tmp / "ipython"),
+        )
+        port, token = free_port(), secrets.token_hex(24)
+        log = open(tmp / "server.log", "w")
+        process = subprocess.Popen(
+            [sys.executable, "-m", "jupyterlab", "--no-browser", "--allow-root",
+             "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}", "--ServerApp.port_retries=0",
+             f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}",
+             f"--LabApp.app_settings_dir={app_settings}",
+             f"--LabApp.user_settings_dir={tmp / 'user-settings'}",
+             f"--LabApp.workspaces_dir={tmp / 'workspaces'}"],
+            stdout=log, stderr=subprocess.STDOUT, env=env, cwd=root, start_new_session=True,
+        )
+        server = Lab(port, token, root)
+        try:
+            deadline = time.monotonic() + SERVER_START_TIMEOUT_S
+            while True:
+                assert process.poll() is None, f"JupyterLab exited {process.returncode}:\n{(tmp / 'server.log').read_text()[-3000:]}"
+                try:
+                    server.api("status")
+                    break
+                except OSError:
+                    assert time.monotonic() < deadline, f"JupyterLab did not answer in {SERVER_START_TIMEOUT_S} s:\n{(tmp / 'server.log').read_text()[-3000:]}"
+                    time.sleep(0.5)
+            yield server
+        finally:
+            stop(process)
+            log.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """A Playwright browser context on Debian's headless Chromium, with a
+    fresh user-data-dir (never a browser download)."""
+    assert CHROMIUM.exists(), f"{CHROMIUM} is missing: run `make browser` (apt-get install -y chromium)"
+    from playwright.sync_api import sync_playwright
+
+    with tempfile.TemporaryDirectory(prefix="convnets-chromium-") as profile, sync_playwright() as playwright:
+        context = playwright.chromium.launch_persistent_context(
+            profile, executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_FLAGS, viewport=VIEWPORT,
+        )
+        try:
+            yield context
+        finally:
+            context.close()
+
+
+def open_notebook(browser, lab, path):
+    """A page with ``path`` (relative to the server root) open in the Lab UI,
+    in a workspace of its own, cells rendered and the kernel idle."""
+    page = browser.new_page()
+    workspace = re.sub(r"[^A-Za-z0-9]+", "-", path)
+    page.goto(lab.url(f"lab/workspaces/{workspace}/tree/{path}"))
+    panel = page.locator(".jp-NotebookPanel")
+    panel.wait_for(state="visible", timeout=NOTEBOOK_OPEN_TIMEOUT_S * 1000)
+    expected = len(nbformat.read(lab.root / path, as_version=4).cells)
+    deadline = time.monotonic() + NOTEBOOK_OPEN_TIMEOUT_S
+    while True:  # cells attach progressively: wait for the count to reach the file's and the kernel to be idle
+        kernel = lab.kernel_of(path)
+        if rendered_cells(page).count() >= expected and kernel and kernel["execution_state"] == "idle":
+            break
+        assert time.monotonic() < deadline, (
+            f"{path}: {rendered_cells(page).count()} of {expected} cells rendered, kernel {kernel}, "
+            f"after {NOTEBOOK_OPEN_TIMEOUT_S} s")
+        page.wait_for_timeout(250)
+    return page
+
+
+def rendered_cells(page):
+    return page.locator(".jp-NotebookPanel .jp-Notebook .jp-Cell")
+
+
+def visible_toasts(page):
+    """Texts of notification toasts (e.g. the "official Jupyter news" question)."""
+    return [t.inner_text() for t in page.locator(".Toastify__toast").all() if t.is_visible()]
+
+
+def visible_dialogs(page):
+    """Titles of modal dialogs on the page (e.g. "Select Kernel")."""
+    return [d.inner_text().split("\n")[0] for d in page.locator(".jp-Dialog").all() if d.is_visible()]
+
+
+def run_all_cells(page):
+    """Run menu -> Run All Cells, as a learner would."""
+    page.locator(".lm-MenuBar-item", has_text=re.compile(r"^Run$")).click()
+    page.locator(".lm-Menu-item[data-command='runmenu:run-all']").click()
+
+
+def wait_until_run_finishes(page, lab, path, timeout_s=RUN_ALL_TIMEOUT_S):
+    """Until no cell shows ``[*]`` and the kernel is idle, twice in a row."""
+    deadline = time.monotonic() + timeout_s
+    page.wait_for_timeout(1000)
+    settled = 0
+    while settled < 2:
+        assert time.monotonic() < deadline, f"{path}: still running after {timeout_s} s"
+        prompts = page.locator(".jp-NotebookPanel .jp-CodeCell .jp-InputArea-prompt").all_inner_texts()
+        kernel = lab.kernel_of(path)
+        running = any("*" in p for p in prompts) or not kernel or kernel["execution_state"] != "idle"
+        settled = 0 if running else settled + 1
+        page.wait_for_timeout(1000)
+
+
+def cell_report(page):
+    """Per rendered cell: its type, prompt text and the first line of every
+    error or stderr output (JupyterLab renders both as vnd.jupyter.stderr)."""
+    return page.evaluate("""() => Array.from(
+        document.querySelectorAll('.jp-NotebookPanel .jp-Notebook .jp-Cell')).map(cell => ({
+          type: cell.classList.contains('jp-CodeCell') ? 'code'
+              : cell.classList.contains('jp-MarkdownCell') ? 'markdown' : 'raw',
+          prompt: (cell.querySelector('.jp-InputArea-prompt') || {}).innerText || '',
+          stderr: Array.from(cell.querySelectorAll(
+              '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]'))
+              .map(o => o.innerText.trim().split('\\n').slice(-1)[0]),
+        }))""")
+
+
+def run_problems(report):
+    """What a learner would see go wrong after Run All, one line each."""
+    problems = []
+    for index, cell in enumerate(report):
+        if cell["type"] != "code":
+            continue
+        if not re.fullmatch(r"\[\d+\]:", cell["prompt"].strip()):
+            problems.append(f"cell {index}: no execution count (prompt {cell['prompt'].strip()!r})")
+        for line in cell["stderr"]:
+            problems.append(f"cell {index}: error/stderr output: {line}")
+    return problems
+
+
+def assert_ran_cleanly(report):
+    problems = run_problems(report)
+    assert not problems, "after Run All Cells:\n" + "\n".join(problems)
+
+
+def screenshot(page, name):
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"))
+
+
+def title_of(notebook):
+    """The text of the first ``# `` heading of the first markdown cell."""
+    first = next(c for c in notebook.cells if c.cell_type == "markdown")
+    return next(line[2:].strip() for line in first.source.splitlines() if line.startswith("# "))
+
+
+def test_there_are_lessons():
+    assert LESSONS, f"no lessons (NN_*.ipynb) in {NOTEBOOKS}"
+    assert LESSONS[0].name.startswith("01_"), f"the first lesson is {LESSONS[0].name}, expected 01_*"
+
+
+def test_jupyterlab_lists_the_course_kernel(lab):
+    specs = lab.api("kernelspecs")["kernelspecs"]
+    assert KERNEL_NAME in specs, f"JupyterLab from {sys.prefix} lists {sorted(specs)}, not {KERNEL_NAME}; run make setup"
+    assert specs[KERNEL_NAME]["spec"]["display_name"] == KERNEL_DISPLAY_NAME
+    for lesson in LESSONS:
+        kernelspec = nbformat.read(lesson, as_version=4).metadata.get("kernelspec", {})
+        assert kernelspec.get("name") == KERNEL_NAME, f"{lesson.name} names kernel {kernelspec.get('name')!r}"
+
+
+@pytest.mark.parametrize("lesson", LESSONS, ids=[p.stem for p in LESSONS])
+def test_lesson_renders_in_jupyterlab(browser, lab, lesson):
+    path = f"notebooks/{lesson.name}"
+    notebook = nbformat.read(lesson, as_version=4)
+    page = open_notebook(browser, lab, path)
+    try:
+        page.wait_for_timeout(2000)  # let anything that would pop up (dialog, news toast) appear
+        screenshot(page, lesson.stem)
+        assert visible_dialogs(page) == [], f"{lesson.name}: a dialog blocks the notebook"
+        assert visible_toasts(page) == [], "jupyter-settings/overrides.json should keep notifications away"
+        assert rendered_cells(page).count() == len(notebook.cells)
+        title = title_of(notebook)
+        heading = page.locator(".jp-NotebookPanel .jp-RenderedMarkdown h1").first
+        assert heading.is_visible() and title in heading.inner_text(), f"{lesson.name}: title {title!r} not visible"
+        assert lab.kernel_of(path)["name"] == KERNEL_NAME
+        kernel_label = page.locator(".jp-NotebookPanel-toolbar [data-jp-item-name='kernelName']").first
+        assert kernel_label.inner_text().strip() == KERNEL_DISPLAY_NAME
+    finally:
+        page.close()
+        lab.close_sessions()
+
+
+def test_lesson_01_runs_through_the_ui(browser, lab):
+    lesson = LESSONS[0]
+    path = f"notebooks/{lesson.name}"
+    page = open_notebook(browser, lab, path)
+    try:
+        run_all_cells(page)
+        wait_until_run_finishes(page, lab, path)
+        report = cell_report(page)
+        last_figure = page.locator(".jp-NotebookPanel .jp-OutputArea-output img").last
+        if last_figure.count():
+            last_figure.scroll_into_view_if_needed()
+        screenshot(page, f"{lesson.stem}_after_run_all")
+        assert len(report) == len(nbformat.read(lesson, as_version=4).cells)
+        assert_ran_cleanly(report)
+    finally:
+        page.close()
+        lab.close_sessions()
+
+
+def test_the_ui_check_reports_a_broken_cell(browser, lab):
+    """The test of the test: a notebook whose second code cell raises."""
+    notebook = nbformat.v4.new_notebook(
+        cells=[
+            nbformat.v4.new_markdown_cell("# Broken on purpose"),
+            nbformat.v4.new_code_cell("x = 1\nx"),
+            nbformat.v4.new_code_cell("raise ValueError('deliberately broken cell')"),
+            nbformat.v4.new_code_cell("y = 2"),
+        ],
+        metadata={"kernelspec": {"name": KERNEL_NAME, "display_name": KERNEL_DISPLAY_NAME, "language": "python"}},
+    )
+    path = "scratch/broken.ipynb"
+    nbformat.write(notebook, lab.root / path)
+    page = open_notebook(browser, lab, path)
+    try:
+        run_all_cells(page)
+        wait_until_run_finishes(page, lab, path, timeout_s=120)
+        report = cell_report(page)
+        screenshot(page, "broken_notebook_after_run_all")
+    finally:
+        page.close()
+        lab.close_sessions()
+    problems = run_problems(report)
+    assert not any(p.startswith("cell 1:") for p in problems), problems  # the good cell ran cleanly
+    assert any(p.startswith("cell 2:") and "ValueError: deliberately broken cell" in p for p in problems), problems
+    assert any(p.startswith("cell 3:") and "no execution count" in p for p in problems), problems
+    with pytest.raises(AssertionError, match="deliberately broken"):
+        assert_ran_cleanly(report)
