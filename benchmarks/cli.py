@@ -1,0 +1,246 @@
+"""``python -m benchmarks``: run the parts, write the JSON, print the table.
+
+The defaults are the full benchmark (the one the README shows); every
+option shrinks or selects it, e.g. ``--parts ops,flops`` or
+``--parts 4 --seeds 0 --epochs 1 --train-size 2000``. A result counts as
+*complete* (the README generator uses only those) when all five parts ran
+with the defaults on verified MNIST and none failed.
+"""
+
+import argparse
+import json
+import os
+import sys
+import time
+import traceback
+from pathlib import Path
+
+from . import machine, report
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+RESULTS_DIR = HERE / "results"
+PARTS = ("overhead", "ops", "lessons", "accuracy", "flops")  # part 1 .. part 5
+
+# The full benchmark. variant_epochs: the 'none' variant costs 11x the seed
+# convnet's forward FLOPs per sample (61.3M vs 5.6M); 2 epochs for every
+# variant keeps 3 seeds x 4 variants inside the 45-minute budget of `make bench`.
+DEFAULTS = {
+    "parts": list(PARTS),
+    "seeds": [0, 1, 2],
+    "epochs": 5,
+    "variant_epochs": 2,
+    "batch_size": 64,
+    "train_size": 60000,
+    "test_size": 10000,
+    "overhead_epochs": 2,
+    "overhead_pairs": 2,
+    "ops_batch": 64,
+    "naive_images": 64,
+    "ops_repeats": 10,
+    "matmul_n": 2048,
+    "course_quick": False,
+    "course_notebooks": None,
+    "data_npz": None,
+}
+
+
+def _int_list(text):
+    try:
+        return [int(v) for v in text.split(",") if v.strip()]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected comma-separated integers, got {text!r}") from None
+
+
+def _parts(text):
+    chosen = []
+    for key in (k.strip() for k in text.split(",") if k.strip()):
+        if key.isdigit() and 1 <= int(key) <= len(PARTS):
+            key = PARTS[int(key) - 1]
+        if key not in PARTS:
+            raise argparse.ArgumentTypeError(
+                f"unknown part {key!r}; parts are 1-5 or {', '.join(PARTS)} (comma-separated)")
+        if key not in chosen:
+            chosen.append(key)
+    if not chosen:
+        raise argparse.ArgumentTypeError("--parts names no part")
+    return [p for p in PARTS if p in chosen]
+
+
+def _positive(text):
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be an integer >= 1, got {text}")
+    return value
+
+
+def parser():
+    p = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.splitlines()[0])
+    d = DEFAULTS
+    p.add_argument("--parts", type=_parts, default=d["parts"],
+                   help="comma-separated parts, by number or name: 1 overhead, 2 ops, 3 lessons, 4 accuracy, "
+                        "5 flops (default: all)")
+    p.add_argument("--seeds", type=_int_list, default=d["seeds"], help="part 4 seeds (default: 0,1,2)")
+    p.add_argument("--epochs", type=_positive, default=d["epochs"], help="part 4: seed convnet epochs (default: 5)")
+    p.add_argument("--variant-epochs", type=_positive, default=d["variant_epochs"],
+                   help="part 4: epochs of every downsampling variant (default: 2)")
+    p.add_argument("--batch-size", type=_positive, default=d["batch_size"], help="parts 1, 4, 5 (default: 64)")
+    p.add_argument("--train-size", type=_positive, default=d["train_size"],
+                   help="training images for parts 1, 4, 5 (stratified subset; default: all 60000)")
+    p.add_argument("--test-size", type=_positive, default=d["test_size"],
+                   help="test images for parts 1, 4 (default: all 10000)")
+    p.add_argument("--overhead-epochs", type=_positive, default=d["overhead_epochs"],
+                   help="part 1: epochs per run (default: 2)")
+    p.add_argument("--overhead-pairs", type=_positive, default=d["overhead_pairs"],
+                   help="part 1: A B pairs (default: 2, i.e. A B A B)")
+    p.add_argument("--ops-batch", type=_positive, default=d["ops_batch"], help="part 2: images in the batch (64)")
+    p.add_argument("--naive-images", type=_positive, default=d["naive_images"],
+                   help="part 2: images conv2d_naive is timed on, scaled to the batch (default: 64, all)")
+    p.add_argument("--ops-repeats", type=_positive, default=d["ops_repeats"], help="part 2: timed calls (10)")
+    p.add_argument("--matmul-n", type=_positive, default=d["matmul_n"], help="part 5: matmul size n (2048)")
+    p.add_argument("--course-quick", action="store_true", help="part 3: run the lessons with --quick")
+    p.add_argument("--course-notebooks", type=Path, default=None, help="part 3: lesson folder (default: notebooks/)")
+    p.add_argument("--data-npz", type=Path, default=None,
+                   help="use these arrays (x_train, y_train, x_test, y_test; not verified) instead of MNIST")
+    p.add_argument("--out-dir", type=Path, default=RESULTS_DIR, help="where the JSON goes (benchmarks/results)")
+    p.add_argument("--build-dir", type=Path, default=REPO / "build" / "bench",
+                   help="part 3: the course runner's output folder (default: build/bench)")
+    return p
+
+
+def load_data(config):
+    """uint8 ``((x_train, y_train), (x_test, y_test))`` cut to the configured
+    sizes (stratified), and a description of where it came from."""
+    import numpy as np
+
+    from helpers import data
+
+    if config["data_npz"]:
+        with np.load(config["data_npz"]) as arrays:
+            (x_train, y_train), (x_test, y_test) = ((arrays["x_train"], arrays["y_train"]),
+                                                    (arrays["x_test"], arrays["y_test"]))
+        source = f"{config['data_npz']} (not verified)"
+    else:
+        (x_train, y_train), (x_test, y_test) = data.load_mnist()
+        source = f"MNIST, verified, from {data.load_mnist.last_source}"
+    x_train, y_train = data.subset(x_train, y_train, config["train_size"], seed=0)
+    x_test, y_test = data.subset(x_test, y_test, config["test_size"], seed=0)
+    return ((x_train, y_train), (x_test, y_test)), source
+
+
+def is_default(config):
+    return all(config[key] == value for key, value in DEFAULTS.items())
+
+
+def result_path(out_dir, date, host, default):
+    """``<date>-<host>.json`` for the full benchmark, ``...-partial.json`` otherwise."""
+    return Path(out_dir) / f"{date}-{host}{'' if default else '-partial'}.json"
+
+
+def write_json(path, record):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    part = path.with_name(path.name + ".part")
+    part.write_text(json.dumps(record, indent=2, sort_keys=False) + "\n")
+    os.replace(part, path)
+
+
+def run_part(name, config, data, log):
+    from helpers.data import preprocess
+
+    (x_train, y_train), (x_test, y_test) = data if data else ((None, None), (None, None))
+    if name == "overhead":
+        from . import overhead
+        return overhead.run(data, epochs=config["overhead_epochs"], batch_size=config["batch_size"], seed=0,
+                            pairs=config["overhead_pairs"], log=log)
+    if name == "ops":
+        from . import numpy_ops
+        return numpy_ops.run(batch=config["ops_batch"], naive_images=config["naive_images"],
+                             repeats=config["ops_repeats"], log=log)
+    if name == "lessons":
+        from . import lessons
+        return lessons.run(build_dir=config["build_dir"], notebooks=config["course_notebooks"],
+                           quick=config["course_quick"], log=log)
+    if name == "accuracy":
+        from . import accuracy
+        prepared = (preprocess(x_train, y_train), preprocess(x_test, y_test))
+        return accuracy.run(prepared, seeds=config["seeds"], seed_epochs=config["epochs"],
+                            variant_epochs=config["variant_epochs"], batch_size=config["batch_size"], log=log)
+    if name == "flops":
+        from . import flops
+        return flops.run(preprocess(x_train, y_train), batch_size=config["batch_size"],
+                         matmul_n=config["matmul_n"], log=log)
+    raise ValueError(f"unknown part {name!r}")
+
+
+def main(argv=None):
+    args = parser().parse_args(argv)
+    bench_start = time.perf_counter()
+    config = {key: getattr(args, key) for key in DEFAULTS}
+    config["build_dir"] = args.build_dir
+    default = is_default(config)
+
+    def log(text):
+        print(text, flush=True)
+
+    from helpers.session import configure_backend
+
+    configure_backend()  # Keras on TensorFlow, TF's C++ start-up noise silenced
+    date, host = time.strftime("%Y-%m-%d", time.gmtime()), machine.host_id()
+    path = result_path(args.out_dir, date, host, default)
+    record = {
+        "schema": 1,
+        "started": machine.utc_now(),
+        "finished": None,
+        "complete": False,
+        "default_config": default,
+        "machine": machine.describe(),
+        "versions": machine.versions(),
+        "config": {k: (str(v) if isinstance(v, Path) else v) for k, v in config.items()},
+        "data": None,
+        "parts": {},
+        "seconds": {},
+        "contention": {},
+        "errors": {},
+    }
+    log(f"benchmarks -> {path}")
+    log(f"machine: {record['machine']['cpu_model']}, {record['machine']['logical_cores']} cores, "
+        f"load average {os.getloadavg()[0]:.2f}; parts: {', '.join(config['parts'])}")
+    data = None
+    if {"overhead", "accuracy", "flops"} & set(config["parts"]):
+        data, record["data"] = load_data(config)
+        log(f"data: {len(data[0][0])} train / {len(data[1][0])} test images, {record['data']}")
+    for number, name in enumerate(PARTS, start=1):
+        if name not in config["parts"]:
+            continue
+        log(f"== part {number}: {name}")
+        start = time.perf_counter()
+        with machine.Monitor() as monitor:
+            try:
+                record["parts"][name] = run_part(name, config, data, log)
+            except Exception as error:  # record it, run the other parts, exit non-zero
+                record["errors"][name] = f"{type(error).__name__}: {error}"
+                traceback.print_exc()
+        record["seconds"][name] = round(time.perf_counter() - start, 1)
+        record["contention"][name] = monitor.summary()
+        c = record["contention"][name]
+        log(f"   part {number} took {record['seconds'][name]:.0f} s; other processes used on average "
+            f"{c.get('outside_cpu_mean_percent', 0):.0f}% CPU (max {c.get('outside_cpu_max_percent', 0):.0f}%), "
+            f"max load {c.get('load1_max', 0):.2f}")
+        write_json(path, record)  # a late failure still leaves the earlier parts
+    record["seconds"]["total"] = round(time.perf_counter() - bench_start, 1)
+    record["finished"] = machine.utc_now()
+    lessons_ok = "lessons" not in record["parts"] or record["parts"]["lessons"]["all_ok"]
+    record["complete"] = default and not record["errors"] and lessons_ok and set(record["parts"]) == set(PARTS)
+    record["targets"] = report.targets(record)
+    write_json(path, record)
+    log("")
+    log(report.markdown(record))
+    log(f"\nwrote {path} ({'complete' if record['complete'] else 'not complete: not used for the README'})")
+    if record["errors"]:
+        log(f"parts that failed: {', '.join(record['errors'])}")
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,81 @@
+"""Part 5: how close training runs to what this machine can do.
+
+* Achieved training GFLOP/s of the seed convnet: one training step costs
+  about 3 forward passes per sample (forward, gradient w.r.t. activations,
+  gradient w.r.t. weights), and ``helpers.models.forward_flops`` counts a
+  forward pass as 2 x multiply-adds of the Conv2D and Dense layers (pooling,
+  activations, loss and optimizer update are not counted). So
+  GFLOP/s = 3 x forward_flops x samples/s / 1e9, with samples/s from one
+  timed epoch after a warm-up fit (tracing excluded).
+* NumPy float32 matmul GFLOP/s: ``a @ b`` with ``n x n`` matrices,
+  2 n^3 FLOPs, best of ``repeats`` after a warm-up: the machine's practical
+  dense-math ceiling for this BLAS and these cores.
+"""
+
+import time
+
+import numpy as np
+
+from .stats import time_calls
+
+TRAINING_FLOPS_PER_FORWARD = 3
+
+
+def matmul_gflops(n=2048, repeats=5, seed=0):
+    rng = np.random.default_rng(seed)
+    a = rng.standard_normal((n, n), dtype=np.float32)
+    b = rng.standard_normal((n, n), dtype=np.float32)
+    timing = time_calls(lambda: a @ b, repeats)
+    flops = 2 * n**3
+    return {
+        "n": n,
+        "dtype": "float32",
+        "flops": flops,
+        **timing,
+        "gflops_best": flops / timing["min_s"] / 1e9,
+        "gflops_median": flops / timing["median_s"] / 1e9,
+    }
+
+
+def training_gflops(data, *, batch_size=64, seed=0, warmup_batches=20):
+    """``data``: preprocessed ``(x_train, y_train)``; times one epoch of ``fit``."""
+    import keras
+
+    from helpers import models
+
+    x, y = data
+    keras.backend.clear_session()
+    keras.utils.set_random_seed(seed)
+    model = models.seed_convnet()
+    model.compile(optimizer="rmsprop", loss="categorical_crossentropy", metrics=["accuracy"])
+    warm = min(len(x), warmup_batches * batch_size)
+    model.fit(x[:warm], y[:warm], epochs=1, batch_size=batch_size, verbose=0)  # traces the step
+    start = time.perf_counter()
+    model.fit(x, y, epochs=1, batch_size=batch_size, verbose=0)
+    seconds = time.perf_counter() - start
+    forward = models.forward_flops(model)
+    samples_per_s = len(x) / seconds
+    return {
+        "model": "seed_convnet",
+        "batch_size": batch_size,
+        "samples": int(len(x)),
+        "seconds": seconds,
+        "samples_per_s": samples_per_s,
+        "forward_flops_per_sample": forward,
+        "training_flops_per_sample": TRAINING_FLOPS_PER_FORWARD * forward,
+        "gflops": TRAINING_FLOPS_PER_FORWARD * forward * samples_per_s / 1e9,
+    }
+
+
+def run(train_data, *, batch_size=64, matmul_n=2048, log=print):
+    training = training_gflops(train_data, batch_size=batch_size)
+    matmul = matmul_gflops(matmul_n)
+    log(f"  training {training['samples_per_s']:.0f} samples/s = {training['gflops']:.1f} GFLOP/s; "
+        f"numpy float32 matmul {matmul['gflops_best']:.1f} GFLOP/s")
+    return {
+        "convention": ("training step = 3 x forward FLOPs; forward = 2 x multiply-adds of Conv2D and Dense "
+                       "layers (helpers.models.forward_flops)"),
+        "training": training,
+        "matmul": matmul,
+        "training_fraction_of_matmul": training["gflops"] / matmul["gflops_best"],
+    }

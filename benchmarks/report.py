@@ -1,0 +1,153 @@
+"""Targets and markdown tables from one benchmark result (the JSON record).
+
+``targets(record)`` checks the issue's targets against what was measured;
+``markdown(record)`` is the table ``python -m benchmarks`` prints and the
+README shows. Parts that did not run are left out, never invented.
+"""
+
+COURSE_TARGET_S = 8 * 60
+LESSON_TARGET_GB = 1.5
+CONV_TARGET_RATIO = 3.0
+OVERHEAD_TARGET_RATIO = 1.00
+ACCURACY_TARGET = 0.990
+
+
+def targets(record):
+    """``[{'name', 'value', 'target', 'met'}]`` for each target whose part ran."""
+    parts, found = record["parts"], []
+    if "overhead" in parts:
+        ratio = parts["overhead"]["ratio_total"]
+        found.append({"name": "helpers/plain training samples/s", "value": round(ratio, 3),
+                      "target": f">= {OVERHEAD_TARGET_RATIO:.2f}", "met": ratio >= OVERHEAD_TARGET_RATIO})
+    if "ops" in parts:
+        ratio = parts["ops"]["ratio_conv2d_vs_tf"]
+        found.append({"name": "conv2d time / tf.nn.conv2d time", "value": round(ratio, 2),
+                      "target": f"<= {CONV_TARGET_RATIO:g}", "met": ratio <= CONV_TARGET_RATIO})
+    if "lessons" in parts:
+        lessons = parts["lessons"]
+        found.append({"name": "whole course wall time (s)", "value": round(lessons["course_wall_seconds"], 1),
+                      "target": f"<= {COURSE_TARGET_S}",
+                      "met": lessons["all_ok"] and lessons["course_wall_seconds"] <= COURSE_TARGET_S})
+        found.append({"name": "largest lesson peak RSS (GB)", "value": round(lessons["max_peak_rss_gb"], 3),
+                      "target": f"<= {LESSON_TARGET_GB}", "met": lessons["max_peak_rss_gb"] <= LESSON_TARGET_GB})
+    if "accuracy" in parts:
+        seed = parts["accuracy"]["seed_convnet"]
+        found.append({"name": "seed convnet test accuracy, lowest seed", "value": round(seed["test_acc_min"], 4),
+                      "target": f">= {ACCURACY_TARGET}", "met": seed["test_acc_min"] >= ACCURACY_TARGET})
+    return found
+
+
+def _n(count, noun):
+    return f"{count} {noun}" + ("" if count == 1 else "s")
+
+
+def _met(flag):
+    return "met" if flag else "**missed**"
+
+
+def _pm(mean, std, digits=4):
+    return f"{mean:.{digits}f} ± {std:.{digits}f}"
+
+
+def _minutes(seconds):
+    return f"{seconds / 60:.1f} min"
+
+
+def header(record):
+    m, v = record["machine"], record["versions"]
+    total = record["seconds"].get("total")
+    took = f"; the whole bench took {_minutes(total)}" if total is not None else ""
+    return (f"Measured by `make bench` on {record['started'][:10]} on {m['cpu_model']}, "
+            f"{m['logical_cores']} cores, {m['memory_gib']:g} GiB RAM (host `{m['host_id']}`), "
+            f"Python {v['python']}, TensorFlow {v['tensorflow']}, Keras {v['keras']}, NumPy {v['numpy']}{took}.")
+
+
+def _summary_rows(record):
+    parts, rows = record["parts"], []
+    check = {t["name"]: t for t in record.get("targets") or targets(record)}
+    if "overhead" in parts:
+        o = parts["overhead"]
+        t = check["helpers/plain training samples/s"]
+        rows.append([f"training through `helpers` vs plain Keras ({_n(o['epochs'], 'epoch')}, "
+                     f"{o['train_samples']:,} images, {o['pairs']}× A B), samples/s end to end",
+                     f"{o['helpers_total_samples_per_s_mean']:,.0f} vs {o['plain_total_samples_per_s_mean']:,.0f} "
+                     f"= {o['ratio_total']:.3f}×",
+                     f"≥ {OVERHEAD_TARGET_RATIO:.2f}× ({_met(t['met'])})"])
+    if "ops" in parts:
+        p, tm = parts["ops"], parts["ops"]["timings"]
+        shape = "×".join(map(str, p["input_shape"]))
+        kernel = "×".join(map(str, p["kernel_shape"]))
+        t = check["conv2d time / tf.nn.conv2d time"]
+        rows.append([f"NumPy `conv2d` vs `tf.nn.conv2d` ({shape} batch, {kernel} kernel)",
+                     f"{tm['conv2d']['median_s'] * 1e3:.1f} ms vs {tm['tf_conv2d']['median_s'] * 1e3:.1f} ms "
+                     f"= {p['ratio_conv2d_vs_tf']:.1f}×",
+                     f"≤ {CONV_TARGET_RATIO:g}× ({_met(t['met'])})"])
+        rows.append(["NumPy `conv2d_naive` (loops, for teaching) vs `tf.nn.conv2d`",
+                     f"{tm['conv2d_naive']['scaled_to_batch_median_s'] * 1e3:,.0f} ms "
+                     f"= {p['ratio_conv2d_naive_vs_tf']:.0f}×", "reported"])
+        rows.append(["NumPy `max_pool2d` vs `tf.nn.max_pool2d` (2×2, same batch)",
+                     f"{tm['max_pool2d']['median_s'] * 1e3:.2f} ms vs {tm['tf_max_pool2d']['median_s'] * 1e3:.2f} ms "
+                     f"= {p['ratio_max_pool2d_vs_tf']:.1f}×", "reported"])
+    if "lessons" in parts:
+        les = parts["lessons"]
+        rows.append([f"whole course, every lesson at its defaults ({len(les['lessons'])} lessons, course runner)",
+                     _minutes(les["course_wall_seconds"]) + ("" if les["all_ok"] else " (a lesson failed)"),
+                     f"≤ 8 min ({_met(check['whole course wall time (s)']['met'])})"])
+        worst = max(les["lessons"].items(), key=lambda kv: kv[1]["peak_rss_gb"])
+        rows.append(["largest peak memory of a lesson's kernel",
+                     f"{worst[1]['peak_rss_gb']:.2f} GB ({worst[0]})",
+                     f"≤ {LESSON_TARGET_GB} GB ({_met(check['largest lesson peak RSS (GB)']['met'])})"])
+    if "accuracy" in parts:
+        a = parts["accuracy"]
+        s = a["seed_convnet"]
+        rows.append([f"seed convnet test accuracy ({_n(a['seed_epochs'], 'epoch')}, {a['train_samples']:,} "
+                     f"train images, seeds {', '.join(map(str, a['seeds']))})",
+                     f"{_pm(s['test_acc_mean'], s['test_acc_std'])} (lowest {s['test_acc_min']:.4f})",
+                     f"every seed ≥ {ACCURACY_TARGET:.3f} "
+                     f"({_met(check['seed convnet test accuracy, lowest seed']['met'])})"])
+    if "flops" in parts:
+        f = parts["flops"]
+        rows.append(["seed convnet training step, achieved (3 × forward FLOPs × samples/s)",
+                     f"{f['training']['gflops']:.1f} GFLOP/s ({f['training']['samples_per_s']:,.0f} samples/s)",
+                     f"{f['training_fraction_of_matmul']:.0%} of matmul"])
+        rows.append([f"NumPy float32 matmul ({f['matmul']['n']}×{f['matmul']['n']}), best of {f['matmul']['repeats']}",
+                     f"{f['matmul']['gflops_best']:.1f} GFLOP/s", "machine reference"])
+    return rows
+
+
+def _table(head, rows):
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    lines += ["| " + " | ".join(str(cell).replace("|", "\\|") for cell in row) + " |" for row in rows]
+    return lines
+
+
+def markdown(record):
+    """The results as markdown: header line, summary, accuracy, lessons."""
+    lines = [header(record), ""]
+    rows = _summary_rows(record)
+    if rows:
+        lines += _table(["measure", "result", "target"], rows)
+    parts = record["parts"]
+    if "accuracy" in parts:
+        a = parts["accuracy"]
+        s = a["seed_convnet"]
+        acc_rows = [["seed convnet", a["seed_epochs"], f"{s['runs'][0]['params']:,}",
+                     _pm(s["test_acc_mean"], s["test_acc_std"]), f"{s['test_acc_min']:.4f}",
+                     _pm(s["gap_mean"], s["gap_std"])]]
+        for kind, v in a["variants"].items():
+            acc_rows.append([f"variant `{kind}`", a["variant_epochs"], f"{v['params']:,}",
+                             _pm(v["test_acc_mean"], v["test_acc_std"]), f"{v['test_acc_min']:.4f}",
+                             _pm(v["gap_mean"], v["gap_std"])])
+        lines += ["", f"Accuracy over seeds {', '.join(map(str, a['seeds']))} ({a['train_samples']:,} train / "
+                      f"{a['test_samples']:,} test images, batch {a['batch_size']}; mean ± sample std; "
+                      "gap = final train accuracy − test accuracy):", ""]
+        lines += _table(["model", "epochs", "params", "test accuracy", "lowest", "train−test gap"], acc_rows)
+    if "lessons" in parts:
+        les = parts["lessons"]
+        lesson_rows = [[name, v["status"], f"{v['seconds']:.0f} s", f"{v['peak_rss_gb']:.2f} GB"]
+                       for name, v in les["lessons"].items()]
+        lines += ["", "Lessons at their defaults (course runner; peak = summed RSS of the kernel's process tree):", ""]
+        lines += _table(["lesson", "status", "wall time", "peak memory"], lesson_rows)
+    if record.get("errors"):
+        lines += ["", "Parts that failed: " + "; ".join(f"{k}: {v}" for k, v in record["errors"].items())]
+    return "\n".join(lines)

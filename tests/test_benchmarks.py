@@ -1,0 +1,147 @@
+"""benchmarks/: the code runs end to end on a tiny configuration, and the
+README generator touches nothing outside its markers.
+
+No timing is asserted here: timings belong to `make bench`, not to tests.
+"""
+
+import json
+import sys
+from pathlib import Path
+
+import nbformat
+import numpy as np
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))  # benchmarks/ is a folder of the repo, not an installed package
+
+from benchmarks import cli, readme, report  # noqa: E402
+
+
+def _tiny_npz(path):
+    """Random uint8 images with labels 0..9: 40 train, 20 test."""
+    rng = np.random.default_rng(0)
+    np.savez(path, x_train=rng.integers(0, 256, (40, 28, 28), dtype=np.uint8), y_train=np.arange(40) % 10,
+             x_test=rng.integers(0, 256, (20, 28, 28), dtype=np.uint8), y_test=np.arange(20) % 10)
+    return path
+
+
+def _tiny_lesson(folder):
+    """A one-cell lesson whose parameters cell declares QUICK, for the course runner."""
+    folder.mkdir()
+    params = nbformat.v4.new_code_cell("STEPS = 3  # how many steps\nQUICK = {'STEPS': 1}")
+    params.metadata["tags"] = ["parameters"]
+    nb = nbformat.v4.new_notebook(cells=[params, nbformat.v4.new_code_cell("print(STEPS)")])
+    nb.metadata["kernelspec"] = {"name": "convnets-course", "display_name": "Python 3 (convnets course)",
+                                 "language": "python"}
+    nbformat.write(nb, str(folder / "01_tiny.ipynb"))
+    return folder
+
+
+@pytest.fixture(scope="module")
+def tiny_run(tmp_path_factory):
+    """All five parts on tiny settings: 40 images, 1 epoch, batch 8."""
+    tmp = tmp_path_factory.mktemp("bench")
+    argv = ["--data-npz", str(_tiny_npz(tmp / "tiny.npz")), "--train-size", "40", "--test-size", "20",
+            "--batch-size", "8", "--seeds", "0,1", "--epochs", "1", "--variant-epochs", "1",
+            "--overhead-epochs", "1", "--overhead-pairs", "1", "--ops-batch", "2", "--naive-images", "1",
+            "--ops-repeats", "1", "--matmul-n", "64", "--course-quick",
+            "--course-notebooks", str(_tiny_lesson(tmp / "lessons")),
+            "--build-dir", str(tmp / "build"), "--out-dir", str(tmp / "results")]
+    code = cli.main(argv)
+    paths = list((tmp / "results").glob("*.json"))
+    return code, paths, tmp
+
+
+def test_tiny_run_measures_every_part(tiny_run, capsys):
+    code, paths, _ = tiny_run
+    assert code == 0
+    assert len(paths) == 1 and paths[0].name.endswith("-partial.json")  # not the default configuration
+    record = json.loads(paths[0].read_text())
+    assert record["complete"] is False and record["default_config"] is False
+    assert record["errors"] == {}
+    assert list(record["parts"]) == list(cli.PARTS)
+    assert record["machine"]["logical_cores"] >= 1 and record["versions"]["keras"]
+    assert set(record["seconds"]) == set(cli.PARTS) | {"total"}
+
+    overhead = record["parts"]["overhead"]
+    assert [r["side"] for r in overhead["runs"]] == ["helpers", "plain"]  # A then B
+    assert all(r["train_samples"] == 40 and r["params"] == 93_322 for r in overhead["runs"])
+    assert overhead["ratio_total"] > 0 and overhead["ratio_fit"] > 0
+
+    ops = record["parts"]["ops"]
+    assert ops["input_shape"] == [2, 28, 28, 32] and ops["kernel_shape"] == [3, 3, 32, 64]
+    assert ops["checks"]["max_pool2d_equal"] is True
+    assert ops["timings"]["conv2d_naive"]["measured_images"] == 1
+    assert ops["naive_scaling"] == "measured on 1 of 2 images, time x 2 (work is linear in N)"
+
+    lessons = record["parts"]["lessons"]
+    assert lessons["all_ok"] is True and list(lessons["lessons"]) == ["01_tiny"]
+    assert lessons["lessons"]["01_tiny"]["parameters"] == {"STEPS": 1}  # --quick reached the runner
+    assert lessons["lessons"]["01_tiny"]["peak_rss_bytes"] > 0
+
+    accuracy = record["parts"]["accuracy"]
+    assert accuracy["seeds"] == [0, 1] and accuracy["train_samples"] == 40
+    assert [r["seed"] for r in accuracy["seed_convnet"]["runs"]] == [0, 1]
+    assert set(accuracy["variants"]) == {"max", "avg", "strided", "none"}
+    # equal epochs: the 'max' variant is the seed convnet, reused, not retrained
+    assert all(r["reused_from"] == "seed_convnet" for r in accuracy["variants"]["max"]["runs"])
+    assert accuracy["variants"]["none"]["params"] == 2_038_922
+
+    flops = record["parts"]["flops"]
+    assert flops["training"]["training_flops_per_sample"] == 3 * flops["training"]["forward_flops_per_sample"]
+    assert flops["matmul"]["flops"] == 2 * 64**3
+
+    assert {t["name"] for t in record["targets"]} == {t["name"] for t in report.targets(record)}
+    table = report.markdown(record)
+    assert table.startswith("Measured by `make bench` on ")
+    assert "| measure | result | target |" in table and "| variant `none` | 1 |" in table
+
+
+def test_readme_generator_rewrites_only_between_markers(tiny_run, tmp_path):
+    _, paths, _ = tiny_run
+    record = json.loads(paths[0].read_text())
+    results = tmp_path / "results"
+    results.mkdir()
+    (results / "2000-01-01-aaaa.json").write_text(json.dumps(record))  # incomplete: must be ignored
+    complete = dict(record, complete=True)
+    (results / "2000-01-02-bbbb.json").write_text(json.dumps(complete))
+    before = "# Course\n\nintro text\n\n## Results\n\n<!-- results:start -->\nold table\n"
+    after = "<!-- results:end -->\n\n## Data\n\ntrailing text, no newline at end"
+    page = tmp_path / "README.md"
+    page.write_text(before + after)
+
+    assert readme.main(["--results-dir", str(results), "--readme", str(page)]) == 0
+    text = page.read_text()
+    start = text.index(readme.START) + len(readme.START)
+    end = text.index(readme.END)
+    assert text[:start] == before[: before.index(readme.START) + len(readme.START)]
+    assert text[end:] == after
+    assert "old table" not in text
+    assert "Measured by `make bench`" in text[start:end] and "2000-01-02-bbbb.json" in text[start:end]
+
+    assert readme.main(["--results-dir", str(results), "--readme", str(page)]) == 0
+    assert page.read_text() == text  # idempotent
+
+    broken = tmp_path / "BROKEN.md"
+    broken.write_text("no markers here\n")
+    assert readme.main(["--results-dir", str(results), "--readme", str(broken)]) == 1
+    assert broken.read_text() == "no markers here\n"
+
+
+def test_readme_generator_needs_a_complete_result(tiny_run, tmp_path):
+    _, paths, _ = tiny_run
+    results = tmp_path / "results"
+    results.mkdir()
+    (results / paths[0].name).write_text(paths[0].read_text())  # the tiny run is not complete
+    with pytest.raises(FileNotFoundError, match="no complete benchmark result"):
+        readme.newest_complete(results)
+
+
+def test_bad_options_are_named(capsys):
+    with pytest.raises(SystemExit):
+        cli.main(["--parts", "7"])
+    assert "unknown part '7'" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        cli.main(["--seeds", "a,b"])
+    assert "expected comma-separated integers" in capsys.readouterr().err
