@@ -77,15 +77,3 @@ bench: data
 
 readme-results: setup
 	$(PY) -m benchmarks.readme
-
-# Benchmarks (benchmarks/): speed, memory and accuracy in one run (~40 min on
-# 2 cores), then the README's results table from the newest complete result.
-# Options go through BENCH_ARGS, e.g. make bench BENCH_ARGS="--parts ops,flops".
-.PHONY: bench readme-results
-bench: data
-	@echo "==> benchmarks: every part, results in benchmarks/results/"
-	$(PY) -m benchmarks $(BENCH_ARGS)
-	$(PY) -m benchmarks.readme
-
-readme-results: setup
-	$(PY) -m benchmarks.readme
