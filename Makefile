@@ -36,13 +36,10 @@ data: setup
 	@echo "==> making sure MNIST is present and verified"
 	$(PY) -m helpers.data
 
+# Every lesson in order into build/notebooks/, then build/report.md (see helpers/course.py).
 course: data
 	@echo "==> executing the lessons into build/notebooks/"
-	@mkdir -p build/notebooks
-	@set -e; for nb in notebooks/[0-9]*.ipynb; do \
-	  echo "--> $$nb"; \
-	  $(PY) -m papermill --kernel $(KERNEL) --cwd notebooks "$$nb" "build/$$nb"; \
-	done
+	$(PY) -m helpers.course run
 
 test: data browser
 	@echo "==> unit tests, then strict nbval on every lesson"
