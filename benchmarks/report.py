@@ -53,13 +53,28 @@ def _minutes(seconds):
     return f"{seconds / 60:.1f} min"
 
 
+def outside_load(record):
+    """Mean CPU (percent of one core) other processes used during the parts,
+    weighted by each part's duration; None if nothing was sampled."""
+    weighted = seconds = 0.0
+    for name, summary in record.get("contention", {}).items():
+        if summary.get("samples"):
+            weighted += summary["outside_cpu_mean_percent"] * record["seconds"][name]
+            seconds += record["seconds"][name]
+    return weighted / seconds if seconds else None
+
+
 def header(record):
     m, v = record["machine"], record["versions"]
     total = record["seconds"].get("total")
     took = f"; the whole bench took {_minutes(total)}" if total is not None else ""
+    load = outside_load(record)
+    other = (f" Other processes used {load:.0f}% of one core on average during the run."
+             if load is not None else "")
     return (f"Measured by `make bench` on {record['started'][:10]} on {m['cpu_model']}, "
             f"{m['logical_cores']} cores, {m['memory_gib']:g} GiB RAM (host `{m['host_id']}`), "
-            f"Python {v['python']}, TensorFlow {v['tensorflow']}, Keras {v['keras']}, NumPy {v['numpy']}{took}.")
+            f"Python {v['python']}, TensorFlow {v['tensorflow']}, Keras {v['keras']}, NumPy {v['numpy']}{took}."
+            f"{other}")
 
 
 def _summary_rows(record):
