@@ -23,6 +23,7 @@ import base64
 import copy
 import datetime
 import json
+import logging
 import os
 import re
 import shutil
@@ -176,6 +177,18 @@ def parse_value(text):
     return _resolve_type(text)
 
 
+def injectable(value):
+    """Whether papermill's Python translator writes ``value`` back as the
+    same Python value (anything else it turns into a string)."""
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return True
+    if isinstance(value, list):
+        return all(injectable(item) for item in value)
+    if isinstance(value, dict):
+        return all(isinstance(key, str) and injectable(item) for key, item in value.items())
+    return False
+
+
 def lesson_parameters(lessons, overrides=(), quick=False):
     """``{lesson name: parameters to inject}``; checks everything first.
 
@@ -199,6 +212,13 @@ def lesson_parameters(lessons, overrides=(), quick=False):
                     f"--quick: {lesson.path} declares no QUICK dict in its parameters cell "
                     f"(declared: {', '.join(lesson.parameters) or 'none'})"
                 )
+            for name, value in lesson.quick.items():
+                if not injectable(value):
+                    raise CourseError(
+                        f"--quick: {lesson.path}: QUICK[{name!r}] = {value!r} cannot be injected faithfully: "
+                        "papermill writes only None, bool, int, float, str, list and dict back as Python "
+                        "(a tuple would arrive as a string); use a list"
+                    )
             values.update(lesson.quick)
         values.update((name, value) for name, value in overrides if name in lesson.parameters)
         plan[lesson.name] = values
@@ -308,6 +328,20 @@ def failure_in(executed_nb, cell_index, execution_count, ename, evalue):
     return {"cell": cell_index - injected + 1, "execution_count": execution_count, "exception": exception}
 
 
+class _ParametersCheckedByTheRunner(logging.Filter):
+    """Drop papermill's own parameter-inference warnings: its regex parser
+    misreads some commented lines and then calls declared names unknown;
+    the runner has already checked every name with ``ast``."""
+
+    def filter(self, record):
+        message = record.getMessage()
+        return not (message.startswith("Passed unknown parameter") or message.startswith("Unable to parse line"))
+
+
+for _name in ("papermill", "papermill.execute", "papermill.translators"):
+    logging.getLogger(_name).addFilter(_ParametersCheckedByTheRunner())
+
+
 def execute(source, output, parameters=None, cwd=None, kernel=KERNEL, progress=True):
     """Execute notebook ``source`` into ``output`` with papermill in a fresh
     ``kernel``, sampling its memory. Returns an :class:`Execution`; on
@@ -382,6 +416,9 @@ def write_json_atomic(path, data):
     return path
 
 
+NOT_METRICS = {"parameters", "versions", "seed", "seeds", "data_source"}  # what a run was given, not measured
+
+
 def key_metrics(results, limit=6):
     """``{name: number}``: the results' ``key_metrics`` dict if it has one,
     else its numeric top-level values (one level of nested dicts flattened
@@ -392,9 +429,11 @@ def key_metrics(results, limit=6):
         return dict(list(results["key_metrics"].items())[:limit])
     flat = {}
     for key, value in results.items():
+        if key in NOT_METRICS:
+            continue
         items = value.items() if isinstance(value, dict) else [(None, value)]
         for inner, number in items:
-            if isinstance(number, (int, float)) and not isinstance(number, bool) and key != "seed":
+            if isinstance(number, (int, float)) and not isinstance(number, bool):
                 flat[f"{key}.{inner}" if inner is not None else key] = number
     ordered = sorted(flat, key=lambda name: ("acc" not in name, name))
     return {name: flat[name] for name in ordered[:limit]}

@@ -77,7 +77,7 @@ def fixture_course(tmp_path_factory):
     01 draws a figure and saves results, 02 fails in its 4th cell, 03 runs."""
     root = tmp_path_factory.mktemp("course")
     notebooks, build, log = root / "notebooks", root / "build", root / "order.log"
-    params = "SEED = 0  # seed\nEPOCHS = 5  # epochs\nLOG = 'unset'  # where to log\nQUICK = {'EPOCHS': 1, 'SEED': 7}"
+    params = "SEED = 0  # seed\nEPOCHS = 5  # epochs (each <= 5)\nLOG = 'unset'  # where to log\nQUICK = {'EPOCHS': 1, 'SEED': 7}"
     make_lesson(notebooks, "01_first", params, LOG_STEP.format(name="01"),
                 "print('epochs', EPOCHS, 'seed', SEED)", FIGURE_STEP, RESULTS_STEP)
     make_lesson(notebooks, "02_broken", "LOG = 'unset'\nSIZE = 10\nQUICK = {'SIZE': 2}",
@@ -99,6 +99,8 @@ def record(build, name):
 
 def test_lessons_run_in_order_each_into_build_and_sources_untouched(fixture_course):
     assert fixture_course["log"].read_text().split() == ["01", "02", "03"]
+    # papermill's regex misreads "(each <= 5)" and would call EPOCHS unknown; the runner checked it with ast
+    assert "unknown parameter" not in fixture_course["result"].stderr
     assert snapshot(fixture_course["notebooks"]) == fixture_course["before"]
     for name in ("01_first", "02_broken", "03_third"):
         assert (fixture_course["build"] / "notebooks" / f"{name}.ipynb").exists()
@@ -204,6 +206,14 @@ def test_quick_is_read_from_the_parameters_cell_only(tmp_path):
     assert plan == {"01_a": {"EPOCHS": 2}}  # -p wins over QUICK
     assert course.lesson_parameters([lesson], [], quick=True) == {"01_a": {"EPOCHS": 1}}
     assert course.lesson_parameters([lesson], [], quick=False) == {"01_a": {}}
+
+
+def test_quick_values_papermill_cannot_inject_are_an_error(tmp_path):
+    lesson = course.load_lesson(make_lesson(tmp_path, "01_a", "SHIFT = (2, 3)\nQUICK = {'SHIFT': (1, 1)}"))
+    with pytest.raises(course.CourseError, match=r"QUICK\['SHIFT'\] = \(1, 1\) cannot be injected .*use a list"):
+        course.lesson_parameters([lesson], [], quick=True)
+    assert course.injectable({"SIZES": [5, 28], "LR": 1e-3, "NAME": "max", "X": None})
+    assert not course.injectable({1: 2}) and not course.injectable([(1, 2)])
 
 
 def test_quick_without_a_quick_dict_is_an_error(tmp_path):
