@@ -333,13 +333,13 @@ def test_quick_run_of_the_real_lessons(tmp_path):
     lessons = course.find_lessons(REPO / "notebooks")
     if not lessons:
         pytest.skip("notebooks/ holds no lessons yet")
-    before = snapshot(REPO / "notebooks")
+    # (that notebooks/ stays untouched is tested on fixtures above: here other
+    # people may be saving lessons while this runs)
     build = tmp_path / "build"
     started = time.monotonic()
     result = run_course("--build", build, "run", "--quick", timeout=1200)
     elapsed = time.monotonic() - started
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
-    assert snapshot(REPO / "notebooks") == before
     for lesson in lessons:
         rec = record(build, lesson.name)
         assert rec["status"] == "ok" and rec["quick"] is True
