@@ -27,6 +27,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from playwright.sync_api import expect
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
@@ -124,6 +125,7 @@ def lab():
             JUPYTER_DATA_DIR=str(tmp / "data"),  # so kernels come from the venv (sys.prefix) only
             JUPYTER_RUNTIME_DIR=str(tmp / "runtime"),
             IPYTHONDIR=str(tmp / "ipython"),
+            COURSE_BUILD_DIR=str(tmp / "build"),  # save_results() of a UI run stays out of the repo's build/
         )
         port, token = free_port(), secrets.token_hex(24)
         log = open(tmp / "server.log", "w")
@@ -226,8 +228,9 @@ def wait_until_run_finishes(page, lab, path, timeout_s=RUN_ALL_TIMEOUT_S):
 
 
 def cell_report(page):
-    """Per rendered cell: its type, prompt text and the first line of every
-    error or stderr output (JupyterLab renders both as vnd.jupyter.stderr)."""
+    """Per rendered cell: its type, prompt text, number of outputs and the
+    last line of every error or stderr output (JupyterLab renders both as
+    application/vnd.jupyter.stderr; a traceback's last line names the error)."""
     return page.evaluate("""() => Array.from(
         document.querySelectorAll('.jp-NotebookPanel .jp-Notebook .jp-Cell')).map(cell => ({
           type: cell.classList.contains('jp-CodeCell') ? 'code'
@@ -236,24 +239,38 @@ def cell_report(page):
           stderr: Array.from(cell.querySelectorAll(
               '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]'))
               .map(o => o.innerText.trim().split('\\n').slice(-1)[0]),
+          outputs: cell.querySelectorAll('.jp-OutputArea-output').length,
         }))""")
 
 
-def run_problems(report):
-    """What a learner would see go wrong after Run All, one line each."""
+def run_problems(report, committed=None):
+    """What a learner would see go wrong after Run All in a fresh kernel, one
+    line each: a code cell without an execution count, counts not 1, 2, 3...
+    in cell order (a cell skipped or run twice), an error or stderr output,
+    and, given the ``committed`` notebook, a cell that has outputs there but
+    showed none."""
     problems = []
+    code_cells = [c for c in committed.cells if c.cell_type == "code"] if committed else None
+    expected_count = 0
     for index, cell in enumerate(report):
         if cell["type"] != "code":
             continue
-        if not re.fullmatch(r"\[\d+\]:", cell["prompt"].strip()):
+        expected_count += 1
+        match = re.fullmatch(r"\[(\d+)\]:", cell["prompt"].strip())
+        if not match:
             problems.append(f"cell {index}: no execution count (prompt {cell['prompt'].strip()!r})")
+        elif int(match.group(1)) != expected_count:
+            problems.append(f"cell {index}: execution count {match.group(1)}, expected {expected_count}")
         for line in cell["stderr"]:
             problems.append(f"cell {index}: error/stderr output: {line}")
+        if code_cells and code_cells[expected_count - 1].outputs and not cell["outputs"]:
+            problems.append(f"cell {index}: no output, the committed notebook has "
+                            f"{len(code_cells[expected_count - 1].outputs)}")
     return problems
 
 
-def assert_ran_cleanly(report):
-    problems = run_problems(report)
+def assert_ran_cleanly(report, committed=None):
+    problems = run_problems(report, committed)
     assert not problems, "after Run All Cells:\n" + "\n".join(problems)
 
 
@@ -263,9 +280,12 @@ def screenshot(page, name):
 
 
 def title_of(notebook):
-    """The text of the first ``# `` heading of the first markdown cell."""
+    """The text of the first ``# `` heading of the first markdown cell, as
+    rendered (without Markdown's backticks and emphasis marks)."""
     first = next(c for c in notebook.cells if c.cell_type == "markdown")
-    return next(line[2:].strip() for line in first.source.splitlines() if line.startswith("# "))
+    heading = next((line[2:].strip() for line in first.source.splitlines() if line.startswith("# ")), None)
+    assert heading, "a lesson's first markdown cell starts with its '# ' title"
+    return re.sub(r"[`*]", "", heading)
 
 
 def test_there_are_lessons():
@@ -295,7 +315,8 @@ def test_lesson_renders_in_jupyterlab(browser, lab, lesson):
         assert rendered_cells(page).count() == len(notebook.cells)
         title = title_of(notebook)
         heading = page.locator(".jp-NotebookPanel .jp-RenderedMarkdown h1").first
-        assert heading.is_visible() and title in heading.inner_text(), f"{lesson.name}: title {title!r} not visible"
+        expect(heading).to_be_in_viewport()  # on screen when the lesson opens, not merely in the DOM
+        assert title in heading.inner_text(), f"{lesson.name}: the first heading is {heading.inner_text()!r}, not {title!r}"
         assert lab.kernel_of(path)["name"] == KERNEL_NAME
         kernel_label = page.locator(".jp-NotebookPanel-toolbar [data-jp-item-name='kernelName']").first
         assert kernel_label.inner_text().strip() == KERNEL_DISPLAY_NAME
@@ -304,11 +325,26 @@ def test_lesson_renders_in_jupyterlab(browser, lab, lesson):
         lab.close_sessions()
 
 
+def without_outputs(notebook):
+    """A copy of ``notebook`` with every output and execution count removed."""
+    cleared = nbformat.from_dict(json.loads(json.dumps(notebook)))
+    for cell in cleared.cells:
+        if cell.cell_type == "code":
+            cell.outputs, cell.execution_count = [], None
+    return cleared
+
+
 def test_lesson_01_runs_through_the_ui(browser, lab):
     lesson = LESSONS[0]
-    path = f"notebooks/{lesson.name}"
+    committed = nbformat.read(lesson, as_version=4)
+    # Run a copy stripped of outputs (same folder, so the kernel's cwd is the
+    # lesson's): every count and output on screen then comes from this run.
+    path = f"notebooks/{lesson.stem}_cleared.ipynb"
+    nbformat.write(without_outputs(committed), lab.root / path)
     page = open_notebook(browser, lab, path)
     try:
+        before = [c["prompt"].strip() for c in cell_report(page) if c["type"] == "code"]
+        assert set(before) == {"[ ]:"}, f"the cleared copy shows prompts {sorted(set(before))}"
         run_all_cells(page)
         wait_until_run_finishes(page, lab, path)
         report = cell_report(page)
@@ -316,19 +352,21 @@ def test_lesson_01_runs_through_the_ui(browser, lab):
         if last_figure.count():
             last_figure.scroll_into_view_if_needed()
         screenshot(page, f"{lesson.stem}_after_run_all")
-        assert len(report) == len(nbformat.read(lesson, as_version=4).cells)
-        assert_ran_cleanly(report)
+        assert len(report) == len(committed.cells)
+        assert_ran_cleanly(report, committed)
     finally:
         page.close()
         lab.close_sessions()
 
 
 def test_the_ui_check_reports_a_broken_cell(browser, lab):
-    """The test of the test: a notebook whose second code cell raises."""
+    """The test of the test: a notebook with a cell writing to stderr, then a
+    cell that raises, then one Run All never reaches."""
     notebook = nbformat.v4.new_notebook(
         cells=[
             nbformat.v4.new_markdown_cell("# Broken on purpose"),
             nbformat.v4.new_code_cell("x = 1\nx"),
+            nbformat.v4.new_code_cell("import sys\nprint('a warning on stderr', file=sys.stderr)"),
             nbformat.v4.new_code_cell("raise ValueError('deliberately broken cell')"),
             nbformat.v4.new_code_cell("y = 2"),
         ],
@@ -347,7 +385,8 @@ def test_the_ui_check_reports_a_broken_cell(browser, lab):
         lab.close_sessions()
     problems = run_problems(report)
     assert not any(p.startswith("cell 1:") for p in problems), problems  # the good cell ran cleanly
-    assert any(p.startswith("cell 2:") and "ValueError: deliberately broken cell" in p for p in problems), problems
-    assert any(p.startswith("cell 3:") and "no execution count" in p for p in problems), problems
+    assert any(p.startswith("cell 2:") and "a warning on stderr" in p for p in problems), problems
+    assert any(p.startswith("cell 3:") and "ValueError: deliberately broken cell" in p for p in problems), problems
+    assert any(p.startswith("cell 4:") and "no execution count" in p for p in problems), problems
     with pytest.raises(AssertionError, match="deliberately broken"):
         assert_ran_cleanly(report)
