@@ -174,23 +174,28 @@ def browser():
 
 def open_notebook(browser, lab, path):
     """A page with ``path`` (relative to the server root) open in the Lab UI,
-    in a workspace of its own, cells rendered and the kernel idle."""
+    in a workspace of its own, cells rendered and the kernel idle. Fails,
+    closing the page, if a dialog blocks the notebook or it does not settle."""
     page = browser.new_page()
-    workspace = re.sub(r"[^A-Za-z0-9]+", "-", path)
-    page.goto(lab.url(f"lab/workspaces/{workspace}/tree/{path}"))
-    panel = page.locator(".jp-NotebookPanel")
-    panel.wait_for(state="visible", timeout=NOTEBOOK_OPEN_TIMEOUT_S * 1000)
-    expected = len(nbformat.read(lab.root / path, as_version=4).cells)
-    deadline = time.monotonic() + NOTEBOOK_OPEN_TIMEOUT_S
-    while True:  # cells attach progressively: wait for the count to reach the file's and the kernel to be idle
-        kernel = lab.kernel_of(path)
-        if rendered_cells(page).count() >= expected and kernel and kernel["execution_state"] == "idle":
-            break
-        assert time.monotonic() < deadline, (
-            f"{path}: {rendered_cells(page).count()} of {expected} cells rendered, kernel {kernel}, "
-            f"after {NOTEBOOK_OPEN_TIMEOUT_S} s")
-        page.wait_for_timeout(250)
-    return page
+    try:
+        workspace = re.sub(r"[^A-Za-z0-9]+", "-", path)
+        page.goto(lab.url(f"lab/workspaces/{workspace}/tree/{path}"))
+        page.locator(".jp-NotebookPanel").wait_for(state="visible", timeout=NOTEBOOK_OPEN_TIMEOUT_S * 1000)
+        expected = len(nbformat.read(lab.root / path, as_version=4).cells)
+        deadline = time.monotonic() + NOTEBOOK_OPEN_TIMEOUT_S
+        while True:  # cells attach progressively: wait for the count to reach the file's and the kernel to be idle
+            dialogs = visible_dialogs(page)
+            assert not dialogs, f"{path}: a dialog blocks the notebook: {dialogs}"
+            kernel = lab.kernel_of(path)
+            if rendered_cells(page).count() >= expected and kernel and kernel["execution_state"] == "idle":
+                return page
+            assert time.monotonic() < deadline, (
+                f"{path}: {rendered_cells(page).count()} of {expected} cells rendered, kernel {kernel}, "
+                f"after {NOTEBOOK_OPEN_TIMEOUT_S} s")
+            page.wait_for_timeout(250)
+    except BaseException:
+        page.close()
+        raise
 
 
 def rendered_cells(page):
@@ -390,3 +395,19 @@ def test_the_ui_check_reports_a_broken_cell(browser, lab):
     assert any(p.startswith("cell 4:") and "no execution count" in p for p in problems), problems
     with pytest.raises(AssertionError, match="deliberately broken"):
         assert_ran_cleanly(report)
+
+
+def test_the_ui_check_reports_an_unknown_kernel(browser, lab):
+    """The test of the test: a notebook naming a kernel nobody registered
+    gets JupyterLab's "Select Kernel" dialog, and opening it must fail."""
+    notebook = nbformat.v4.new_notebook(
+        cells=[nbformat.v4.new_markdown_cell("# Unknown kernel on purpose"), nbformat.v4.new_code_cell("1")],
+        metadata={"kernelspec": {"name": "no-such-kernel", "display_name": "No such kernel", "language": "python"}},
+    )
+    path = "scratch/unknown_kernel.ipynb"
+    nbformat.write(notebook, lab.root / path)
+    try:
+        with pytest.raises(AssertionError, match="Select Kernel"):
+            open_notebook(browser, lab, path).close()
+    finally:
+        lab.close_sessions()
