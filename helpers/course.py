@@ -228,21 +228,29 @@ def lesson_parameters(lessons, overrides=(), quick=False):
 # ---------------------------------------------------------------- memory
 
 
-class PeakMemory:
-    """Samples, in a thread, the summed RSS of a process and all its
-    descendants; ``peak`` is the largest sum seen, in bytes.
+class KernelSampler:
+    """Samples, in a thread every ``interval`` s, a process and all its
+    descendants: ``peak_rss`` is the largest summed RSS seen (bytes),
+    ``cpu_seconds`` the user + system CPU time they used (each process's
+    last sample, summed). Wall time much larger than CPU time means the
+    machine was busy with something else.
 
     ``pid``: a function returning the root pid, or None while it has no
     process yet (the kernel is still starting).
     """
 
     def __init__(self, pid, interval=0.1):
-        self.pid, self.interval, self.peak = pid, interval, 0
+        self.pid, self.interval, self.peak_rss = pid, interval, 0
+        self._cpu = {}  # pid -> CPU seconds at its last sample
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._sample_until_stopped, daemon=True)
 
-    def tree_rss(self):
-        """RSS of the root and its descendants now (bytes; 0 without a root)."""
+    @property
+    def cpu_seconds(self):
+        return sum(self._cpu.values())
+
+    def sample(self):
+        """Add one sample; returns the tree's RSS now (bytes; 0 without a root)."""
         import psutil
 
         pid = self.pid()
@@ -253,17 +261,21 @@ class PeakMemory:
             processes = [root, *root.children(recursive=True)]
         except psutil.Error:
             return 0
-        total = 0
+        rss = 0
         for process in processes:
             try:
-                total += process.memory_info().rss
+                with process.oneshot():
+                    rss += process.memory_info().rss
+                    times = process.cpu_times()
+                self._cpu[process.pid] = times.user + times.system
             except psutil.Error:
                 pass
-        return total
+        self.peak_rss = max(self.peak_rss, rss)
+        return rss
 
     def _sample_until_stopped(self):
         while not self._stop.is_set():
-            self.peak = max(self.peak, self.tree_rss())
+            self.sample()
             self._stop.wait(self.interval)
 
     def __enter__(self):
@@ -287,6 +299,7 @@ class Execution:
     status: str
     seconds: float
     peak_rss: int
+    cpu_seconds: float
     output: Path
     failure: dict | None = None
 
@@ -359,7 +372,7 @@ def execute(source, output, parameters=None, cwd=None, kernel=KERNEL, progress=T
     kernel_pid = lambda: getattr(km.provisioner, "pid", None) if km.provisioner is not None else None  # noqa: E731
     status, failure, start = "ok", None, time.perf_counter()
     interrupted = False
-    with PeakMemory(kernel_pid) as memory:
+    with KernelSampler(kernel_pid) as sampler:
         try:
             with open(log, "wb") as kernel_log:
                 run_sync(km.start_kernel)(cwd=str(cwd or Path(source).parent), stdout=kernel_log, stderr=kernel_log)
@@ -382,8 +395,10 @@ def execute(source, output, parameters=None, cwd=None, kernel=KERNEL, progress=T
             status = "failed"
             failure = {"cell": None, "execution_count": None, "exception": f"{type(error).__name__}: {error}".strip()}
         finally:
+            sampler.sample()  # the last moments before shutdown
             _shut_down(km, now=True)
-    execution = Execution(status, time.perf_counter() - start, memory.peak, output, failure)
+    seconds = time.perf_counter() - start
+    execution = Execution(status, seconds, sampler.peak_rss, sampler.cpu_seconds, output, failure)
     if interrupted:
         raise LessonInterrupted(execution)
     return execution
@@ -464,8 +479,8 @@ def summary_line(record):
     """One line per lesson: status, wall time, peak memory, metrics or failure."""
     mark = {"ok": "ok", "failed": "FAILED", "interrupted": "INTERRUPTED"}[record["status"]]
     line = (
-        f"{record['lesson']:<28} {mark:<11} {record['seconds']:7.1f} s  "
-        f"peak {record['peak_rss_bytes'] / 2**20:7.0f} MiB"
+        f"{record['lesson']:<28} {mark:<11} {record['seconds']:7.1f} s (CPU {record['cpu_seconds']:6.1f} s)  "
+        f"peak {record['peak_rss_bytes'] / 2**20:5.0f} MiB"
     )
     if record.get("failure"):
         failure = record["failure"]
@@ -527,6 +542,7 @@ def _record(lesson, execution, parameters, quick, started, build):
         "status": execution.status,
         "seconds": round(execution.seconds, 2),
         "peak_rss_bytes": execution.peak_rss,
+        "cpu_seconds": round(execution.cpu_seconds, 2),
         "failure": execution.failure,
         "parameters": parameters,
         "quick": quick,
@@ -761,12 +777,11 @@ def report(build=BUILD):
         executed = Path(record["output"])
         nb = read_notebook(executed) if executed.exists() else None
         text = _stream_text(nb) if nb is not None else ""
-        versions = (results or {}).get("versions")
+        match = VERSION_LINE.search(text)  # start_lesson's line, as the kernel printed it
+        versions = match.group(1) if match else (results or {}).get("versions")
         if isinstance(versions, dict):
             versions = ", ".join(f"{k} {v}" for k, v in versions.items())
-        if not versions:
-            match = VERSION_LINE.search(text)
-            versions = match.group(1) if match else "—"
+        versions = versions or "—"
         source = (results or {}).get("data_source")
         if not source:
             match = DATA_LINE.search(text)
@@ -783,12 +798,12 @@ def report(build=BUILD):
             [
                 lesson,
                 status,
-                f"{record['seconds']:.1f} s",
+                f"{record['seconds']:.1f} s (CPU {record.get('cpu_seconds', 0):.1f} s)",
                 f"{record['peak_rss_bytes'] / 2**20:.0f} MiB",
                 metrics,
                 versions,
                 source,
-                record["started"][:10],
+                record["started"][:16].replace("T", " ") + " UTC",
             ]
         )
         figure_links = ", ".join(f"[{p.name}](figures/{lesson}/{p.name})" for p in figures) or "none"
@@ -798,7 +813,8 @@ def report(build=BUILD):
         "",
         f"Generated {datetime.datetime.now(datetime.timezone.utc).isoformat(timespec='seconds')} "
         "by `python -m helpers.course report`.",
-        "Peak memory: summed RSS of the lesson's kernel process tree, sampled every 0.1 s.",
+        "Runtime: wall time of the lesson (CPU: user + system time of its kernel process tree); "
+        "peak memory: largest summed RSS of that tree, sampled every 0.1 s.",
         "",
     ]
     if rows:

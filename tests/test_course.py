@@ -2,7 +2,7 @@
 end-to-end quick run over the real lessons in notebooks/."""
 
 import json
-import os
+import re
 import subprocess
 import sys
 import time
@@ -108,6 +108,7 @@ def test_lessons_run_in_order_each_into_build_and_sources_untouched(fixture_cour
         assert rec["seconds"] > 0
         # a Python kernel holds tens of MiB: the sampler saw the kernel, not nothing
         assert rec["peak_rss_bytes"] > 20 * 2**20
+        assert 0 < rec["cpu_seconds"] < rec["seconds"] + 5
 
 
 def test_failing_lesson_does_not_stop_the_others(fixture_course):
@@ -147,7 +148,7 @@ def test_summary_lines_and_report(fixture_course):
     assert "test_acc=0.9877" in rows["01_first"] and "params=93,322" in rows["01_first"]
     assert "fixture cache" in rows["01_first"] and "python 3.11" in rows["01_first"]
     assert "failed (cell 4, In [4]: AssertionError: SIZE=2 is too small)" in rows["02_broken"]
-    assert "MiB" in rows["03_third"] and " s |" in rows["03_third"]
+    assert re.search(r"^\| 03_third \| ok \| [\d.]+ s \(CPU [\d.]+ s\) \| \d+ MiB \| quick run; — \|", rows["03_third"])
     figures = sorted((build / "figures" / "01_first").glob("*.png"))
     assert len(figures) == 1 and figures[0].read_bytes().startswith(PNG_MAGIC)
 
@@ -157,6 +158,22 @@ def test_report_alone_rebuilds_from_records(fixture_course):
     (build / "report.md").unlink()
     assert course.main(["--build", str(build), "report"]) == 0
     assert "| 02_broken | failed" in (build / "report.md").read_text()
+
+
+def test_sampler_sums_the_whole_process_tree():
+    """A parent that holds little starts a child that holds 150 MiB: the
+    sampler, given the parent's pid, sees the child's memory and CPU."""
+    child = "import time; block = bytearray(150 * 2**20); sum(range(3 * 10**6)); time.sleep(3)"
+    parent = f"import subprocess, sys; subprocess.run([sys.executable, '-c', {child!r}])"
+    process = subprocess.Popen([sys.executable, "-c", parent])
+    try:
+        with course.KernelSampler(lambda: process.pid, interval=0.05) as sampler:
+            time.sleep(2.5)
+    finally:
+        process.wait(timeout=30)
+    assert sampler.peak_rss > 150 * 2**20
+    assert sampler.cpu_seconds > 0.05
+    assert course.KernelSampler(lambda: None).sample() == 0  # no kernel yet: nothing to measure
 
 
 def test_report_without_runs_says_what_to_do(tmp_path):
