@@ -7,10 +7,13 @@ visible, the course kernel picked without a dialog) and runs lesson 01
 through the Run menu (no error or stderr output, every code cell executed).
 A screenshot of each lesson goes to build/screenshots/.
 
-A last test proves the checker can fail: a notebook with a deliberately
-broken cell, run the same way, must be reported.
+The last tests prove the checks can fail: a notebook with a stderr cell
+and a deliberately broken cell, run the same way, must be reported cell by
+cell; a notebook naming an unregistered kernel must fail to open (JupyterLab's
+"Select Kernel" dialog).
 """
 
+import contextlib
 import json
 import os
 import re
@@ -26,6 +29,7 @@ import urllib.request
 from pathlib import Path
 
 import nbformat
+import psutil
 import pytest
 from playwright.sync_api import expect
 
@@ -93,7 +97,12 @@ class Lab:
 
 
 def stop(process, timeout=30):
-    """SIGTERM (the server then shuts its kernels down), SIGKILL if it hangs."""
+    """SIGTERM (the server then shuts its kernels down), SIGKILL if it hangs;
+    then SIGKILL whatever it started (kernels) that is still alive."""
+    try:
+        children = psutil.Process(process.pid).children(recursive=True)
+    except psutil.NoSuchProcess:
+        children = []
     if process.poll() is None:
         process.send_signal(signal.SIGTERM)
         try:
@@ -101,6 +110,9 @@ def stop(process, timeout=30):
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait()
+    for child in children:
+        with contextlib.suppress(psutil.NoSuchProcess):
+            child.kill()
 
 
 @pytest.fixture(scope="module")
