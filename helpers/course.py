@@ -341,6 +341,13 @@ def failure_in(executed_nb, cell_index, execution_count, ename, evalue):
     return {"cell": cell_index - injected + 1, "execution_count": execution_count, "exception": exception}
 
 
+def last_started_cell(executed_nb):
+    """Index (papermill's count) of the last cell papermill started, or None."""
+    cells = [c for c in executed_nb.cells if "papermill-error-cell-tag" not in c.metadata.get("tags", [])]
+    started = [i for i, c in enumerate(cells) if c.metadata.get("papermill", {}).get("start_time")]
+    return started[-1] if started else None
+
+
 class _ParametersCheckedByTheRunner(logging.Filter):
     """Drop papermill's own parameter-inference warnings: its regex parser
     misreads some commented lines and then calls declared names unknown;
@@ -391,12 +398,15 @@ def execute(source, output, parameters=None, cwd=None, kernel=KERNEL, progress=T
             failure = failure_in(executed, error.cell_index, error.exec_count, error.ename, error.evalue)
         except KeyboardInterrupt:
             status, interrupted = "interrupted", True
-        except Exception as error:  # kernel died, could not start, ...
+        except Exception as error:  # the kernel died or could not start, ...
             status = "failed"
             failure = {"cell": None, "execution_count": None, "exception": f"{type(error).__name__}: {error}".strip()}
+            started = last_started_cell(read_notebook(output)) if output.exists() else None
+            if started is not None:  # blame the cell that was running
+                failure = failure_in(read_notebook(output), started, None, type(error).__name__, str(error))
         finally:
             sampler.sample()  # the last moments before shutdown
-            _shut_down(km, now=True)
+            _shut_down(km, now=interrupted)  # graceful unless the lesson was cut short
     seconds = time.perf_counter() - start
     execution = Execution(status, seconds, sampler.peak_rss, sampler.cpu_seconds, output, failure)
     if interrupted:
@@ -475,6 +485,17 @@ def fresh_results(build, lesson, since):
     return None
 
 
+def failure_place(failure):
+    """``"cell 7 (In [5])"``: the failing cell's 1-based position in the
+    lesson notebook and its execution count; ``"the kernel"`` when no cell
+    is to blame (the kernel died or did not start)."""
+    if not failure or failure.get("cell") is None:
+        return "the kernel"
+    if failure.get("execution_count") is None:  # the kernel died before answering
+        return f"cell {failure['cell']}"
+    return f"cell {failure['cell']} (In [{failure['execution_count']}])"
+
+
 def summary_line(record):
     """One line per lesson: status, wall time, peak memory, metrics or failure."""
     mark = {"ok": "ok", "failed": "FAILED", "interrupted": "INTERRUPTED"}[record["status"]]
@@ -483,9 +504,7 @@ def summary_line(record):
         f"peak {record['peak_rss_bytes'] / 2**20:5.0f} MiB"
     )
     if record.get("failure"):
-        failure = record["failure"]
-        where = f"cell {failure['cell']} (In [{failure['execution_count']}])" if failure["cell"] else "kernel"
-        line += f"  {where}: {failure['exception']}"
+        line += f"  {failure_place(record['failure'])}: {record['failure']['exception']}"
     elif record.get("metrics"):
         line += "  " + format_metrics(record["metrics"])
     return line
@@ -560,10 +579,12 @@ def failures_text(records):
     for record in records:
         if record["status"] == "ok":
             continue
-        failure = record.get("failure") or {}
-        where = f"cell {failure['cell']} (In [{failure['execution_count']}])" if failure.get("cell") else "—"
-        exception = failure.get("exception") or "KeyboardInterrupt"
-        lines.append(f"  {record['lesson']}: {record['status']} at {where}: {exception}\n    partial notebook: {record['output']}")
+        failure = record.get("failure")
+        if failure:
+            what = f"failed at {failure_place(failure)}: {failure['exception']}"
+        else:
+            what = "interrupted (Ctrl-C)"
+        lines.append(f"  {record['lesson']}: {what}\n    partial notebook: {record['output']}")
     return lines
 
 
@@ -687,10 +708,9 @@ def _refresh_each(lessons, check, comparison, scratch, kernel, progress, write, 
             write(f"{lesson.name}: interrupted; {lesson.path} unchanged")
             raise
         if execution.status != "ok":
-            failure = execution.failure or {}
             write(
-                f"{lesson.name}: FAILED at cell {failure.get('cell')} (In [{failure.get('execution_count')}]): "
-                f"{failure.get('exception')}; {lesson.path} unchanged"
+                f"{lesson.name}: FAILED at {failure_place(execution.failure)}: "
+                f"{execution.failure['exception']}; {lesson.path} unchanged"
             )
             outcome[lesson.name] = {"status": "failed", "changed": [], "failure": execution.failure}
             continue
@@ -789,8 +809,7 @@ def report(build=BUILD):
         figures = export_figures(nb, build / "figures" / lesson) if nb is not None else []
         status = record["status"]
         if record.get("failure"):
-            failure = record["failure"]
-            status += f" (cell {failure['cell']}, In [{failure['execution_count']}]: {failure['exception']})"
+            status += f" at {failure_place(record['failure'])}: {record['failure']['exception']}"
         metrics = format_metrics(record.get("metrics") or {}) or "—"
         if record.get("quick"):
             metrics = "quick run; " + metrics

@@ -147,10 +147,20 @@ def test_summary_lines_and_report(fixture_course):
     assert set(rows) == {"01_first", "02_broken", "03_third"}
     assert "test_acc=0.9877" in rows["01_first"] and "params=93,322" in rows["01_first"]
     assert "fixture cache" in rows["01_first"] and "python 3.11" in rows["01_first"]
-    assert "failed (cell 4, In [4]: AssertionError: SIZE=2 is too small)" in rows["02_broken"]
+    assert "| failed at cell 4 (In [4]): AssertionError: SIZE=2 is too small |" in rows["02_broken"]
     assert re.search(r"^\| 03_third \| ok \| [\d.]+ s \(CPU [\d.]+ s\) \| \d+ MiB \| quick run; — \|", rows["03_third"])
     figures = sorted((build / "figures" / "01_first").glob("*.png"))
     assert len(figures) == 1 and figures[0].read_bytes().startswith(PNG_MAGIC)
+
+
+def test_a_dying_kernel_fails_its_lesson_only(tmp_path):
+    notebooks, build = tmp_path / "nb", tmp_path / "build"
+    make_lesson(notebooks, "01_dies", "X = 1", "print('alive')", "import os\nos._exit(1)", "print('unreached')")
+    make_lesson(notebooks, "02_fine", "X = 1", "print('fine')")
+    result = run_course("--notebooks", notebooks, "--build", build, "run")
+    assert result.returncode == 1
+    assert "01_dies: failed at cell 4: DeadKernelError: Kernel died" in result.stderr
+    assert record(build, "02_fine")["status"] == "ok"
 
 
 def test_report_alone_rebuilds_from_records(fixture_course):
