@@ -3,8 +3,8 @@
 Runs ``python -m helpers.course --build <dir> --no-progress run`` (each
 lesson in a fresh kernel, executed into ``<dir>/notebooks/``; the sources are
 not touched) and reads the runner's per-lesson records
-``<dir>/runs/<lesson>.json``: status, wall seconds, and the peak RSS of the
-kernel's process tree (the runner samples it every 0.1 s). The whole course's
+``<dir>/runs/<lesson>.json``: status, wall seconds, CPU seconds and the peak
+RSS of the kernel's process tree (the runner samples it every 0.1 s). The whole course's
 wall time is the runner command's, start to exit, as a learner waits for it.
 """
 
@@ -43,6 +43,8 @@ def run(*, build_dir, notebooks=None, quick=False, log=print):
             "seconds": r["seconds"],
             "peak_rss_bytes": r["peak_rss_bytes"],
             "peak_rss_gb": r["peak_rss_bytes"] / GB,
+            "cpu_seconds": r.get("cpu_seconds"),  # CPU of the kernel's process tree
+            "metrics": r.get("metrics"),
             "failure": r.get("failure"),
             "parameters": r.get("parameters"),
         }

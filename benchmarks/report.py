@@ -159,10 +159,13 @@ def markdown(record):
         lines += _table(["model", "epochs", "params", "test accuracy", "lowest", "train−test gap"], acc_rows)
     if "lessons" in parts:
         les = parts["lessons"]
-        lesson_rows = [[name, v["status"], f"{v['seconds']:.0f} s", f"{v['peak_rss_gb']:.2f} GB"]
+        lesson_rows = [[name, v["status"], f"{v['seconds']:.0f} s",
+                        f"{v['cpu_seconds']:.0f} s" if v.get("cpu_seconds") is not None else "—",
+                        f"{v['peak_rss_gb']:.2f} GB"]
                        for name, v in les["lessons"].items()]
-        lines += ["", "Lessons at their defaults (course runner; peak = summed RSS of the kernel's process tree):", ""]
-        lines += _table(["lesson", "status", "wall time", "peak memory"], lesson_rows)
+        lines += ["", "Lessons at their defaults (course runner; CPU time and peak memory are the kernel's "
+                      "process tree, memory as summed RSS):", ""]
+        lines += _table(["lesson", "status", "wall time", "CPU time", "peak memory"], lesson_rows)
     if record.get("errors"):
         lines += ["", "Parts that failed: " + "; ".join(f"{k}: {v}" for k, v in record["errors"].items())]
     return "\n".join(lines)

@@ -78,7 +78,7 @@ def test_tiny_run_measures_every_part(tiny_run, capsys):
     lessons = record["parts"]["lessons"]
     assert lessons["all_ok"] is True and list(lessons["lessons"]) == ["01_tiny"]
     assert lessons["lessons"]["01_tiny"]["parameters"] == {"STEPS": 1}  # --quick reached the runner
-    assert lessons["lessons"]["01_tiny"]["peak_rss_bytes"] > 0
+    assert lessons["lessons"]["01_tiny"]["peak_rss_bytes"] > 0 and lessons["lessons"]["01_tiny"]["cpu_seconds"] > 0
 
     accuracy = record["parts"]["accuracy"]
     assert accuracy["seeds"] == [0, 1] and accuracy["train_samples"] == 40
