@@ -853,11 +853,16 @@ def report(build=BUILD):
 
 
 def _parser():
+    def common(target, default):
+        """The shared options, before or after the command (``course --build b run`` = ``course run --build b``)."""
+        pick = (lambda value: value) if default else (lambda value: argparse.SUPPRESS)
+        target.add_argument("--notebooks", type=Path, default=pick(NOTEBOOKS), help="lesson folder (default: notebooks/)")
+        target.add_argument("--build", type=Path, default=pick(BUILD), help="output folder (default: build/)")
+        target.add_argument("--kernel", default=pick(KERNEL), help=f"Jupyter kernel (default: {KERNEL})")
+        target.add_argument("--no-progress", action="store_true", default=pick(False), help="no progress bars")
+
     parser = argparse.ArgumentParser(prog="course", description=__doc__.split("\n")[0])
-    parser.add_argument("--notebooks", type=Path, default=NOTEBOOKS, help="lesson folder (default: notebooks/)")
-    parser.add_argument("--build", type=Path, default=BUILD, help="output folder (default: build/)")
-    parser.add_argument("--kernel", default=KERNEL, help=f"Jupyter kernel (default: {KERNEL})")
-    parser.add_argument("--no-progress", action="store_true", help="no progress bars")
+    common(parser, default=True)
     commands = parser.add_subparsers(dest="command", required=True)
 
     def selection(sub):
@@ -865,6 +870,7 @@ def _parser():
         sub.add_argument("--from", dest="start", help="start at this lesson, e.g. 03")
 
     run_cmd = commands.add_parser("run", help="execute the lessons into build/notebooks/, then report")
+    common(run_cmd, default=False)
     selection(run_cmd)
     run_cmd.add_argument(
         "-p", "--parameter", nargs=2, action="append", default=[], metavar=("NAME", "VALUE"),
@@ -872,12 +878,13 @@ def _parser():
     )
     run_cmd.add_argument("--quick", action="store_true", help="each lesson's QUICK parameters (-p wins)")
     refresh_cmd = commands.add_parser("refresh", help="re-execute the source notebooks in place (atomic)")
+    common(refresh_cmd, default=False)
     selection(refresh_cmd)
     refresh_cmd.add_argument("--check", action="store_true", help="write nothing; list outputs that would change")
     refresh_cmd.add_argument(
         "--sanitize-with", type=Path, default=SANITIZE, help="nbval sanitize file (default: tests/nbval_sanitize.cfg)"
     )
-    commands.add_parser("report", help="build build/report.md and build/figures/")
+    common(commands.add_parser("report", help="build build/report.md and build/figures/"), default=False)
     return parser
 
 

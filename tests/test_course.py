@@ -207,6 +207,23 @@ def test_select_only_and_from(tmp_path):
         course.select(lessons, start="9")
 
 
+def test_command_line_options_go_before_or_after_the_command():
+    parser = course._parser()
+    before = parser.parse_args(["--build", "b", "--no-progress", "run", "--quick", "-p", "EPOCHS", "2"])
+    after = parser.parse_args(["run", "--build", "b", "--no-progress", "--quick", "-p", "EPOCHS", "2"])
+    assert vars(before) == vars(after)
+    assert after.build == Path("b") and after.no_progress and after.parameter == [["EPOCHS", "2"]]
+    assert parser.parse_args(["report"]).build == course.BUILD
+
+
+def test_course_console_script_is_installed():
+    from importlib.metadata import entry_points
+
+    (script,) = entry_points(group="console_scripts", name="course")
+    assert script.load() is course.main
+    assert (Path(sys.executable).parent / "course").exists()
+
+
 def test_values_are_typed_like_papermill_p():
     assert [course.parse_value(v) for v in ("3", "0.5", "True", "None", "abc")] == [3, 0.5, True, None, "abc"]
 
