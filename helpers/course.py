@@ -7,7 +7,8 @@
 ``run`` executes each lesson of ``notebooks/`` in order, each in a fresh
 ``convnets-course`` kernel, into ``build/notebooks/`` (the sources are never
 written), and leaves per lesson a record ``build/runs/<lesson>.json``
-(status, seconds, peak RSS of the kernel's process tree, failure).
+(status, wall and CPU seconds, peak RSS of the kernel's process tree,
+parameters, failure, key metrics) that ``report`` and the benchmarks read.
 ``refresh`` re-executes the sources in place (atomic replace, only after
 success); ``refresh --check`` executes into a temp dir and lists the stored
 outputs that would change, by nbval's own comparison. ``report`` writes
@@ -553,6 +554,7 @@ def run(lessons, build=BUILD, parameters=None, quick=False, kernel=KERNEL, progr
 
 
 def _record(lesson, execution, parameters, quick, started, build):
+    """Write ``build/runs/<lesson>.json`` (atomically) and return it as a dict."""
     results = fresh_results(build, lesson.name, started) if execution.status == "ok" else None
     record = {
         "lesson": lesson.name,
