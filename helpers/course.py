@@ -442,27 +442,41 @@ def write_json_atomic(path, data):
     return path
 
 
-NOT_METRICS = {"parameters", "versions", "seed", "seeds", "data_source"}  # what a run was given, not measured
+NOT_METRICS = {"parameters", "versions", "seed", "seeds", "data_source", "lesson"}  # given, not measured
+ACCURACY = re.compile(r"(^|[._])(test_|train_|val_)?acc(uracy)?$")
 
 
-def key_metrics(results, limit=6):
-    """``{name: number}``: the results' ``key_metrics`` dict if it has one,
-    else its numeric top-level values (one level of nested dicts flattened
-    as ``outer.inner``), accuracies first, at most ``limit``."""
+def key_metrics(results, exclude=(), limit=6):
+    """``{name: number}`` for a summary: the results' ``key_metrics`` dict
+    if it has one; else every number in it (nested dicts flattened as
+    ``outer.inner``, a list of numbers, e.g. one per seed, as its mean),
+    leaving out echoed inputs (``NOT_METRICS`` and the names in
+    ``exclude``, compared lower-case), accuracies first (test before
+    train), at most ``limit``."""
     if not isinstance(results, dict):
         return {}
     if isinstance(results.get("key_metrics"), dict):
         return dict(list(results["key_metrics"].items())[:limit])
+    skip = NOT_METRICS | {name.lower() for name in exclude}
     flat = {}
-    for key, value in results.items():
-        if key in NOT_METRICS:
-            continue
-        items = value.items() if isinstance(value, dict) else [(None, value)]
-        for inner, number in items:
-            if isinstance(number, (int, float)) and not isinstance(number, bool):
-                flat[f"{key}.{inner}" if inner is not None else key] = number
-    ordered = sorted(flat, key=lambda name: ("acc" not in name, name))
+
+    def visit(prefix, value, depth):
+        if isinstance(value, dict) and depth < 3:
+            for key, inner in value.items():
+                if not (depth == 0 and str(key).lower() in skip):
+                    visit(f"{prefix}{key}.", inner, depth + 1)
+        elif isinstance(value, list) and value and all(_is_number(v) for v in value):
+            flat[prefix[:-1]] = sum(value) / len(value)
+        elif _is_number(value):
+            flat[prefix[:-1]] = value
+
+    visit("", results, 0)
+    ordered = sorted(flat, key=lambda name: (not ACCURACY.search(name), "test" not in name, name))
     return {name: flat[name] for name in ordered[:limit]}
+
+
+def _is_number(value):
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
 def format_number(value):
@@ -569,7 +583,8 @@ def _record(lesson, execution, parameters, quick, started, build):
         "quick": quick,
         "started": datetime.datetime.fromtimestamp(started, datetime.timezone.utc).isoformat(timespec="seconds"),
         "results": str(Path(build) / "results" / f"{lesson.name}.json") if results is not None else None,
-        "metrics": key_metrics(results),
+        "declared_parameters": list(lesson.parameters),
+        "metrics": key_metrics(results, exclude=lesson.parameters),
     }
     write_json_atomic(Path(build) / "runs" / f"{lesson.name}.json", record)
     return record
@@ -812,7 +827,9 @@ def report(build=BUILD):
         status = record["status"]
         if record.get("failure"):
             status += f" at {failure_place(record['failure'])}: {record['failure']['exception']}"
-        metrics = format_metrics(record.get("metrics") or {}) or "—"
+        declared = record.get("declared_parameters", record.get("parameters") or ())
+        metrics = format_metrics(key_metrics(results, exclude=declared) if results else record.get("metrics") or {})
+        metrics = metrics or "—"
         if record.get("quick"):
             metrics = "quick run; " + metrics
         rows.append(

@@ -186,6 +186,19 @@ def test_sampler_sums_the_whole_process_tree():
     assert course.KernelSampler(lambda: None).sample() == 0  # no kernel yet: nothing to measure
 
 
+def test_key_metrics_put_accuracies_first_and_skip_echoed_inputs():
+    results = {
+        "seed": 0, "epochs": 2, "versions": {"numpy": "2.4.6"}, "train_acc_images": 10000, "flag": True,
+        "variants": {"max": {"test_acc": [0.99, 0.98], "train_acc": [0.995], "params": 93322}},
+        "dense": {"test_acc": 0.978},
+    }
+    assert course.key_metrics(results, exclude=["EPOCHS"], limit=4) == {
+        "dense.test_acc": 0.978, "variants.max.test_acc": 0.985,  # a per-seed list -> its mean
+        "variants.max.train_acc": 0.995, "train_acc_images": 10000,
+    }
+    assert course.key_metrics({"key_metrics": {"b": 1, "a": 2}, "test_acc": 0.5}) == {"b": 1, "a": 2}
+
+
 def test_report_without_runs_says_what_to_do(tmp_path):
     text = course.report(tmp_path).read_text()
     assert "run `python -m helpers.course run` first" in text
