@@ -449,7 +449,7 @@ ACCURACY = re.compile(r"(^|[._])(test_|train_|val_)?acc(uracy)?$")
 def key_metrics(results, exclude=(), limit=6):
     """``{name: number}`` for a summary: the results' ``key_metrics`` dict
     if it has one; else every number in it (nested dicts flattened as
-    ``outer.inner``, a list of numbers, e.g. one per seed, as its mean),
+    ``outer.inner``, a list of accuracies, one per seed, as its mean),
     leaving out echoed inputs (``NOT_METRICS`` and the names in
     ``exclude``, compared lower-case), accuracies first (test before
     train), at most ``limit``."""
@@ -466,7 +466,8 @@ def key_metrics(results, exclude=(), limit=6):
                 if not (depth == 0 and str(key).lower() in skip):
                     visit(f"{prefix}{key}.", inner, depth + 1)
         elif isinstance(value, list) and value and all(_is_number(v) for v in value):
-            flat[prefix[:-1]] = sum(value) / len(value)
+            if ACCURACY.search(prefix[:-1]):  # an accuracy per seed: their mean
+                flat[prefix[:-1]] = sum(value) / len(value)
         elif _is_number(value):
             flat[prefix[:-1]] = value
 
