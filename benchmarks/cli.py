@@ -34,12 +34,13 @@ DEFAULTS = {
     "batch_size": 64,
     "train_size": 60000,
     "test_size": 10000,
-    "overhead_epochs": 2,
-    "overhead_pairs": 2,
+    "overhead_epochs": 1,
+    "overhead_pairs": 4,
     "ops_batch": 64,
     "naive_images": 64,
     "ops_repeats": 10,
     "matmul_n": 2048,
+    "flops_epochs": 3,
     "course_quick": False,
     "course_notebooks": None,
     "data_npz": None,
@@ -91,14 +92,16 @@ def parser():
     p.add_argument("--test-size", type=_positive, default=d["test_size"],
                    help="test images for parts 1, 4 (default: all 10000)")
     p.add_argument("--overhead-epochs", type=_positive, default=d["overhead_epochs"],
-                   help="part 1: epochs per run (default: 2)")
+                   help="part 1: epochs per run (default: 1)")
     p.add_argument("--overhead-pairs", type=_positive, default=d["overhead_pairs"],
-                   help="part 1: A B pairs (default: 2, i.e. A B A B)")
+                   help="part 1: A B pairs (default: 4, i.e. A B A B A B A B)")
     p.add_argument("--ops-batch", type=_positive, default=d["ops_batch"], help="part 2: images in the batch (64)")
     p.add_argument("--naive-images", type=_positive, default=d["naive_images"],
                    help="part 2: images conv2d_naive is timed on, scaled to the batch (default: 64, all)")
     p.add_argument("--ops-repeats", type=_positive, default=d["ops_repeats"], help="part 2: timed calls (10)")
     p.add_argument("--matmul-n", type=_positive, default=d["matmul_n"], help="part 5: matmul size n (2048)")
+    p.add_argument("--flops-epochs", type=_positive, default=d["flops_epochs"],
+                   help="part 5: timed training epochs, median taken (default: 3)")
     p.add_argument("--course-quick", action="store_true", help="part 3: run the lessons with --quick")
     p.add_argument("--course-notebooks", type=Path, default=None, help="part 3: lesson folder (default: notebooks/)")
     p.add_argument("--data-npz", type=Path, default=None,
@@ -169,7 +172,7 @@ def run_part(name, config, data, log):
     if name == "flops":
         from . import flops
         return flops.run(preprocess(x_train, y_train), batch_size=config["batch_size"],
-                         matmul_n=config["matmul_n"], log=log)
+                         matmul_n=config["matmul_n"], epochs=config["flops_epochs"], log=log)
     raise ValueError(f"unknown part {name!r}")
 
 

@@ -5,13 +5,15 @@
   gradient w.r.t. weights), and ``helpers.models.forward_flops`` counts a
   forward pass as 2 x multiply-adds of the Conv2D and Dense layers (pooling,
   activations, loss and optimizer update are not counted). So
-  GFLOP/s = 3 x forward_flops x samples/s / 1e9, with samples/s from one
-  timed epoch after a warm-up fit (tracing excluded).
+  GFLOP/s = 3 x forward_flops x samples/s / 1e9, with samples/s the
+  median over ``epochs`` timed epochs after a warm-up fit (tracing
+  excluded); the slowest and fastest epoch are kept too.
 * NumPy float32 matmul GFLOP/s: ``a @ b`` with ``n x n`` matrices,
   2 n^3 FLOPs, best of ``repeats`` after a warm-up: the machine's practical
   dense-math ceiling for this BLAS and these cores.
 """
 
+import statistics
 import time
 
 import numpy as np
@@ -37,11 +39,23 @@ def matmul_gflops(n=2048, repeats=5, seed=0):
     }
 
 
-def training_gflops(data, *, batch_size=64, seed=0, warmup_batches=20):
-    """``data``: preprocessed ``(x_train, y_train)``; times one epoch of ``fit``."""
+def training_gflops(data, *, batch_size=64, seed=0, warmup_batches=20, epochs=3):
+    """``data``: preprocessed ``(x_train, y_train)``; times ``epochs`` epochs of
+    ``fit`` one by one, after a warm-up fit that traces the training step."""
     import keras
 
     from helpers import models
+
+    class EpochTimer(keras.callbacks.Callback):
+        def __init__(self):
+            super().__init__()
+            self.seconds = []
+
+        def on_epoch_begin(self, epoch, logs=None):
+            self.start = time.perf_counter()
+
+        def on_epoch_end(self, epoch, logs=None):
+            self.seconds.append(time.perf_counter() - self.start)
 
     x, y = data
     keras.backend.clear_session()
@@ -50,25 +64,27 @@ def training_gflops(data, *, batch_size=64, seed=0, warmup_batches=20):
     model.compile(optimizer="rmsprop", loss="categorical_crossentropy", metrics=["accuracy"])
     warm = min(len(x), warmup_batches * batch_size)
     model.fit(x[:warm], y[:warm], epochs=1, batch_size=batch_size, verbose=0)  # traces the step
-    start = time.perf_counter()
-    model.fit(x, y, epochs=1, batch_size=batch_size, verbose=0)
-    seconds = time.perf_counter() - start
+    timer = EpochTimer()
+    model.fit(x, y, epochs=epochs, batch_size=batch_size, verbose=0, callbacks=[timer])
     forward = models.forward_flops(model)
-    samples_per_s = len(x) / seconds
+    epoch_rates = [len(x) / seconds for seconds in timer.seconds]
+    samples_per_s = statistics.median(epoch_rates)
     return {
         "model": "seed_convnet",
         "batch_size": batch_size,
         "samples": int(len(x)),
-        "seconds": seconds,
+        "epoch_seconds": timer.seconds,
         "samples_per_s": samples_per_s,
+        "samples_per_s_slowest_epoch": min(epoch_rates),
+        "samples_per_s_fastest_epoch": max(epoch_rates),
         "forward_flops_per_sample": forward,
         "training_flops_per_sample": TRAINING_FLOPS_PER_FORWARD * forward,
         "gflops": TRAINING_FLOPS_PER_FORWARD * forward * samples_per_s / 1e9,
     }
 
 
-def run(train_data, *, batch_size=64, matmul_n=2048, log=print):
-    training = training_gflops(train_data, batch_size=batch_size)
+def run(train_data, *, batch_size=64, matmul_n=2048, epochs=3, log=print):
+    training = training_gflops(train_data, batch_size=batch_size, epochs=epochs)
     matmul = matmul_gflops(matmul_n)
     log(f"  training {training['samples_per_s']:.0f} samples/s = {training['gflops']:.1f} GFLOP/s; "
         f"numpy float32 matmul {matmul['gflops_best']:.1f} GFLOP/s")

@@ -73,6 +73,19 @@ def utc_now():
     return datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0).isoformat()
 
 
+def cpu_times():
+    """``(steal, total)`` jiffies of all CPUs from /proc/stat, or None.
+
+    Steal is time the hypervisor ran something else while this VM wanted
+    the CPU: contention no process list shows."""
+    try:
+        fields = [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+    except (OSError, ValueError, IndexError):
+        return None
+    steal = fields[7] if len(fields) > 7 else 0
+    return steal, sum(fields[:8])
+
+
 def _own_tree():
     """PIDs of this process and all its descendants (workers, kernels)."""
     me = psutil.Process()
@@ -104,6 +117,7 @@ class Monitor:
 
     def __enter__(self):
         self._start = time.monotonic()
+        self._cpu_times_start = cpu_times()
         self._sample(prime=True)
         self._thread = threading.Thread(target=self._run, name="bench-monitor", daemon=True)
         self._thread.start()
@@ -113,7 +127,15 @@ class Monitor:
         self._stop.set()
         self._thread.join()
         self._sample()
+        self._cpu_times_end = cpu_times()
         return False
+
+    def steal_percent(self):
+        """Share of CPU time the hypervisor stole between enter and exit."""
+        start, end = getattr(self, "_cpu_times_start", None), getattr(self, "_cpu_times_end", None)
+        if not start or not end or end[1] == start[1]:
+            return None
+        return 100 * (end[0] - start[0]) / (end[1] - start[1])
 
     def _run(self):
         while not self._stop.wait(self.interval):
@@ -142,14 +164,16 @@ class Monitor:
             self.samples.append((round(time.monotonic() - self._start, 1), os.getloadavg()[0], outside))
 
     def summary(self):
-        """``{'load1_max', 'outside_cpu_mean', 'outside_cpu_max', 'busiest_outside'}``."""
+        """Load, CPU used outside this benchmark (mean, max, busiest names), steal."""
         if not self.samples:
             return {"samples": 0}
         cpu = [s[2] for s in self.samples]
         busiest = sorted(self.outside_cpu_seconds.items(), key=lambda kv: -kv[1])[:5]
+        steal = self.steal_percent()
         return {
             "samples": len(self.samples),
             "interval_seconds": self.interval,
+            "steal_percent": None if steal is None else round(steal, 2),
             "load1_max": round(max(s[1] for s in self.samples), 2),
             "outside_cpu_mean_percent": round(sum(cpu) / len(cpu), 1),
             "outside_cpu_max_percent": round(max(cpu), 1),

@@ -45,7 +45,7 @@ def tiny_run(tmp_path_factory):
     argv = ["--data-npz", str(_tiny_npz(tmp / "tiny.npz")), "--train-size", "40", "--test-size", "20",
             "--batch-size", "8", "--seeds", "0,1", "--epochs", "1", "--variant-epochs", "1",
             "--overhead-epochs", "1", "--overhead-pairs", "1", "--ops-batch", "2", "--naive-images", "1",
-            "--ops-repeats", "1", "--matmul-n", "64", "--course-quick",
+            "--ops-repeats", "1", "--matmul-n", "64", "--flops-epochs", "2", "--course-quick",
             "--course-notebooks", str(_tiny_lesson(tmp / "lessons")),
             "--build-dir", str(tmp / "build"), "--out-dir", str(tmp / "results")]
     code = cli.main(argv)
@@ -67,7 +67,7 @@ def test_tiny_run_measures_every_part(tiny_run, capsys):
     overhead = record["parts"]["overhead"]
     assert [r["side"] for r in overhead["runs"]] == ["helpers", "plain"]  # A then B
     assert all(r["train_samples"] == 40 and r["params"] == 93_322 for r in overhead["runs"])
-    assert overhead["ratio_total"] > 0 and overhead["ratio_fit"] > 0
+    assert len(overhead["pair_ratios_total"]) == 1 and overhead["ratio_total"] == overhead["pair_ratios_total"][0]
 
     ops = record["parts"]["ops"]
     assert ops["input_shape"] == [2, 28, 28, 32] and ops["kernel_shape"] == [3, 3, 32, 64]
@@ -91,6 +91,8 @@ def test_tiny_run_measures_every_part(tiny_run, capsys):
     flops = record["parts"]["flops"]
     assert flops["training"]["training_flops_per_sample"] == 3 * flops["training"]["forward_flops_per_sample"]
     assert flops["matmul"]["flops"] == 2 * 64**3
+    assert len(flops["training"]["epoch_seconds"]) == 2
+    assert all("steal_percent" in record["contention"][part] for part in cli.PARTS)
 
     assert {t["name"] for t in record["targets"]} == {t["name"] for t in report.targets(record)}
     table = report.markdown(record)
