@@ -5,8 +5,12 @@ Every builder returns a fresh, *uncompiled* ``keras.Model`` that takes
 fixed, so lessons and tests can look layers up by name.
 """
 
-import keras
-from keras import layers
+from helpers.session import configure_backend
+
+# Importing this module configures Keras on TensorFlow quietly (TF's C++
+# start-up notices would otherwise land in a notebook as stderr).
+keras = configure_backend()
+layers = keras.layers
 
 INPUT_SHAPE = (28, 28, 1)
 NUM_CLASSES = 10

@@ -4,7 +4,11 @@ import dataclasses
 import json
 import time
 
-import keras
+from helpers.session import configure_backend
+
+# Importing this module configures Keras on TensorFlow quietly (TF's C++
+# start-up notices would otherwise land in a notebook as stderr).
+keras = configure_backend()
 
 
 @dataclasses.dataclass
