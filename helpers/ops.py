@@ -263,7 +263,7 @@ def shift2d(x, dy, dx):
     return _unbatch(out, single)
 
 
-def measured_receptive_field(stack, input_size, row=None, col=None):
+def measured_receptive_field(stack, input_size, row=None, col=None, batch_size=64):
     """Measure the receptive field of one output unit by poking the input.
 
     ``stack`` maps a batch ``(N, S, S, 1)`` to ``(N, H', W', C)``; use
@@ -271,15 +271,22 @@ def measured_receptive_field(stack, input_size, row=None, col=None):
     Each of the ``S*S`` images in the batch has one pixel set to 1; the
     pixels whose poke changes output ``(row, col)`` (default: the centre,
     any channel) are that unit's receptive field. Returns its
-    ``(height, width)``.
+    ``(height, width)``. The pokes go through ``stack`` ``batch_size`` at a
+    time, so memory stays small whatever ``S``.
     """
     s = _positive_int(input_size, "input_size")
-    pokes = np.eye(s * s, dtype=np.float32).reshape(s * s, s, s, 1)
-    base = np.asarray(stack(np.zeros((1, s, s, 1), np.float32)))
-    out = np.asarray(stack(pokes))
-    row = out.shape[1] // 2 if row is None else row
-    col = out.shape[2] // 2 if col is None else col
-    changed = np.any(out[:, row, col, :] != base[0, row, col, :], axis=-1).reshape(s, s)
+    batch_size = _positive_int(batch_size, "batch_size")
+    base = np.asarray(stack(np.zeros((1, s, s, 1), np.float32)))[0]   # (H', W', C)
+    row = base.shape[0] // 2 if row is None else row
+    col = base.shape[1] // 2 if col is None else col
+    changed = np.zeros(s * s, dtype=bool)
+    for start in range(0, s * s, batch_size):  # a batch at a time: all S*S output maps at once is big
+        pixels = np.arange(start, min(start + batch_size, s * s))
+        pokes = np.zeros((len(pixels), s * s), np.float32)
+        pokes[np.arange(len(pixels)), pixels] = 1.0
+        out = np.asarray(stack(pokes.reshape(-1, s, s, 1)))
+        changed[pixels] = np.any(out[:, row, col, :] != base[row, col, :], axis=-1)
+    changed = changed.reshape(s, s)
     if not changed.any():
         raise ValueError(f"no input pixel changes output ({row}, {col}); use positive weights")
     rows, cols = np.nonzero(changed)

@@ -195,3 +195,21 @@ def test_measured_receptive_field_equals_the_computed_one(layers):
 def test_measured_receptive_field_needs_a_visible_change():
     with pytest.raises(ValueError, match="no input pixel changes"):
         ops.measured_receptive_field(lambda x: x * 0, 5)
+
+
+@pytest.mark.parametrize("batch_size", [1, 7, 64, 1000])
+def test_measured_receptive_field_pokes_in_batches_of_at_most_batch_size(batch_size):
+    seen = []
+
+    def stack(x):
+        seen.append(len(x))
+        return ops.conv2d(ops.conv2d(x, np.ones((3, 3, 1, 1))), np.ones((3, 3, 1, 1)))
+
+    assert ops.measured_receptive_field(stack, 9, batch_size=batch_size) == (5, 5)
+    pokes = seen[1:]  # the first call is the all-zero baseline
+    assert sum(pokes) == 81 and max(pokes) <= batch_size
+
+
+def test_measured_receptive_field_rejects_a_bad_batch_size():
+    with pytest.raises(ValueError, match="batch_size must be >= 1"):
+        ops.measured_receptive_field(lambda x: x, 5, batch_size=0)
