@@ -213,7 +213,9 @@ def preprocess(x, y):
         raise ValueError(f"y must have shape ({x.shape[0]},) to match x {x.shape}, got {y.shape}")
     if y.size and (y.min() < 0 or y.max() >= NUM_CLASSES):
         raise ValueError(f"labels must be in 0..{NUM_CLASSES - 1}, got {y.min()}..{y.max()}")
-    images = (x.astype(np.float32) / 255.0)[..., np.newaxis]
+    images = x.astype(np.float32)
+    images /= 255.0  # in place: one float32 copy of the images in memory, not two
+    images = images[..., np.newaxis]
     one_hot = np.eye(NUM_CLASSES, dtype=np.float32)[y.astype(np.int64)]
     return images, one_hot
 
