@@ -40,3 +40,47 @@ def test_bad_input(keras):
         training.train_and_evaluate(models.dense_baseline, ((x, y[:10]), test), epochs=1, batch_size=8, seed=0)
     with pytest.raises(ValueError, match="epochs and batch_size must be >= 1"):
         training.train_and_evaluate(models.dense_baseline, ((x, y), test), epochs=0, batch_size=8, seed=0)
+
+
+@pytest.mark.parametrize("dtype", ["float32", "uint8", "int64"])
+def test_as_tensor_keeps_shape_dtype_and_values(keras, dtype):
+    import tensorflow as tf
+
+    array = np.arange(2 * 5 * 5 * 1).reshape(2, 5, 5, 1).astype(dtype)
+    tensor = training.as_tensor(array)
+    assert isinstance(tensor, tf.Tensor)
+    assert tensor.shape == array.shape and tensor.dtype.name == dtype
+    np.testing.assert_array_equal(tensor.numpy(), array)
+
+
+def test_as_tensor_copies_so_later_changes_to_the_array_do_not_leak_in(keras):
+    array = np.zeros((4, 3), np.float32)
+    tensor = training.as_tensor(array[:, :2])  # a non-contiguous view is fine too
+    array[:] = 1.0
+    np.testing.assert_array_equal(tensor.numpy(), np.zeros((4, 2), np.float32))
+
+
+def test_a_model_fits_tensors_made_by_as_tensor_as_it_fits_arrays(keras):
+    (x, y), _ = _tiny_data(32)
+
+    def fit_once(to_input):
+        keras.utils.set_random_seed(5)
+        model = models.dense_baseline()
+        model.compile(optimizer="rmsprop", loss="categorical_crossentropy")
+        return model.fit(to_input(x), to_input(y), epochs=1, batch_size=8, shuffle=False, verbose=0).history["loss"]
+
+    assert fit_once(training.as_tensor) == pytest.approx(fit_once(lambda a: a), rel=1e-5)
+
+
+def test_as_tensor_returns_a_tensor_unchanged(keras):
+    tensor = training.as_tensor(np.ones((3, 2), np.float32))
+    assert training.as_tensor(tensor) is tensor
+
+
+def test_train_and_evaluate_takes_tensors_as_it_takes_arrays(keras):
+    (x, y), (xt, yt) = _tiny_data()
+    from_arrays = training.train_and_evaluate(models.dense_baseline, ((x, y), (xt, yt)), epochs=1, batch_size=32, seed=2)
+    as_tensors = ((training.as_tensor(x), training.as_tensor(y)), (training.as_tensor(xt), training.as_tensor(yt)))
+    from_tensors = training.train_and_evaluate(models.dense_baseline, as_tensors, epochs=1, batch_size=32, seed=2)
+    assert from_tensors.history["loss"] == pytest.approx(from_arrays.history["loss"], rel=1e-5)
+    assert from_tensors.test_acc == pytest.approx(from_arrays.test_acc)
