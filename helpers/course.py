@@ -7,8 +7,9 @@
 ``run`` executes each lesson of ``notebooks/`` in order, each in a fresh
 ``convnets-course`` kernel, into ``build/notebooks/`` (the sources are never
 written), and leaves per lesson a record ``build/runs/<lesson>.json``
-(status, wall and CPU seconds, peak RSS of the kernel's process tree,
-parameters, failure, key metrics) that ``report`` and the benchmarks read.
+(status, wall and CPU seconds, peak RSS of the kernel's process tree and
+the cell running at that peak, parameters, failure, key metrics) that
+``report`` and the benchmarks read.
 ``refresh`` re-executes the sources in place (atomic replace, only after
 success); ``refresh --check`` executes into a temp dir and lists the stored
 outputs that would change, by nbval's own comparison. ``report`` writes
@@ -232,7 +233,8 @@ def lesson_parameters(lessons, overrides=(), quick=False):
 class KernelSampler:
     """Samples, in a thread every ``interval`` s, a process and all its
     descendants: ``peak_rss`` is the largest summed RSS seen (bytes),
-    ``cpu_seconds`` the user + system CPU time they used (each process's
+    ``peak_cell`` the value of ``cell`` (set by the caller to the cell
+    running now) when it was seen, ``cpu_seconds`` the user + system CPU time they used (each process's
     last sample, summed). Wall time much larger than CPU time means the
     machine was busy with something else.
 
@@ -242,6 +244,7 @@ class KernelSampler:
 
     def __init__(self, pid, interval=0.1):
         self.pid, self.interval, self.peak_rss = pid, interval, 0
+        self.cell = self.peak_cell = None
         self._cpu = {}  # pid -> CPU seconds at its last sample
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._sample_until_stopped, daemon=True)
@@ -271,7 +274,8 @@ class KernelSampler:
                 self._cpu[process.pid] = times.user + times.system
             except psutil.Error:
                 pass
-        self.peak_rss = max(self.peak_rss, rss)
+        if rss > self.peak_rss:
+            self.peak_rss, self.peak_cell = rss, self.cell
         return rss
 
     def _sample_until_stopped(self):
@@ -303,6 +307,7 @@ class Execution:
     cpu_seconds: float
     output: Path
     failure: dict | None = None
+    peak_cell: int | None = None  # 1-based position in the source notebook of the cell running at the peak
 
 
 def _shut_down(km, now):
@@ -331,15 +336,22 @@ def _shut_down(km, now):
             psutil.wait_procs(tree, timeout=5)
 
 
-def failure_in(executed_nb, cell_index, execution_count, ename, evalue):
-    """The failure record for the cell at ``cell_index`` of the executed
-    notebook: its position in the source (injected cells not counted)."""
+def source_position(executed_nb, cell_index):
+    """1-based position in the source notebook of the cell papermill ran
+    as ``cell_index`` (papermill's injected cells not counted)."""
     # papermill counts cells before adding its error-marker cells to the file
     cells = [c for c in executed_nb.cells if "papermill-error-cell-tag" not in c.metadata.get("tags", [])]
     injected = sum(1 for c in cells[:cell_index] if "injected-parameters" in c.metadata.get("tags", []))
+    return cell_index - injected + 1
+
+
+def failure_in(executed_nb, cell_index, execution_count, ename, evalue):
+    """The failure record for the cell at ``cell_index`` of the executed
+    notebook: its position in the source (injected cells not counted)."""
     first_line = (evalue or "").strip().splitlines()[:1]
     exception = f"{ename}: {first_line[0]}" if first_line else ename
-    return {"cell": cell_index - injected + 1, "execution_count": execution_count, "exception": exception}
+    return {"cell": source_position(executed_nb, cell_index), "execution_count": execution_count,
+            "exception": exception}
 
 
 def last_started_cell(executed_nb):
@@ -365,7 +377,8 @@ for _name in ("papermill", "papermill.execute", "papermill.translators"):
 
 def execute(source, output, parameters=None, cwd=None, kernel=KERNEL, progress=True):
     """Execute notebook ``source`` into ``output`` with papermill in a fresh
-    ``kernel``, sampling its memory. Returns an :class:`Execution`; on
+    ``kernel``, sampling its memory (and noting which cell runs at the
+    peak). Returns an :class:`Execution`; on
     Ctrl-C the kernel is shut down and ``KeyboardInterrupt`` re-raised
     after ``output`` holds the partial notebook."""
     import papermill
@@ -392,6 +405,7 @@ def execute(source, output, parameters=None, cwd=None, kernel=KERNEL, progress=T
                 progress_bar=progress,
                 cwd=str(cwd or Path(source).parent),
                 km=km,
+                on_cell_start=lambda cell, cell_index: setattr(sampler, "cell", cell_index),  # nbclient's hook
             )
         except PapermillExecutionError as error:
             status = "failed"
@@ -409,7 +423,10 @@ def execute(source, output, parameters=None, cwd=None, kernel=KERNEL, progress=T
             sampler.sample()  # the last moments before shutdown
             _shut_down(km, now=interrupted)  # graceful unless the lesson was cut short
     seconds = time.perf_counter() - start
-    execution = Execution(status, seconds, sampler.peak_rss, sampler.cpu_seconds, output, failure)
+    peak_cell = None
+    if sampler.peak_cell is not None and output.exists():
+        peak_cell = source_position(read_notebook(output), sampler.peak_cell)
+    execution = Execution(status, seconds, sampler.peak_rss, sampler.cpu_seconds, output, failure, peak_cell)
     if interrupted:
         raise LessonInterrupted(execution)
     return execution
@@ -512,12 +529,18 @@ def failure_place(failure):
     return f"cell {failure['cell']} (In [{failure['execution_count']}])"
 
 
+def peak_place(record):
+    """``" (cell 12)"``: where a lesson's memory peaked, or ``""`` if unknown."""
+    cell = record.get("peak_rss_cell")
+    return f" (cell {cell})" if cell is not None else ""
+
+
 def summary_line(record):
     """One line per lesson: status, wall time, peak memory, metrics or failure."""
     mark = {"ok": "ok", "failed": "FAILED", "interrupted": "INTERRUPTED"}[record["status"]]
     line = (
         f"{record['lesson']:<28} {mark:<11} {record['seconds']:7.1f} s (CPU {record['cpu_seconds']:6.1f} s)  "
-        f"peak {record['peak_rss_bytes'] / 2**20:5.0f} MiB"
+        f"peak {record['peak_rss_bytes'] / 2**20:5.0f} MiB{peak_place(record)}"
     )
     if record.get("failure"):
         line += f"  {failure_place(record['failure'])}: {record['failure']['exception']}"
@@ -578,6 +601,7 @@ def _record(lesson, execution, parameters, quick, started, build):
         "status": execution.status,
         "seconds": round(execution.seconds, 2),
         "peak_rss_bytes": execution.peak_rss,
+        "peak_rss_cell": execution.peak_cell,
         "cpu_seconds": round(execution.cpu_seconds, 2),
         "failure": execution.failure,
         "parameters": parameters,
@@ -838,7 +862,7 @@ def report(build=BUILD):
                 lesson,
                 status,
                 f"{record['seconds']:.1f} s (CPU {record.get('cpu_seconds', 0):.1f} s)",
-                f"{record['peak_rss_bytes'] / 2**20:.0f} MiB",
+                f"{record['peak_rss_bytes'] / 2**20:.0f} MiB{peak_place(record)}",
                 metrics,
                 versions,
                 source,
@@ -853,7 +877,8 @@ def report(build=BUILD):
         f"Generated {datetime.datetime.now(datetime.timezone.utc).isoformat(timespec='seconds')} "
         "by `python -m helpers.course report`.",
         "Runtime: wall time of the lesson (CPU: user + system time of its kernel process tree); "
-        "peak memory: largest summed RSS of that tree, sampled every 0.1 s.",
+        "peak memory: largest summed RSS of that tree, sampled every 0.1 s, and the cell "
+        "(1-based position in the lesson notebook) that was running then.",
         "",
     ]
     if rows:

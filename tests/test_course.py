@@ -71,10 +71,15 @@ RESULTS_STEP = (
 )
 
 
+# 300 MiB written (so the pages are really resident), held for a second: the lesson's memory peak
+MEMORY_STEP = "import time\nblock = b'\\x01' * (300 * 2**20)\ntime.sleep(1.0)\ndel block"
+
+
 @pytest.fixture(scope="module")
 def fixture_course(tmp_path_factory):
     """Three lessons run once with ``--quick -p EPOCHS 3 -p LOG <file>``:
-    01 draws a figure and saves results, 02 fails in its 4th cell, 03 runs."""
+    01 draws a figure and saves results, 02 fails in its 4th cell, 03 runs
+    and peaks in memory in its 4th cell."""
     root = tmp_path_factory.mktemp("course")
     notebooks, build, log = root / "notebooks", root / "build", root / "order.log"
     params = "SEED = 0  # seed\nEPOCHS = 5  # epochs (each <= 5)\nLOG = 'unset'  # where to log\nQUICK = {'EPOCHS': 1, 'SEED': 7}"
@@ -82,7 +87,8 @@ def fixture_course(tmp_path_factory):
                 "print('epochs', EPOCHS, 'seed', SEED)", FIGURE_STEP, RESULTS_STEP)
     make_lesson(notebooks, "02_broken", "LOG = 'unset'\nSIZE = 10\nQUICK = {'SIZE': 2}",
                 LOG_STEP.format(name="02"), "assert SIZE > 5, f'SIZE={SIZE} is too small'", "print('unreached')")
-    make_lesson(notebooks, "03_third", "LOG = 'unset'\nQUICK = {}", LOG_STEP.format(name="03"), "print('done')")
+    make_lesson(notebooks, "03_third", "LOG = 'unset'\nQUICK = {}", LOG_STEP.format(name="03"), MEMORY_STEP,
+                "print('done')")
     before = snapshot(notebooks)
     result = run_course("--notebooks", notebooks, "--build", build, "run", "--quick",
                         "-p", "EPOCHS", "3", "-p", "LOG", log)
@@ -109,6 +115,15 @@ def test_lessons_run_in_order_each_into_build_and_sources_untouched(fixture_cour
         # a Python kernel holds tens of MiB: the sampler saw the kernel, not nothing
         assert rec["peak_rss_bytes"] > 20 * 2**20
         assert 0 < rec["cpu_seconds"] < rec["seconds"] + 5
+
+
+def test_the_record_says_which_cell_was_running_at_the_memory_peak(fixture_course):
+    rec = record(fixture_course["build"], "03_third")
+    assert rec["peak_rss_bytes"] > 300 * 2**20
+    # position 4 in the source: title, parameters, log step, the memory step (papermill's injected cell not counted)
+    assert rec["peak_rss_cell"] == 4
+    assert "(cell 4)" in course.summary_line(rec)
+    assert "MiB (cell 4)" in (fixture_course["build"] / "report.md").read_text()
 
 
 def test_failing_lesson_does_not_stop_the_others(fixture_course):
@@ -148,7 +163,7 @@ def test_summary_lines_and_report(fixture_course):
     assert "test_acc=0.9877" in rows["01_first"] and "params=93,322" in rows["01_first"]
     assert "fixture cache" in rows["01_first"] and "python 3.11" in rows["01_first"]
     assert "| failed at cell 4 (In [4]): AssertionError: SIZE=2 is too small |" in rows["02_broken"]
-    assert re.search(r"^\| 03_third \| ok \| [\d.]+ s \(CPU [\d.]+ s\) \| \d+ MiB \| quick run; — \|", rows["03_third"])
+    assert re.search(r"^\| 03_third \| ok \| [\d.]+ s \(CPU [\d.]+ s\) \| \d+ MiB \(cell 4\) \| quick run; — \|", rows["03_third"])
     figures = sorted((build / "figures" / "01_first").glob("*.png"))
     assert len(figures) == 1 and figures[0].read_bytes().startswith(PNG_MAGIC)
 
