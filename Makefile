@@ -14,6 +14,8 @@ help:
 	@echo "make course  - set up, then execute every lesson into build/"
 	@echo "make test    - set up, then run unit tests and notebook tests"
 	@echo "make lab     - set up, then start JupyterLab on the lessons"
+	@echo "make bench   - benchmarks: speed, memory, accuracy (~35 min), then the README's Results"
+	@echo "make readme-results - regenerate the README's Results from the newest complete bench"
 	@echo "make clean   - remove build/ (keeps .venv; rm -rf .venv to reinstall)"
 
 $(PY):
