@@ -27,11 +27,17 @@ $(PY):
 $(STAMP): requirements.txt pyproject.toml | $(PY)
 	@echo "==> installing the pinned packages and helpers (editable) into $(VENV)"
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt -e .
-	@echo "==> registering the Jupyter kernel '$(KERNEL)' in $(VENV)"
-	$(PY) -m ipykernel install --sys-prefix --name $(KERNEL) --display-name "Python 3 (convnets course)" >/dev/null
 	@touch $(STAMP)
 
-setup: $(STAMP)
+# The course kernel and JupyterLab defaults, registered in .venv by postBuild:
+# the same script Binder runs, so a local setup is a Binder setup.
+KERNEL_JSON := $(VENV)/share/jupyter/kernels/$(KERNEL)/kernel.json
+$(KERNEL_JSON): postBuild $(STAMP)
+	@echo "==> running postBuild in $(VENV): the Jupyter kernel '$(KERNEL)', JupyterLab settings"
+	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" ./postBuild >/dev/null
+	@touch $(KERNEL_JSON)
+
+setup: $(STAMP) $(KERNEL_JSON)
 	@echo "==> $(VENV) is up to date"
 
 data: setup

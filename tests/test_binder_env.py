@@ -160,6 +160,7 @@ def test_postbuild_registers_the_course_kernel_and_lab_settings(binder_venv):
     assert Path(spec["resource_dir"]).is_relative_to(venv), f"{KERNEL_NAME} is registered outside the venv: {spec['resource_dir']}"
     assert spec["spec"]["display_name"] == KERNEL_DISPLAY_NAME
     assert Path(spec["spec"]["argv"][0]).parent == venv / "bin", f"the kernel runs {spec['spec']['argv'][0]}, not the venv's python"
+    assert spec["spec"].get("env") == {"MALLOC_ARENA_MAX": "2"}, "the kernel lacks postBuild's memory setting"
 
     settings_dir = subprocess.run(
         [venv / "bin" / "python", "-c", "from jupyterlab.labapp import LabApp; print(LabApp().app_settings_dir)"],

@@ -1,7 +1,9 @@
 """One list of pins: environment.yml (Binder) and requirements.txt (pip) agree."""
 
+import json
 from pathlib import Path
 
+import pytest
 import yaml
 from packaging.requirements import Requirement
 
@@ -60,3 +62,14 @@ def test_postbuild_is_executable_and_installs_helpers_without_deps():
     postbuild = ROOT / "postBuild"
     assert postbuild.stat().st_mode & 0o111
     assert "pip install --no-deps -e ." in postbuild.read_text()
+
+
+def test_make_setup_registered_the_course_kernel_through_postbuild():
+    """The kernel papermill, nbval and JupyterLab use: in .venv, with postBuild's memory setting."""
+    kernel_json = ROOT / ".venv" / "share" / "jupyter" / "kernels" / "convnets-course" / "kernel.json"
+    if not kernel_json.exists():
+        pytest.fail(f"{kernel_json} is missing; run make setup")
+    spec = json.loads(kernel_json.read_text())
+    assert spec["display_name"] == "Python 3 (convnets course)"
+    assert spec.get("env", {}).get("MALLOC_ARENA_MAX") == "2", "the kernel lacks postBuild's MALLOC_ARENA_MAX; run make setup"
+    assert "--env MALLOC_ARENA_MAX 2" in (ROOT / "postBuild").read_text()
