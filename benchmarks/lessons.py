@@ -43,6 +43,7 @@ def run(*, build_dir, notebooks=None, quick=False, log=print):
             "seconds": r["seconds"],
             "peak_rss_bytes": r["peak_rss_bytes"],
             "peak_rss_gb": r["peak_rss_bytes"] / GB,
+            "peak_rss_cell": r.get("peak_rss_cell"),  # the cell running at the peak (1-based)
             "cpu_seconds": r.get("cpu_seconds"),  # CPU of the kernel's process tree
             "metrics": r.get("metrics"),
             "failure": r.get("failure"),

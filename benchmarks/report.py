@@ -176,7 +176,8 @@ def markdown(record):
         les = parts["lessons"]
         lesson_rows = [[name, v["status"], f"{v['seconds']:.0f} s",
                         f"{v['cpu_seconds']:.0f} s" if v.get("cpu_seconds") is not None else "—",
-                        f"{v['peak_rss_gb']:.2f} GB"]
+                        f"{v['peak_rss_gb']:.2f} GB"
+                        + (f" (cell {v['peak_rss_cell']})" if v.get("peak_rss_cell") is not None else "")]
                        for name, v in les["lessons"].items()]
         lines += ["", "Lessons at their defaults (course runner; CPU time and peak memory are the kernel's "
                       "process tree, memory as summed RSS):", ""]
