@@ -233,8 +233,8 @@ def lesson_parameters(lessons, overrides=(), quick=False):
 class KernelSampler:
     """Samples, in a thread every ``interval`` s, a process and all its
     descendants: ``peak_rss`` is the largest summed RSS seen (bytes),
-    ``peak_cell`` the value of ``cell`` (set by the caller to the cell
-    running now) when it was seen, ``cpu_seconds`` the user + system CPU time they used (each process's
+    ``peak_cell`` the value of ``cell`` (the code cell running, or last
+    run, as told by :meth:`entered`) when it was seen, ``cpu_seconds`` the user + system CPU time they used (each process's
     last sample, summed). Wall time much larger than CPU time means the
     machine was busy with something else.
 
@@ -252,6 +252,11 @@ class KernelSampler:
     @property
     def cpu_seconds(self):
         return sum(self._cpu.values())
+
+    def entered(self, cell, cell_index):
+        """A cell starts: a code cell becomes ``cell`` (markdown cells run no code)."""
+        if cell.cell_type == "code":
+            self.cell = cell_index
 
     def sample(self):
         """Add one sample; returns the tree's RSS now (bytes; 0 without a root)."""
@@ -405,7 +410,7 @@ def execute(source, output, parameters=None, cwd=None, kernel=KERNEL, progress=T
                 progress_bar=progress,
                 cwd=str(cwd or Path(source).parent),
                 km=km,
-                on_cell_start=lambda cell, cell_index: setattr(sampler, "cell", cell_index),  # nbclient's hook
+                on_cell_start=lambda cell, cell_index: sampler.entered(cell, cell_index),  # nbclient's hook
             )
         except PapermillExecutionError as error:
             status = "failed"

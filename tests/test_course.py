@@ -201,6 +201,15 @@ def test_sampler_sums_the_whole_process_tree():
     assert course.KernelSampler(lambda: None).sample() == 0  # no kernel yet: nothing to measure
 
 
+def test_sampler_blames_code_cells_only():
+    from nbformat.v4 import new_code_cell, new_markdown_cell
+
+    sampler = course.KernelSampler(lambda: None)
+    sampler.entered(new_code_cell("x = 1"), 3)
+    sampler.entered(new_markdown_cell("# the end"), 4)  # runs no code: the memory is still cell 3's
+    assert sampler.cell == 3
+
+
 def test_key_metrics_put_accuracies_first_and_skip_echoed_inputs():
     results = {
         "seed": 0, "epochs": 2, "versions": {"numpy": "2.4.6"}, "train_acc_images": 10000, "flag": True,
