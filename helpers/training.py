@@ -18,8 +18,8 @@ def as_tensor(array):
 
     Why not let ``fit`` convert it: ``tf.convert_to_tensor``, which
     ``model.fit(numpy_array)`` uses, keeps two copies of the array in
-    TensorFlow 2.21 (measured: +360 MB for MNIST's 188 MB of float32 training
-    images). Running an op on the array stores one copy (+180 MB). On Binder's
+    TensorFlow 2.21 (measured: +360 MiB of RSS for MNIST's 179 MiB of float32 training
+    images). Running an op on the array stores one copy (+179 MiB). On Binder's
     2 GB that difference matters; ``fit``, ``evaluate`` and ``predict`` take
     the tensor exactly as they take the array. A tensor is returned as it is.
     """
