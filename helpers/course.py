@@ -234,8 +234,9 @@ class KernelSampler:
     """Samples, in a thread every ``interval`` s, a process and all its
     descendants: ``peak_rss`` is the largest summed RSS seen (bytes),
     ``peak_cell`` the value of ``cell`` (the code cell running, or last
-    run, as told by :meth:`entered`) when it was seen, ``cpu_seconds`` the user + system CPU time they used (each process's
-    last sample, summed). Wall time much larger than CPU time means the
+    run, as told by :meth:`entered`) when it was seen, ``cpu_seconds``
+    the user + system CPU time they used (each process's last sample,
+    summed). Wall time much larger than CPU time means the
     machine was busy with something else.
 
     ``pid``: a function returning the root pid, or None while it has no
