@@ -38,9 +38,9 @@ def _downsample(x, kind, channels, index):
 
 
 def downsampling_variant(kind="max", head_units=64):
-    """The seed convnet with its two 2x2 downsampling steps swapped for ``kind``.
+    """The lesson convnet with its two 2x2 downsampling steps swapped for ``kind``.
 
-    ``max`` (the seed), ``avg`` (AveragePooling2D), ``strided`` (a learnable
+    ``max`` (the lesson convnet), ``avg`` (AveragePooling2D), ``strided`` (a learnable
     2x2 stride-2 Conv2D), ``none`` (no downsampling). Same three 3x3 convs
     (32, 64, 64 filters) and the same Dense head in every variant.
     """
@@ -56,19 +56,19 @@ def downsampling_variant(kind="max", head_units=64):
     return keras.Model(inputs, outputs, name=f"convnet_{kind}")
 
 
-def seed_convnet():
+def mnist_convnet():
     """The lesson's MNIST convnet (93,322 parameters).
 
     Conv2D(32,3)-MaxPool2-Conv2D(64,3)-MaxPool2-Conv2D(64,3)-Flatten-
     Dense(64)-Dense(10); shapes 28 -> 26 -> 13 -> 11 -> 5 -> 3 -> 576.
     """
     model = downsampling_variant("max")
-    model.name = "seed_convnet"
+    model.name = "mnist_convnet"
     return model
 
 
 def no_pool_convnet(head="dense64"):
-    """The seed convnet with no pooling: 26x26x32 -> 24x24x64 -> 22x22x64.
+    """The lesson convnet with no pooling: 26x26x32 -> 24x24x64 -> 22x22x64.
 
     ``head='dense64'``: the lesson's own head (2,038,922 parameters);
     ``head='dense512'``: a Dense-512 head (15.8M parameters in that layer).

@@ -263,6 +263,19 @@ def shift2d(x, dy, dx):
     return _unbatch(out, single)
 
 
+def shift_each(images, offsets):
+    """Shift every image by its own ``(dy, dx)``: ``images`` ``(N, H, W, C)``,
+    ``offsets`` ``(N, 2)`` ints -> ``(N, H, W, C)``, borders filled with zeros."""
+    images, offsets = np.asarray(images), np.asarray(offsets)
+    if offsets.shape != (len(images), 2):
+        raise ValueError(f"offsets must have shape ({len(images)}, 2), got {offsets.shape}")
+    out = np.empty_like(images)
+    for dy, dx in np.unique(offsets, axis=0):  # shift2d moves a whole batch one way
+        chosen = (offsets[:, 0] == dy) & (offsets[:, 1] == dx)
+        out[chosen] = shift2d(images[chosen], int(dy), int(dx))
+    return out
+
+
 def measured_receptive_field(stack, input_size, row=None, col=None, batch_size=64):
     """Measure the receptive field of one output unit by poking the input.
 

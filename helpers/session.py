@@ -1,15 +1,25 @@
 """What every lesson does first, and what it leaves behind.
 
 ``start_lesson(seed)`` is the first code cell of each notebook: it selects
-the TensorFlow backend, turns on inline figures, silences TensorFlow's C++ start-up log lines (they
-go to the process's stderr and would land in the notebook as noise), seeds
-Python, NumPy and TensorFlow, and prints the versions in one line.
+the TensorFlow backend, turns on inline figures, silences TensorFlow's C++
+start-up log lines (they go to the process's stderr and would land in the
+notebook as noise), seeds Python, NumPy and TensorFlow, and prints the
+versions and the device in one line.
+
+``save_results(lesson, key_metrics, ...)`` is the last: it writes the
+lesson's record, ``build/results/<lesson>.json``. That record is the whole
+contract between a lesson and the course runner (``course``), which reads
+it for its report; its fields are listed in :data:`RECORD_FIELDS`.
 """
 
-import json
+import datetime
+import numbers
 import os
 import platform
+import sys
 from pathlib import Path
+
+from helpers.files import finite_or_none, write_json
 
 BUILD_DIR = Path(os.environ.get("COURSE_BUILD_DIR", Path(__file__).resolve().parent.parent / "build"))
 
@@ -74,23 +84,87 @@ def show_figures_inline():
         shell.run_line_magic("matplotlib", "inline")
 
 
+def device():
+    """What TensorFlow computes on: ``"CPU"``, or the first GPU's name."""
+    import tensorflow as tf
+
+    gpus = tf.config.list_physical_devices("GPU")
+    if not gpus:
+        return "CPU"
+    details = tf.config.experimental.get_device_details(gpus[0])
+    return f"GPU ({details.get('device_name', gpus[0].name)})"
+
+
 def start_lesson(seed=0):
     """Configure Keras/TensorFlow, show figures inline, seed everything with
-    ``seed``, print the versions in one line."""
+    ``seed``, print the versions and the device in one line."""
     keras = configure_backend()
     show_figures_inline()
     keras.utils.set_random_seed(seed)
     line = ", ".join(f"{name} {version}" for name, version in versions().items())
-    print(f"seed {seed}; {line}")
+    print(f"seed {seed}; {line}; device {device()}")
 
 
-def save_results(lesson, results, build_dir=None):
-    """Write ``results`` (JSON-able dict) to ``build/results/<lesson>.json``
-    atomically; returns the path."""
-    folder = Path(build_dir or BUILD_DIR) / "results"
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{lesson}.json"
-    tmp = path.with_suffix(".json.part")
-    tmp.write_text(json.dumps(results, indent=2, sort_keys=True) + "\n")
-    os.replace(tmp, path)
-    return path
+SCHEMA = 1
+# A results record, field by field (what the runner's report reads):
+RECORD_FIELDS = {
+    "schema": "int: this layout's version",
+    "lesson": "str: the notebook's name without .ipynb, e.g. '04_mnist_convnet'",
+    "saved_at": "str: UTC time, ISO 8601",
+    "versions": "{package: version} the lesson ran with",
+    "device": "str: 'CPU' or the GPU's name",
+    "data_source": "str or null: where MNIST came from (helpers.data), null if unused",
+    "key_metrics": "{name: number or null}: the few numbers the report shows",
+    "epoch_seconds": "{training run: [seconds per epoch]}, empty if nothing trained",
+    "details": "anything else the lesson measured (JSON)",
+}
+
+
+def _check_key_metrics(key_metrics):
+    if not isinstance(key_metrics, dict) or not key_metrics:
+        raise TypeError(f"key_metrics must be a non-empty dict of name -> number, got {key_metrics!r}")
+    for name, value in key_metrics.items():
+        if not isinstance(name, str) or not (value is None or (isinstance(value, numbers.Real)
+                                                                 and not isinstance(value, bool))):
+            raise TypeError(f"key_metrics[{name!r}] must be a number (or None), got {value!r}")
+
+
+def _check_epoch_seconds(epoch_seconds):
+    for run, seconds in epoch_seconds.items():
+        if not (isinstance(run, str) and isinstance(seconds, (list, tuple))
+                and all(isinstance(s, numbers.Real) for s in seconds)):
+            raise TypeError(f"epoch_seconds must map a run's name to a list of seconds, "
+                            f"got {run!r}: {seconds!r}")
+
+
+def results_record(lesson, key_metrics, epoch_seconds=None, details=None):
+    """The record :func:`save_results` writes, as a dict (see :data:`RECORD_FIELDS`)."""
+    if not isinstance(lesson, str) or not lesson:
+        raise TypeError(f"lesson must be the notebook's name, e.g. '01_convolution', got {lesson!r}")
+    _check_key_metrics(key_metrics)
+    epoch_seconds = {} if epoch_seconds is None else epoch_seconds
+    _check_epoch_seconds(epoch_seconds)
+    data = sys.modules.get("helpers.data")  # only if the lesson loaded MNIST
+    return finite_or_none({
+        "schema": SCHEMA,
+        "lesson": lesson,
+        "saved_at": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+        "versions": versions(),
+        "device": device(),
+        "data_source": getattr(getattr(data, "load_mnist", None), "last_source", None),
+        "key_metrics": key_metrics,
+        "epoch_seconds": epoch_seconds,
+        "details": {} if details is None else details,
+    })
+
+
+def save_results(lesson, key_metrics, epoch_seconds=None, details=None, build_dir=None):
+    """Write the lesson's results record to ``build/results/<lesson>.json``
+    (atomically, strict JSON: NaN becomes null); returns the path.
+
+    ``key_metrics``: ``{name: number}``, the few numbers the course report
+    shows; ``epoch_seconds``: ``{training run: [seconds, ...]}``;
+    ``details``: anything else worth keeping (JSON-able).
+    """
+    record = results_record(lesson, key_metrics, epoch_seconds, details)
+    return write_json(Path(build_dir or BUILD_DIR) / "results" / f"{lesson}.json", record)

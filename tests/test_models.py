@@ -5,8 +5,8 @@ import pytest
 from helpers import models
 
 
-def test_seed_convnet_matches_the_lesson(keras):
-    model = models.seed_convnet()
+def test_mnist_convnet_matches_the_lesson(keras):
+    model = models.mnist_convnet()
     assert models.param_counts(model) == {
         "conv1": 320, "conv2": 18_496, "conv3": 36_928, "dense": 36_928, "predictions": 650,
     }
@@ -47,7 +47,7 @@ def test_strided_variant_learns_its_downsampling(keras):
 def test_forward_flops(keras):
     # conv1: 26*26*32 outputs x 9 MACs; conv2: 11*11*64 x 288; conv3: 3*3*64 x 576; dense 576*64; 64*10
     macs = 26 * 26 * 32 * 9 + 11 * 11 * 64 * 288 + 3 * 3 * 64 * 576 + 576 * 64 + 64 * 10
-    assert models.forward_flops(models.seed_convnet()) == 2 * macs
+    assert models.forward_flops(models.mnist_convnet()) == 2 * macs
 
 
 def test_bad_arguments_are_explained():

@@ -16,20 +16,21 @@ def _tiny_data(n=64):
 
 
 def test_result_record(keras):
-    result = training.train_and_evaluate(models.dense_baseline, _tiny_data(), epochs=2, batch_size=32, seed=3)
+    _, result = training.train_and_evaluate(models.dense_baseline, _tiny_data(), epochs=2, batch_size=32, seed=3)
     assert result.params == 407_050
     assert result.model == "dense_baseline"
     assert len(result.history["loss"]) == 2
     assert 0.0 <= result.test_acc <= 1.0
     assert result.samples_per_second > 0
+    assert len(result.epoch_seconds) == 2 and all(s > 0 for s in result.epoch_seconds)
     record = json.loads(result.to_json())
     assert record["seed"] == 3
     assert record["train_test_gap"] == pytest.approx(result.train_acc - result.test_acc)
 
 
 def test_same_seed_same_result(keras):
-    a = training.train_and_evaluate(models.dense_baseline, _tiny_data(), epochs=1, batch_size=32, seed=7)
-    b = training.train_and_evaluate(models.dense_baseline, _tiny_data(), epochs=1, batch_size=32, seed=7)
+    _, a = training.train_and_evaluate(models.dense_baseline, _tiny_data(), epochs=1, batch_size=32, seed=7)
+    _, b = training.train_and_evaluate(models.dense_baseline, _tiny_data(), epochs=1, batch_size=32, seed=7)
     assert a.history["loss"] == pytest.approx(b.history["loss"], rel=1e-5)
     assert a.test_loss == pytest.approx(b.test_loss, rel=1e-5)
 
@@ -79,8 +80,61 @@ def test_as_tensor_returns_a_tensor_unchanged(keras):
 
 def test_train_and_evaluate_takes_tensors_as_it_takes_arrays(keras):
     (x, y), (xt, yt) = _tiny_data()
-    from_arrays = training.train_and_evaluate(models.dense_baseline, ((x, y), (xt, yt)), epochs=1, batch_size=32, seed=2)
+    _, from_arrays = training.train_and_evaluate(models.dense_baseline, ((x, y), (xt, yt)), epochs=1, batch_size=32, seed=2)
     as_tensors = ((training.as_tensor(x), training.as_tensor(y)), (training.as_tensor(xt), training.as_tensor(yt)))
-    from_tensors = training.train_and_evaluate(models.dense_baseline, as_tensors, epochs=1, batch_size=32, seed=2)
+    _, from_tensors = training.train_and_evaluate(models.dense_baseline, as_tensors, epochs=1, batch_size=32, seed=2)
     assert from_tensors.history["loss"] == pytest.approx(from_arrays.history["loss"], rel=1e-5)
     assert from_tensors.test_acc == pytest.approx(from_arrays.test_acc)
+
+
+def test_train_and_evaluate_returns_the_trained_model(keras):
+    (x, y), (xt, yt) = _tiny_data()
+    model, result = training.train_and_evaluate(models.dense_baseline, ((x, y), (xt, yt)),
+                                                epochs=1, batch_size=32, seed=4)
+    assert model.name == result.model and model.count_params() == result.params
+    loss, acc = model.evaluate(xt, yt, verbose=0)  # the returned model is the one that was scored
+    assert acc == pytest.approx(result.test_acc) and loss == pytest.approx(result.test_loss, rel=1e-5)
+
+
+def test_progress_prints_one_line_per_epoch(keras, capsys):
+    _, result = training.train_and_evaluate(models.dense_baseline, _tiny_data(), epochs=3, batch_size=32,
+                                            seed=1, progress=True, label="dense")
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert [line.split(":")[0] for line in lines] == ["dense epoch 1/3", "dense epoch 2/3", "dense epoch 3/3"]
+    assert all(" loss " in line and " accuracy " in line and line.endswith(" s") for line in lines)
+    assert f"accuracy {result.history['accuracy'][-1]:.4f}" in lines[-1]
+
+
+def test_silent_by_default_and_test_every_epoch_gives_curves(keras, capsys):
+    _, result = training.train_and_evaluate(models.dense_baseline, _tiny_data(), epochs=2, batch_size=32,
+                                            seed=1, test_every_epoch=True)
+    assert capsys.readouterr().out == ""
+    assert len(result.history["val_accuracy"]) == 2
+    assert result.history["val_accuracy"][-1] == pytest.approx(result.test_acc)
+
+
+def test_to_json_is_strict_json(keras):
+    _, result = training.train_and_evaluate(models.dense_baseline, _tiny_data(), epochs=1, batch_size=32, seed=0)
+    result.test_loss = float("nan")
+    text = result.to_json()
+    assert "NaN" not in text and json.loads(text)["test_loss"] is None
+
+
+class _Majority:
+    """A stand-in model: predicts class 1 for any image whose top-left pixel is dark."""
+
+    def predict(self, x, batch_size=None, verbose=0):
+        x = np.asarray(x)
+        probs = np.zeros((len(x), 10))
+        probs[np.arange(len(x)), np.where(x[:, 0, 0, 0] > 0.5, 0, 1)] = 1
+        return probs
+
+
+def test_accuracy_under_shift_moves_every_image(keras):
+    images = np.zeros((40, 28, 28, 1), np.float32)
+    images[:, 0, 0, 0] = 1.0           # a bright top-left pixel: the model says 0
+    labels = np.zeros(40, int)
+    acc = training.accuracy_under_shift(_Majority(), images, labels, [0, 1, 3], seed=0)
+    assert list(acc) == [0, 1, 3]
+    # unshifted, all right; shifted by >= 1 px in any direction the pixel leaves (0, 0): all wrong
+    assert acc[0] == 1.0 and acc[1] == 0.0 and acc[3] == 0.0
