@@ -44,10 +44,10 @@ data: setup
 	@echo "==> making sure MNIST is present and verified"
 	$(PY) -m helpers.data
 
-# Every lesson in order into build/notebooks/, then build/report.md (see helpers/course.py).
+# Every lesson in order into build/notebooks/, then build/report.md (see course/).
 course: data
 	@echo "==> executing the lessons into build/notebooks/"
-	$(PY) -m helpers.course run
+	$(PY) -m course run
 
 test: data browser
 	@echo "==> unit tests, then strict nbval on every lesson"

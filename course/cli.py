@@ -881,7 +881,7 @@ def report(build=BUILD):
         "# Course run report",
         "",
         f"Generated {datetime.datetime.now(datetime.timezone.utc).isoformat(timespec='seconds')} "
-        "by `python -m helpers.course report`.",
+        "by `python -m course report`.",
         "Runtime: wall time of the lesson (CPU: user + system time of its kernel process tree); "
         "peak memory: largest summed RSS of that tree, sampled every 0.1 s, and the cell "
         "(1-based position in the lesson notebook) that was running then.",
@@ -893,7 +893,7 @@ def report(build=BUILD):
         lines += ["| " + " | ".join(cell.replace("|", "\\|") for cell in row) + " |" for row in rows]
         lines += ["", "## Lessons", "", *details]
     else:
-        lines.append("No lesson runs recorded under build/runs/: run `python -m helpers.course run` first.")
+        lines.append("No lesson runs recorded under build/runs/: run `python -m course run` first.")
     path = build / "report.md"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("\n".join(lines) + "\n")
@@ -944,7 +944,7 @@ def _raise_keyboard_interrupt(signum, frame):
 
 
 def main(argv=None):
-    """Entry point of ``course`` / ``python -m helpers.course``; returns the exit code."""
+    """Entry point of ``course`` / ``python -m course``; returns the exit code."""
     args = _parser().parse_args(argv)
     progress = not args.no_progress
     saved_sigterm = signal.signal(signal.SIGTERM, _raise_keyboard_interrupt)  # stop as cleanly as Ctrl-C

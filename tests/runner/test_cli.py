@@ -13,9 +13,9 @@ import psutil
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from helpers import course
+from course import cli as course
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 KERNELSPEC = {"name": "convnets-course", "display_name": "Python 3 (convnets course)", "language": "python"}
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
@@ -47,9 +47,9 @@ def snapshot(folder):
 
 
 def run_course(*args, timeout=300):
-    """``python -m helpers.course --no-progress ARGS`` in a subprocess."""
+    """``python -m course --no-progress ARGS`` in a subprocess."""
     return subprocess.run(
-        [sys.executable, "-m", "helpers.course", "--no-progress", *map(str, args)],
+        [sys.executable, "-m", "course", "--no-progress", *map(str, args)],
         cwd=REPO, capture_output=True, text=True, timeout=timeout,
     )
 
@@ -225,7 +225,7 @@ def test_key_metrics_put_accuracies_first_and_skip_echoed_inputs():
 
 def test_report_without_runs_says_what_to_do(tmp_path):
     text = course.report(tmp_path).read_text()
-    assert "run `python -m helpers.course run` first" in text
+    assert "run `python -m course run` first" in text
 
 
 def test_select_only_and_from(tmp_path):
@@ -253,12 +253,12 @@ def test_command_line_options_go_before_or_after_the_command():
     assert parser.parse_args(["report"]).build == course.BUILD
 
 
-def test_course_console_script_is_installed():
-    from importlib.metadata import entry_points
-
-    (script,) = entry_points(group="console_scripts", name="course")
-    assert script.load() is course.main
-    assert (Path(sys.executable).parent / "course").exists()
+def test_course_console_script_is_installed(tmp_path):
+    """The ``course`` command of the venv runs this runner from any folder."""
+    script = Path(sys.executable).parent / "course"
+    done = subprocess.run([str(script), "--help"], cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert "{run,refresh,report}" in done.stdout
 
 
 def test_values_are_typed_like_papermill_p():
