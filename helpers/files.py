@@ -12,7 +12,9 @@ def atomic_write(path, data):
 
     The bytes go to a temp file in the same folder, which is then renamed
     over ``path``: a crash leaves the old file or the new one, never a mix.
-    Missing parent folders are created. Returns ``path`` as a ``Path``.
+    The file keeps the mode of the one it replaces (a new file gets the
+    usual ``0o666 & ~umask``, not the temp file's private 0o600). Missing
+    parent folders are created. Returns ``path`` as a ``Path``.
     """
     if not isinstance(data, (str, bytes)):
         raise TypeError(f"data must be str or bytes, got {type(data).__name__}")
@@ -22,11 +24,22 @@ def atomic_write(path, data):
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data.encode() if isinstance(data, str) else data)
+        os.chmod(tmp, _mode_for(path))
         os.replace(tmp, path)
     finally:
         if os.path.exists(tmp):
             os.remove(tmp)
     return path
+
+
+def _mode_for(path):
+    """The permission bits a rewrite of ``path`` should have."""
+    try:
+        return os.stat(path).st_mode & 0o7777
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
 
 
 def finite_or_none(value):

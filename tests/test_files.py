@@ -17,6 +17,20 @@ def test_atomic_write_text_and_bytes(tmp_path):
     assert sorted(p.name for p in path.parent.iterdir()) == ["a.txt"]  # no temp file left
 
 
+def test_atomic_write_gives_new_files_the_umask_mode_and_keeps_old_modes(tmp_path):
+    import os
+
+    umask = os.umask(0o022)
+    try:
+        path = files.atomic_write(tmp_path / "new.txt", "x")
+        assert path.stat().st_mode & 0o777 == 0o644  # not mkstemp's private 0o600
+        path.chmod(0o755)
+        files.atomic_write(path, "y")
+        assert path.stat().st_mode & 0o777 == 0o755
+    finally:
+        os.umask(umask)
+
+
 def test_atomic_write_keeps_the_old_file_when_writing_fails(tmp_path, monkeypatch):
     path = files.atomic_write(tmp_path / "a.txt", "old")
 
