@@ -15,41 +15,50 @@ import math
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
+from helpers import checks
+
 PADDINGS = ("valid", "same")
+MAX_INPUT_SIZE = 256  # measured_receptive_field pokes S*S pixels: 65,536 at most
 
 
 # --- argument checks -------------------------------------------------------
 
 def _pair(value, name):
     """``3 -> (3, 3)``, ``(3, 5) -> (3, 5)``; every entry must be an int >= 1."""
-    pair = (value, value) if np.isscalar(value) else tuple(value)
-    if len(pair) != 2 or not all(isinstance(v, (int, np.integer)) for v in pair):
-        raise TypeError(f"{name} must be an int or a pair of ints, got {value!r}")
-    if min(pair) < 1:
-        raise ValueError(f"{name} must be >= 1, got {value!r}")
-    return tuple(int(v) for v in pair)
+    return checks.pair(value, name, minimum=1)
 
 
 def _check_padding(padding):
-    if padding not in PADDINGS:
-        raise ValueError(f"padding must be 'valid' or 'same', got {padding!r}")
+    checks.one_of(padding, "padding", PADDINGS)
 
 
 def _as_batch(x, name="x"):
-    """Return ``(x as (N, H, W, C), was_single_image)``."""
-    x = np.asarray(x)
-    if x.ndim == 3:
-        return x[np.newaxis], True
-    if x.ndim == 4:
-        return x, False
-    raise ValueError(
-        f"{name} must have shape (H, W, C) or (N, H, W, C), got shape {x.shape} "
-        f"(ndim {x.ndim}); for a single grayscale image use x[..., np.newaxis]"
-    )
+    """Return ``(x as (N, H, W, C), was_single_image)``; numbers or bools,
+    non-empty H, W and C (an empty batch, N = 0, is fine)."""
+    x = checks.array_of(x, name, kinds="biuf", shape="(H, W, C) or (N, H, W, C)")
+    if x.ndim not in (3, 4):
+        raise ValueError(
+            f"{name} must have shape (H, W, C) or (N, H, W, C), got shape {x.shape} "
+            f"(ndim {x.ndim}); for a single grayscale image use x[..., np.newaxis]"
+        )
+    if 0 in x.shape[-3:]:
+        raise ValueError(f"{name} must have at least one row, column and channel, got shape {x.shape}")
+    return (x[np.newaxis], True) if x.ndim == 3 else (x, False)
 
 
 def _unbatch(y, was_single):
     return y[0] if was_single else y
+
+
+def _compute_dtype(*arrays):
+    """The float dtype a sum of products is computed in: float64 for ints and
+    bools (exact up to 2**53, where uint8 would wrap at 256 and bool would
+    give a logical OR), float32 for float16 (whose sums lose digits fast),
+    otherwise the inputs' own float dtype (float32 stays float32, as Keras)."""
+    dtype = np.result_type(*arrays)
+    if dtype.kind in "biu":
+        return np.dtype(np.float64)
+    return np.dtype(np.float32) if dtype == np.float16 else dtype
 
 
 # --- sizes -------------------------------------------------------------------
@@ -67,30 +76,53 @@ def same_padding(n, k, stride=1):
     return total // 2, total - total // 2
 
 
-def conv_output_size(n, k, stride=1, padding="valid"):
+def conv_output_size(n, k, stride=1, padding="valid", dilation=1):
     """Output length along one axis of a conv or pooling window.
 
-    ``'valid'``: ``floor((n - k) / stride) + 1`` (the window must fit);
-    ``'same'``: ``ceil(n / stride)``.
+    ``padding`` is ``'valid'`` (no padding), ``'same'`` or an explicit
+    ``(before, after)`` pair of ints >= 0. A window of ``k`` taps spaced
+    ``dilation`` apart spans ``dilation * (k - 1) + 1`` inputs, so
+
+    * ``(before, after)``: ``floor((n + before + after - dilation*(k - 1) - 1) / stride) + 1``
+      (the window must fit in the padded input);
+    * ``'valid'``: the same with ``(0, 0)``, i.e. ``floor((n - k) / stride) + 1``
+      when ``dilation=1``;
+    * ``'same'``: ``ceil(n / stride)`` whatever ``k`` and ``dilation``
+      (TensorFlow/Keras pad as much as that needs).
     """
-    n, k, stride = _positive_int(n, "n"), _positive_int(k, "k"), _positive_int(stride, "stride")
-    _check_padding(padding)
-    if padding == "same":
+    n, k = _positive_int(n, "n"), _positive_int(k, "k")
+    stride, dilation = _positive_int(stride, "stride"), _positive_int(dilation, "dilation")
+    if isinstance(padding, str) and padding == "same":
         return math.ceil(n / stride)
-    if k > n:
+    before, after = _explicit_padding(padding)
+    span = dilation * (k - 1) + 1
+    if span > n + before + after:
+        window = f"kernel size k={k}" if dilation == 1 else f"a window of k={k} taps at dilation {dilation} ({span} wide)"
+        padded = f"input size n={n}" + (f" + padding {before} + {after}" if before or after else "")
         raise ValueError(
-            f"kernel size k={k} is larger than the input size n={n}; "
-            "use padding='same' or a smaller kernel"
+            f"{window} is larger than the {padded}; use padding='same', more padding or a smaller kernel"
         )
-    return (n - k) // stride + 1
+    return (n + before + after - span) // stride + 1
+
+
+def _explicit_padding(padding):
+    """``'valid' -> (0, 0)``; a ``(before, after)`` pair of ints >= 0 as it is."""
+    if isinstance(padding, str):
+        _check_padding(padding)
+        return 0, 0
+    if (isinstance(padding, (tuple, list)) and len(padding) == 2
+            and all(checks.is_int(p) for p in padding)):
+        if min(padding) < 0:
+            raise ValueError(f"padding must not be negative, got {tuple(padding)}")
+        return int(padding[0]), int(padding[1])
+    raise TypeError(
+        f"padding must be 'valid', 'same' or a (before, after) pair of ints >= 0, "
+        f"got {checks.describe(padding)}; for p zeros on each side pass (p, p)"
+    )
 
 
 def _positive_int(value, name):
-    if not isinstance(value, (int, np.integer)) or isinstance(value, bool):
-        raise TypeError(f"{name} must be an int, got {value!r}")
-    if value < 1:
-        raise ValueError(f"{name} must be >= 1, got {value}")
-    return int(value)
+    return checks.positive_int(value, name)
 
 
 def receptive_field(layers):
@@ -101,10 +133,12 @@ def receptive_field(layers):
     ``(size, jump)``: one output unit sees ``size x size`` input pixels, and
     neighbouring output units are ``jump`` input pixels apart.
     """
+    if not isinstance(layers, (list, tuple)):
+        raise TypeError(f"layers must be a list of (kernel, stride) pairs, got {checks.describe(layers)}")
     size, jump = 1, 1
     for index, layer in enumerate(layers):
-        if len(layer) != 2:
-            raise ValueError(f"layers[{index}] must be (kernel, stride), got {layer!r}")
+        if not isinstance(layer, (list, tuple)) or len(layer) != 2:
+            raise ValueError(f"layers[{index}] must be (kernel, stride), got {checks.describe(layer)}")
         kernel = _positive_int(layer[0], f"layers[{index}] kernel")
         stride = _positive_int(layer[1], f"layers[{index}] stride")
         size += (kernel - 1) * jump
@@ -119,20 +153,44 @@ def pad2d(x, pad, value=0.0):
 
     ``pad`` is an int (the same on all four sides) or
     ``((top, bottom), (left, right))``, like ``keras.layers.ZeroPadding2D``.
+    ``value`` must fit ``x``'s dtype (an int within its range for an integer
+    array, 0 or 1 for a bool array); the result keeps ``x``'s dtype.
     """
     batch, single = _as_batch(x)
-    if np.isscalar(pad):
+    if checks.is_int(pad):
         pad = ((pad, pad), (pad, pad))
     try:
         (top, bottom), (left, right) = pad
     except (TypeError, ValueError):
         raise ValueError(
-            f"pad must be an int or ((top, bottom), (left, right)), got {pad!r}"
+            f"pad must be an int or ((top, bottom), (left, right)), got {checks.describe(pad)}"
         ) from None
+    for side, amount in zip(("top", "bottom", "left", "right"), (top, bottom, left, right)):
+        if not checks.is_int(amount):
+            raise TypeError(f"pad must hold ints (zeros to add), got {side}={checks.describe(amount)}")
     if min(top, bottom, left, right) < 0:
         raise ValueError(f"pad must not be negative, got {pad!r}")
+    value = _fill_value(value, batch.dtype)
     widths = ((0, 0), (top, bottom), (left, right), (0, 0))
     return _unbatch(np.pad(batch, widths, constant_values=value), single)
+
+
+def _fill_value(value, dtype):
+    """``value`` if an array of ``dtype`` can hold it exactly, else an error."""
+    if dtype.kind == "b" and isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    checks.number(value, "value", finite=False)  # -inf is a fine pad for floats
+    if dtype.kind == "f":
+        return value
+    if dtype.kind == "b":
+        if value not in (0, 1):
+            raise ValueError(f"value must be 0 or 1 to pad a bool array, got {value}")
+        return bool(value)
+    info = np.iinfo(dtype)
+    if not (float(value).is_integer() and info.min <= value <= info.max):
+        raise ValueError(f"value must be an int in {info.min}..{info.max} to pad a {dtype} array, "
+                         f"got {value}; convert x to float first to pad with {value}")
+    return int(value)
 
 
 def _pad_for(batch, window, strides, padding, value=0.0):
@@ -157,25 +215,35 @@ def _check_window_fits(batch, window, name):
 # --- convolution -------------------------------------------------------------
 
 def _check_conv_args(x, kernel, bias, stride, padding):
+    """Checked ``(padded batch, was_single, kernel, bias, strides)``, all in
+    the :func:`_compute_dtype` of ``x``, ``kernel`` and ``bias``."""
     batch, single = _as_batch(x)
-    kernel = np.asarray(kernel)
+    kernel = checks.array_of(kernel, "kernel", kinds="biuf", shape="(kh, kw, c_in, c_out)")
     if kernel.ndim != 4:
         raise ValueError(
             f"kernel must have shape (kh, kw, c_in, c_out), got shape {kernel.shape}"
         )
+    if 0 in kernel.shape:
+        raise ValueError(f"kernel must have kh, kw, c_in, c_out >= 1, got shape {kernel.shape}")
     if kernel.shape[2] != batch.shape[-1]:
         raise ValueError(
             f"channel mismatch: x has {batch.shape[-1]} channels (shape {np.shape(x)}) "
             f"but kernel expects c_in={kernel.shape[2]} (shape {kernel.shape})"
         )
-    if bias is not None and np.shape(bias) != (kernel.shape[3],):
-        raise ValueError(
-            f"bias must have shape (c_out,) = ({kernel.shape[3]},), got {np.shape(bias)}"
-        )
+    if bias is not None:
+        bias = checks.array_of(bias, "bias", kinds="biuf", shape="(c_out,)")
+        if bias.shape != (kernel.shape[3],):
+            raise ValueError(
+                f"bias must have shape (c_out,) = ({kernel.shape[3]},), got {bias.shape}"
+            )
     strides = _pair(stride, "stride")
+    _check_padding(padding)
+    dtype = _compute_dtype(batch, kernel, *([] if bias is None else [bias]))
+    batch, kernel = batch.astype(dtype, copy=False), kernel.astype(dtype, copy=False)
+    bias = None if bias is None else bias.astype(dtype, copy=False)
     padded = _pad_for(batch, kernel.shape[:2], strides, padding)
     _check_window_fits(padded, kernel.shape[:2], "kernel")
-    return padded, single, kernel, strides
+    return padded, single, kernel, bias, strides
 
 
 def conv2d_naive(x, kernel, bias=None, stride=1, padding="valid"):
@@ -184,12 +252,13 @@ def conv2d_naive(x, kernel, bias=None, stride=1, padding="valid"):
     x ``(H, W, C_in)`` or ``(N, H, W, C_in)``; kernel ``(kh, kw, C_in, C_out)``;
     bias ``(C_out,)`` or None. For every output location: cut out the
     ``(kh, kw, C_in)`` patch, dot it with the kernel -> a ``C_out`` vector.
+    The output dtype is the one :func:`conv2d` documents.
     """
-    padded, single, kernel, (sh, sw) = _check_conv_args(x, kernel, bias, stride, padding)
+    padded, single, kernel, bias, (sh, sw) = _check_conv_args(x, kernel, bias, stride, padding)
     n, h, w, _ = padded.shape
     kh, kw, _, c_out = kernel.shape
     out_h, out_w = (h - kh) // sh + 1, (w - kw) // sw + 1
-    out = np.zeros((n, out_h, out_w, c_out), dtype=np.result_type(padded, kernel))
+    out = np.zeros((n, out_h, out_w, c_out), dtype=kernel.dtype)
     for i in range(n):
         for row in range(out_h):
             for col in range(out_w):
@@ -206,8 +275,14 @@ def conv2d(x, kernel, bias=None, stride=1, padding="valid"):
     ``sliding_window_view`` gives a view of shape
     ``(N, out_h, out_w, C_in, kh, kw)`` without copying; the einsum dots
     every patch with every filter.
+
+    The sums are computed, and returned, in float: float32 when the inputs
+    are float32 or float16 (as Keras), float64 when any is float64 -- or
+    integer or bool, so that e.g. uint8 pixels give exact sums (uint8 would
+    wrap at 256, bool would give a logical OR). NaN or inf in ``x`` spread to
+    the outputs whose windows hold them, as in Keras.
     """
-    padded, single, kernel, (sh, sw) = _check_conv_args(x, kernel, bias, stride, padding)
+    padded, single, kernel, bias, (sh, sw) = _check_conv_args(x, kernel, bias, stride, padding)
     kh, kw = kernel.shape[:2]
     patches = sliding_window_view(padded, (kh, kw), axis=(1, 2))[:, ::sh, ::sw]
     out = np.einsum("nhwcij,ijco->nhwo", patches, kernel, optimize=True)
@@ -228,23 +303,43 @@ def _pool(x, pool, stride, padding, reduce, pad_value):
     return _unbatch(reduce(windows), single)
 
 
+def _lowest(dtype):
+    """The smallest value of ``dtype``: what 'same' max-pooling pads with."""
+    if dtype.kind == "f":
+        return -np.inf
+    if dtype.kind == "b":
+        return False
+    return np.iinfo(dtype).min
+
+
 def max_pool2d(x, pool=2, stride=None, padding="valid"):
     """Max over each ``pool`` window; stride defaults to the window (as Keras).
 
     ``(N, H, W, C) -> (N, H', W', C)``; 26x26 -> 13x13, 11x11 -> 5x5 (floor).
+    A maximum is exact in any dtype, so the output keeps ``x``'s dtype
+    (uint8 in, uint8 out); 'same' padding pads with the dtype's lowest value
+    (-inf for floats), which never wins.
     """
-    return _pool(x, pool, stride, padding, lambda w: w.max(axis=(-2, -1)), -np.inf)
+    batch, _ = _as_batch(x)
+    return _pool(x, pool, stride, padding, lambda w: w.max(axis=(-2, -1)), _lowest(batch.dtype))
 
 
 def avg_pool2d(x, pool=2, stride=None, padding="valid"):
     """Mean over each ``pool`` window; with 'same' padding the padded zeros
-    are not counted (as Keras' ``AveragePooling2D``)."""
-    batch, _ = _as_batch(x)
-    ones = np.ones(batch.shape[:3] + (1,), dtype=np.float64)
-    sums = _pool(batch, pool, stride, padding, lambda w: w.sum(axis=(-2, -1)), 0.0)
+    are not counted (as Keras' ``AveragePooling2D``).
+
+    The sums are computed in float64 for integer, bool and float16 input
+    (exact) and returned as float32, like float32 input; float64 input stays
+    float64.
+    """
+    batch, single = _as_batch(x)
+    out_dtype = np.dtype(np.float64 if batch.dtype == np.float64 else np.float32)
+    sum_dtype = batch.dtype if batch.dtype in (np.float32, np.float64) else np.dtype(np.float64)
+    ones = np.ones((1,) + batch.shape[1:3] + (1,), dtype=np.float64)  # broadcasts over N and C
+    sums = _pool(batch.astype(sum_dtype, copy=False), pool, stride, padding,
+                 lambda w: w.sum(axis=(-2, -1)), 0.0)
     counts = _pool(ones, pool, stride, padding, lambda w: w.sum(axis=(-2, -1)), 0.0)
-    out = (sums / counts).astype(np.result_type(batch, np.float32))
-    return out[0] if np.ndim(x) == 3 else out
+    return _unbatch((sums / counts).astype(out_dtype, copy=False), single)
 
 
 # --- probing what a stack of layers does ---------------------------------------
@@ -255,8 +350,10 @@ def shift2d(x, dy, dx):
     uncovered border with zeros. Same shape out."""
     batch, single = _as_batch(x)
     _, h, w, _ = batch.shape
+    dy, dx = checks.integer(dy, "dy"), checks.integer(dx, "dx")
     if abs(dy) >= h or abs(dx) >= w:
-        raise ValueError(f"shift ({dy}, {dx}) moves everything out of a {h}x{w} map")
+        raise ValueError(f"shift ({dy}, {dx}) moves everything out of a {h}x{w} map; "
+                         f"pass dy in {1 - h}..{h - 1} and dx in {1 - w}..{w - 1}")
     out = np.zeros_like(batch)
     out[:, max(dy, 0): h + min(dy, 0), max(dx, 0): w + min(dx, 0)] = \
         batch[:, max(-dy, 0): h - max(dy, 0), max(-dx, 0): w - max(dx, 0)]
@@ -266,7 +363,10 @@ def shift2d(x, dy, dx):
 def shift_each(images, offsets):
     """Shift every image by its own ``(dy, dx)``: ``images`` ``(N, H, W, C)``,
     ``offsets`` ``(N, 2)`` ints -> ``(N, H, W, C)``, borders filled with zeros."""
-    images, offsets = np.asarray(images), np.asarray(offsets)
+    images = checks.array_of(images, "images", kinds="biuf", shape="(N, H, W, C)")
+    if images.ndim != 4:
+        raise ValueError(f"images must have shape (N, H, W, C), got shape {images.shape}")
+    offsets = checks.array_of(offsets, "offsets", kinds="iu", shape=f"({len(images)}, 2)")
     if offsets.shape != (len(images), 2):
         raise ValueError(f"offsets must have shape ({len(images)}, 2), got {offsets.shape}")
     out = np.empty_like(images)
@@ -287,11 +387,16 @@ def measured_receptive_field(stack, input_size, row=None, col=None, batch_size=6
     ``(height, width)``. The pokes go through ``stack`` ``batch_size`` at a
     time, so memory stays small whatever ``S``.
     """
-    s = _positive_int(input_size, "input_size")
+    checks.function(stack, "stack")
+    s = checks.positive_int(input_size, "input_size", maximum=MAX_INPUT_SIZE)
     batch_size = _positive_int(batch_size, "batch_size")
-    base = np.asarray(stack(np.zeros((1, s, s, 1), np.float32)))[0]   # (H', W', C)
-    row = base.shape[0] // 2 if row is None else row
-    col = base.shape[1] // 2 if col is None else col
+    base = np.asarray(stack(np.zeros((1, s, s, 1), np.float32)))
+    if base.ndim != 4 or len(base) != 1 or 0 in base.shape:
+        raise ValueError(f"stack must map a batch (N, {s}, {s}, 1) to (N, H', W', C), "
+                         f"but it gave shape {base.shape} for N = 1")
+    base = base[0]   # (H', W', C)
+    row = base.shape[0] // 2 if row is None else checks.integer(row, "row", 0, base.shape[0] - 1)
+    col = base.shape[1] // 2 if col is None else checks.integer(col, "col", 0, base.shape[1] - 1)
     changed = np.zeros(s * s, dtype=bool)
     for start in range(0, s * s, batch_size):  # a batch at a time: all S*S output maps at once is big
         pixels = np.arange(start, min(start + batch_size, s * s))

@@ -134,21 +134,21 @@ def test_receptive_field_matches_a_perturbation():
     (lambda: ops.conv2d(np.zeros((28, 28)), np.zeros((3, 3, 1, 1))), ValueError, ["x must have shape", "(28, 28)"]),
     (lambda: ops.conv2d(np.zeros((8, 8, 3)), np.zeros((3, 3, 1, 4))), ValueError, ["channel mismatch", "3 channels", "c_in=1"]),
     (lambda: ops.conv2d(np.zeros((8, 8, 1)), np.zeros((3, 3, 1))), ValueError, ["kernel must have shape", "(3, 3, 1)"]),
-    (lambda: ops.conv2d(np.zeros((8, 8, 1)), np.zeros((3, 3, 1, 2)), stride=0), ValueError, ["stride must be >= 1"]),
+    (lambda: ops.conv2d(np.zeros((8, 8, 1)), np.zeros((3, 3, 1, 2)), stride=0), ValueError, ["stride must be an int >= 1"]),
     (lambda: ops.conv2d_naive(np.zeros((2, 2, 1)), np.zeros((3, 3, 1, 2))), ValueError, ["kernel (3, 3) is larger", "2x2"]),
     (lambda: ops.conv2d(np.zeros((8, 8, 1)), np.zeros((3, 3, 1, 2)), padding="full"), ValueError, ["padding must be", "'full'"]),
     (lambda: ops.conv2d(np.zeros((8, 8, 1)), np.zeros((3, 3, 1, 2)), bias=np.zeros(3)), ValueError, ["bias must have shape", "(2,)"]),
     (lambda: ops.max_pool2d(np.zeros((8, 8, 1)), pool=2.5), TypeError, ["pool must be an int"]),
     (lambda: ops.max_pool2d(np.zeros((1, 1, 1)), pool=2), ValueError, ["pool (2, 2) is larger"]),
     (lambda: ops.avg_pool2d(np.zeros((4, 4)), pool=2), ValueError, ["x must have shape"]),
-    (lambda: ops.conv_output_size(0, 3), ValueError, ["n must be >= 1"]),
+    (lambda: ops.conv_output_size(0, 3), ValueError, ["n must be an int >= 1"]),
     (lambda: ops.conv_output_size(2, 3), ValueError, ["larger than the input size n=2"]),
     (lambda: ops.conv_output_size(5, 3, padding="SAME"), ValueError, ["padding must be"]),
-    (lambda: ops.same_padding(5, 3, 0), ValueError, ["stride must be >= 1"]),
+    (lambda: ops.same_padding(5, 3, 0), ValueError, ["stride must be an int >= 1"]),
     (lambda: ops.pad2d(np.zeros((4, 4, 1)), ((1, 1),)), ValueError, ["pad must be"]),
     (lambda: ops.pad2d(np.zeros((4, 4, 1)), -1), ValueError, ["must not be negative"]),
     (lambda: ops.receptive_field([(3,)]), ValueError, ["layers[0] must be (kernel, stride)"]),
-    (lambda: ops.receptive_field([(3, 0)]), ValueError, ["layers[0] stride must be >= 1"]),
+    (lambda: ops.receptive_field([(3, 0)]), ValueError, ["layers[0] stride must be an int >= 1"]),
 ])
 def test_bad_input_is_explained(call, error, words):
     with pytest.raises(error) as info:
@@ -211,5 +211,169 @@ def test_measured_receptive_field_pokes_in_batches_of_at_most_batch_size(batch_s
 
 
 def test_measured_receptive_field_rejects_a_bad_batch_size():
-    with pytest.raises(ValueError, match="batch_size must be >= 1"):
+    with pytest.raises(ValueError, match="batch_size must be an int >= 1"):
         ops.measured_receptive_field(lambda x: x, 5, batch_size=0)
+
+
+# --- integer, bool and float16 inputs: the right number or a clear refusal ----
+
+def test_conv2d_of_uint8_does_not_wrap_around():
+    x = np.full((1, 3, 3, 1), 200, np.uint8)
+    kernel = np.ones((3, 3, 1, 1), np.uint8)
+    for conv in (ops.conv2d, ops.conv2d_naive):
+        out = conv(x, kernel)
+        assert out.dtype == np.float64 and out[0, 0, 0, 0] == 1800.0  # uint8 arithmetic would give 8
+
+
+def test_conv2d_of_bools_counts_instead_of_or_ing():
+    x = np.ones((4, 4, 1), bool)
+    kernel = np.ones((2, 2, 1, 1), bool)
+    np.testing.assert_array_equal(ops.conv2d(x, kernel)[..., 0], np.full((3, 3), 4.0))
+
+
+def test_conv2d_of_mnist_pixels_equals_the_float64_result():
+    x = RNG.integers(0, 256, (2, 8, 8, 1), dtype=np.uint8)
+    kernel = RNG.integers(-3, 4, (3, 3, 1, 2)).astype(np.int8)
+    bias = np.array([1, -1], np.int16)
+    expected = ops.conv2d(x.astype(np.float64), kernel.astype(np.float64), bias.astype(np.float64))
+    np.testing.assert_array_equal(ops.conv2d(x, kernel, bias), expected)
+
+
+def test_conv2d_of_float16_sums_in_float32():
+    x = np.full((1, 1, 64, 1), 1.1, np.float16)
+    kernel = np.ones((1, 64, 1, 1), np.float16)
+    out = ops.conv2d(x, kernel)
+    assert out.dtype == np.float32
+    assert abs(out.item() - 64 * float(np.float16(1.1))) < 1e-3
+
+
+def test_conv2d_keeps_float32_and_float64():
+    x32, k32 = np.ones((5, 5, 1), np.float32), np.ones((3, 3, 1, 1), np.float32)
+    assert ops.conv2d(x32, k32).dtype == np.float32
+    assert ops.conv2d(x32.astype(np.float64), k32).dtype == np.float64
+    assert ops.conv2d(x32.astype(np.uint8), k32).dtype == np.float32  # uint8 pixels, float32 kernel
+
+
+def test_nan_spreads_only_to_the_windows_that_hold_it():
+    x = np.zeros((5, 5, 1))
+    x[0, 0, 0] = np.nan
+    out = ops.conv2d(x, np.ones((3, 3, 1, 1)))[..., 0]
+    assert np.isnan(out[0, 0]) and np.isfinite(out).sum() == 8
+
+
+@pytest.mark.parametrize("dtype", [np.uint8, np.int8, np.int32, np.float16, np.float32, bool])
+def test_max_pool2d_same_padding_in_any_dtype(dtype):
+    x = (RNG.integers(0, 2, (1, 5, 5, 2)) if dtype is bool else RNG.integers(-100, 100, (1, 5, 5, 2))).astype(dtype)
+    if dtype is np.uint8:
+        x = RNG.integers(0, 256, (1, 5, 5, 2)).astype(dtype)
+    out = ops.max_pool2d(x, 2, padding="same")
+    assert out.dtype == x.dtype and out.shape == (1, 3, 3, 2)
+    expected = ops.max_pool2d(x.astype(np.float64), 2, padding="same")
+    np.testing.assert_array_equal(out.astype(np.float64), expected)
+
+
+def test_max_pool2d_of_negative_ints_ignores_the_padding():
+    x = np.full((1, 3, 3, 1), -5, np.int8)
+    assert (ops.max_pool2d(x, 2, padding="same") == -5).all()  # padding with 0 would give 0
+
+
+@pytest.mark.parametrize("dtype, out_dtype", [(np.uint8, np.float32), (bool, np.float32), (np.int64, np.float32),
+                                              (np.float16, np.float32), (np.float32, np.float32),
+                                              (np.float64, np.float64)])
+def test_avg_pool2d_of_integers_is_the_true_mean(dtype, out_dtype):
+    x = np.full((1, 4, 4, 1), 1 if dtype is bool else 100, dtype)
+    if dtype is np.uint8:
+        x[:] = 255  # a uint8 sum of four 255s would wrap to 252
+    out = ops.avg_pool2d(x, 2, padding="same")
+    assert out.dtype == out_dtype
+    np.testing.assert_allclose(out, np.full((1, 2, 2, 1), float(x.flat[0])), rtol=1e-3)
+
+
+def test_empty_batch_gives_an_empty_batch_of_the_right_shape():
+    x = np.zeros((0, 6, 6, 2), np.float32)
+    assert ops.conv2d(x, np.ones((3, 3, 2, 4), np.float32)).shape == (0, 4, 4, 4)
+    assert ops.conv2d_naive(x, np.ones((3, 3, 2, 4), np.float32)).shape == (0, 4, 4, 4)
+    assert ops.max_pool2d(x).shape == (0, 3, 3, 2)
+    assert ops.avg_pool2d(x, padding="same").shape == (0, 3, 3, 2)
+    assert ops.shift_each(x, np.zeros((0, 2), int)).shape == (0, 6, 6, 2)
+
+
+@pytest.mark.parametrize("kernel_shape", [(0, 3, 1, 1), (3, 0, 1, 1), (3, 3, 1, 0)])
+def test_zero_size_kernels_are_refused(kernel_shape):
+    with pytest.raises(ValueError, match="kernel must have kh, kw, c_in, c_out >= 1"):
+        ops.conv2d(np.ones((5, 5, 1)), np.ones(kernel_shape))
+
+
+@pytest.mark.parametrize("pool", [0, (0, 2), (2, 0)])
+def test_zero_size_pools_are_refused(pool):
+    with pytest.raises(ValueError, match="pool must be an int >= 1"):
+        ops.max_pool2d(np.ones((4, 4, 1)), pool)
+
+
+def test_pad2d_value_must_fit_the_dtype():
+    x = np.zeros((2, 2, 1), np.uint8)
+    assert ops.pad2d(x, 1, value=255).dtype == np.uint8
+    with pytest.raises(ValueError, match="value must be an int in 0..255"):
+        ops.pad2d(x, 1, value=-np.inf)
+    with pytest.raises(ValueError, match="value must be an int in 0..255"):
+        ops.pad2d(x, 1, value=256)
+    assert ops.pad2d(x.astype(np.float32), 1, value=-np.inf)[0, 0, 0] == -np.inf
+
+
+# --- conv_output_size: dilation and explicit (before, after) padding -------------
+
+@pytest.mark.parametrize("n, k, stride, padding, dilation, expected", [
+    (28, 3, 1, "valid", 1, 26),
+    (28, 3, 1, (1, 1), 1, 28),
+    (28, 3, 2, (0, 1), 1, 14),          # floor((28 + 1 - 3) / 2) + 1
+    (28, 5, 2, (1, 2), 1, 14),          # floor((28 + 3 - 5) / 2) + 1
+    (7, 3, 1, "valid", 2, 3),           # a 3-tap window at dilation 2 spans 5
+    (7, 3, 1, (2, 2), 2, 7),
+    (7, 3, 3, "same", 2, 3),            # 'same' is ceil(n / s) whatever the dilation
+    (5, 3, 1, [0, 0], 1, 3),            # a list is a pair too
+    (1, 1, 5, "valid", 1, 1),
+    (3, 5, 1, (1, 1), 1, 1),            # k > n fits once padded
+])
+def test_conv_output_size_with_padding_pairs_and_dilation(n, k, stride, padding, dilation, expected):
+    assert ops.conv_output_size(n, k, stride, padding, dilation) == expected
+    if not isinstance(padding, str):  # the formula the docstring gives
+        before, after = padding
+        assert expected == (n + before + after - dilation * (k - 1) - 1) // stride + 1
+
+
+def test_conv_output_size_explicit_pair_matches_conv2d_of_a_padded_input():
+    x = RNG.standard_normal((1, 11, 11, 1))
+    for k, s, (before, after) in itertools.product((1, 2, 3, 4), (1, 2, 3), ((0, 0), (1, 0), (0, 2), (2, 1))):
+        out = ops.conv2d(ops.pad2d(x, ((before, after), (before, after))), np.ones((k, k, 1, 1)), stride=s)
+        assert out.shape[1] == ops.conv_output_size(11, k, s, (before, after)), (k, s, before, after)
+
+
+@pytest.mark.parametrize("n, k, dilation", [(n, k, d) for n in (5, 9, 12) for k in (1, 2, 3) for d in (1, 2, 3)])
+def test_conv_output_size_dilation_matches_keras(keras, n, k, dilation):
+    for padding in ("valid", "same"):
+        if padding == "valid" and dilation * (k - 1) + 1 > n:
+            continue
+        layer = keras.layers.Conv2D(1, k, padding=padding, dilation_rate=dilation)
+        assert ops.conv_output_size(n, k, 1, padding, dilation) == layer.compute_output_shape((1, n, n, 1))[1]
+
+
+@pytest.mark.parametrize("padding, error, words", [
+    (1, TypeError, "pass (p, p)"),
+    ((1,), TypeError, "(before, after) pair"),
+    ((1, -1), ValueError, "must not be negative"),
+    ((1.0, 1), TypeError, "(before, after) pair"),
+    ((True, 1), TypeError, "(before, after) pair"),
+    ("full", ValueError, "padding must be one of"),
+    (None, TypeError, "padding must be"),
+])
+def test_conv_output_size_bad_padding(padding, error, words):
+    with pytest.raises(error) as info:
+        ops.conv_output_size(5, 3, padding=padding)
+    assert words in str(info.value)
+
+
+def test_conv_output_size_window_larger_than_padded_input():
+    with pytest.raises(ValueError, match="dilation 3 .7 wide. is larger than the input size n=6"):
+        ops.conv_output_size(6, 3, dilation=3)
+    with pytest.raises(ValueError, match=r"input size n=2 \+ padding 1 \+ 0"):
+        ops.conv_output_size(2, 4, padding=(1, 0))
