@@ -5,10 +5,18 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+# uv installs the lock (a cold install in about a third of pip's time) and
+# generates it (make lock). Pinned, and kept in .venv/uv/, outside the venv's
+# site-packages, so the venv holds exactly the lock.
+UV_VERSION := 0.13.9
+UV := $(VENV)/uv/bin/uv
+# The one command that generates requirements.txt from requirements.in
+# (.github/scripts/lock_drift.py runs it too; tests/test_environment.py checks both).
+LOCK_COMMAND := pip compile --universal --python-version 3.11 requirements.in
 KERNEL := convnets-course
 NBVAL := --nbval --nbval-kernel-name $(KERNEL) --nbval-sanitize-with tests/nbval_sanitize.cfg
 
-.PHONY: help setup data course test lab clean
+.PHONY: help setup lock data course test lab clean
 
 help:
 	@echo "make course  - set up, then execute every lesson into build/"
@@ -16,6 +24,7 @@ help:
 	@echo "make lab     - set up, then start JupyterLab on the lessons"
 	@echo "make bench   - benchmarks: speed, memory, accuracy (~35 min), then the README's Results"
 	@echo "make readme-results - regenerate the README's Results from the newest complete bench"
+	@echo "make lock    - regenerate the lock requirements.txt from requirements.in (uv)"
 	@echo "make clean   - remove build/ (keeps .venv; rm -rf .venv to reinstall)"
 
 $(PY):
@@ -23,16 +32,28 @@ $(PY):
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), f"the course needs Python 3.11, {sys.executable} is {sys.version.split()[0]}; run: make PYTHON=/path/to/python3.11"'
 	$(PYTHON) -m venv $(VENV)
 
-# Re-runs only when the pins or the package metadata change.
-$(STAMP): requirements.txt pyproject.toml | $(PY)
-	@echo "==> installing the pinned packages and helpers (editable) into $(VENV)"
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt -e .
+$(UV): | $(PY)
+	@echo "==> installing uv $(UV_VERSION) into $(VENV)/uv"
+	$(PY) -m pip install --quiet --disable-pip-version-check --target $(VENV)/uv uv==$(UV_VERSION)
+
+# The venv becomes exactly the lock: uv installs what is missing or differs and
+# removes what the lock does not list. Re-runs only when the lock changes.
+$(STAMP): requirements.txt | $(UV)
+	@echo "==> installing the lock, requirements.txt, into $(VENV)"
+	$(UV) pip sync --quiet --python $(PY) requirements.txt
 	@touch $(STAMP)
 
-# The course kernel and JupyterLab defaults, registered in .venv by postBuild:
-# the same script Binder runs, so a local setup is a Binder setup.
+# Regenerate the lock after editing requirements.in. uv keeps every version the
+# current lock has unless requirements.in forces a change; to move all of them
+# to the newest releases: rm requirements.txt first.
+lock: | $(UV)
+	$(UV) $(LOCK_COMMAND) -o requirements.txt
+
+# helpers and course (editable, no dependencies: the lock has them), the course
+# kernel and JupyterLab defaults, by postBuild: the same script Binder runs, so
+# a local setup is a Binder setup.
 KERNEL_JSON := $(VENV)/share/jupyter/kernels/$(KERNEL)/kernel.json
-$(KERNEL_JSON): postBuild $(STAMP)
+$(KERNEL_JSON): postBuild pyproject.toml $(STAMP)
 	@echo "==> running postBuild in $(VENV): the Jupyter kernel '$(KERNEL)', JupyterLab settings"
 	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" ./postBuild >/dev/null
 	@touch $(KERNEL_JSON)

@@ -1,22 +1,20 @@
-"""What Binder builds, minus conda: a fresh venv holding exactly the pip list
-of environment.yml, then postBuild run in it, then lesson 01 executed there
-with papermill at its default parameters, measuring the kernel's peak RSS
-against Binder's memory. A dependency the lessons import but environment.yml forgets
-fails here, not on Binder.
+"""What Binder builds, minus conda: a fresh venv with environment.yml's pip
+list installed the way conda installs it (``pip install -r requirements.txt``,
+the lock, relative to environment.yml), then postBuild run in it, then
+``pip check``, then lesson 01 executed there with papermill at its default
+parameters, measuring the kernel's peak RSS against Binder's memory. A
+dependency the lessons import but the lock forgets fails here, not on Binder.
 
 The venv (~2 GB) is cached outside the repo, keyed by a hash of
-environment.yml, postBuild and the Python version, so it costs minutes only
-when one of them changes: ``~/.cache/convnets-course/binder-venv-<hash>``
-(``$XDG_CACHE_HOME`` or ``$COURSE_CACHE_DIR`` move it). postBuild runs on
-every test run, as Binder would run it on every build, so its editable
-install points at this checkout.
+environment.yml, the files its pip list reads (the lock), postBuild and the
+Python version, so it costs minutes only when one of them changes:
+``~/.cache/convnets-course/binder-venv-<hash>`` (``$XDG_CACHE_HOME`` or
+``$COURSE_CACHE_DIR`` move it). postBuild runs on every test run, as Binder
+would run it on every build, so its editable install points at this checkout.
 """
 
-import fcntl
-import hashlib
 import json
 import os
-import shutil
 import subprocess
 import sys
 import time
@@ -26,7 +24,9 @@ import nbformat
 import pytest
 import yaml
 
-ROOT = Path(__file__).resolve().parent.parent
+from environments import (ROOT, cached_venv, differences_from_lock, input_hash, installed_in, isolated_env, lock_for,
+                          run, this_python)
+
 ENVIRONMENT_YML = ROOT / "environment.yml"
 POSTBUILD = ROOT / "postBuild"
 OVERRIDES = ROOT / "jupyter-settings" / "overrides.json"
@@ -34,10 +34,6 @@ NOTEBOOKS = ROOT / "notebooks"
 KERNEL_NAME = "convnets-course"
 KERNEL_DISPLAY_NAME = "Python 3 (convnets course)"
 BINDER_RAM_BUDGET_BYTES = 1.5 * 2**30  # Binder gives ~2 GB; the course promises < 1.5 GB per lesson
-CACHE_DIR = Path(
-    os.environ.get("COURSE_CACHE_DIR")
-    or Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "convnets-course"
-)
 REPORT = ROOT / "build" / "binder_env.json"
 
 pytestmark = pytest.mark.slow
@@ -51,6 +47,21 @@ def environment_pip_list(path=ENVIRONMENT_YML):
     return [str(line) for line in pip[0]]
 
 
+def pip_install_args(pip_list, base):
+    """``pip install`` arguments for a conda ``pip:`` list: conda hands pip the
+    list as a requirements file next to environment.yml, so ``-r FILE`` is
+    relative to ``base``. Returns (arguments, [files read])."""
+    args, files = [], []
+    for line in pip_list:
+        if line.startswith(("-r ", "--requirement ")):
+            path = base / line.split(None, 1)[1].strip()
+            args += ["-r", str(path)]
+            files.append(path)
+        else:
+            args.append(line)
+    return args, files
+
+
 def environment_python(path=ENVIRONMENT_YML):
     """The ``python=X.Y`` that environment.yml asks conda for, as (X, Y)."""
     env = yaml.safe_load(path.read_text())
@@ -59,95 +70,58 @@ def environment_python(path=ENVIRONMENT_YML):
     return tuple(int(part) for part in pythons[0].split("=", 1)[1].split(".")[:2])
 
 
-def environment_hash():
-    """12 hex digits naming one build: environment.yml, postBuild, Python X.Y."""
-    digest = hashlib.sha256()
-    for path in (ENVIRONMENT_YML, POSTBUILD):
-        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
-    digest.update(f"python{sys.version_info[0]}.{sys.version_info[1]}".encode())
-    return digest.hexdigest()[:12]
-
-
 def lesson_01():
     found = sorted(NOTEBOOKS.glob("01_*.ipynb"))
     assert found, f"lesson 01 (notebooks/01_*.ipynb) is missing; found {sorted(p.name for p in NOTEBOOKS.glob('*.ipynb'))}"
     return found[0]
 
 
-def isolated_env(venv, home):
-    """Environment for commands "inside" the Binder venv: its bin/ first on
-    PATH, and Jupyter/IPython user dirs in ``home`` so only the venv's own
-    kernels, settings and config are seen."""
-    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME", "CONDA_PREFIX")}
-    env.update(
-        PATH=f"{venv / 'bin'}{os.pathsep}{os.environ.get('PATH', '')}",
-        VIRTUAL_ENV=str(venv),
-        JUPYTER_CONFIG_DIR=str(home / "jupyter-config"),
-        JUPYTER_DATA_DIR=str(home / "jupyter-data"),
-        JUPYTER_RUNTIME_DIR=str(home / "jupyter-runtime"),
-        IPYTHONDIR=str(home / "ipython"),
-        COURSE_BUILD_DIR=str(home / "build"),  # what the lesson saves stays out of the repo's build/
-        PYTHONNOUSERSITE="1",
-    )
-    return env
-
-
-def run(cmd, *, log, **kwargs):
-    """Run ``cmd``; on failure, the assertion shows the command and its output tail."""
-    started = time.monotonic()
-    result = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, **kwargs)
-    log.write_text((log.read_text() if log.exists() else "") + f"$ {' '.join(map(str, cmd))}\n{result.stdout}\n")
-    assert result.returncode == 0, f"{' '.join(map(str, cmd))} exited {result.returncode}:\n{result.stdout[-4000:]}"
-    return time.monotonic() - started
+def test_pip_install_args_reads_requirement_files_relative_to_environment_yml(tmp_path):
+    args, files = pip_install_args(["-r requirements.txt", "six==1.17.0"], tmp_path)
+    assert args == ["-r", str(tmp_path / "requirements.txt"), "six==1.17.0"]
+    assert files == [tmp_path / "requirements.txt"]
 
 
 @pytest.fixture(scope="module")
 def binder_venv(tmp_path_factory):
-    """(venv path, timings dict): environment.yml's pip list installed into a
+    """(venv, home, timings): environment.yml's pip list installed into a
     cached venv, then postBuild run in it (every time)."""
     assert sys.version_info[:2] == environment_python(), (
         f"environment.yml asks for Python {environment_python()}, the tests run {sys.version_info[:2]}"
     )
-    CACHE_DIR.mkdir(parents=True, exist_ok=True)
-    venv = CACHE_DIR / f"binder-venv-{environment_hash()}"
-    complete = venv / ".environment-yml-installed"
+    args, files = pip_install_args(environment_pip_list(), ENVIRONMENT_YML.parent)
     home = tmp_path_factory.mktemp("binder-home")
     log = home / "build.log"
-    timings = {"cached": True}
-    with open(CACHE_DIR / f"{venv.name}.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)  # two test runs never build one venv at once
-        if not complete.exists():
-            timings["cached"] = False
-            shutil.rmtree(venv, ignore_errors=True)
-            run([sys.executable, "-m", "venv", venv], log=log)
-            timings["pip_install_s"] = run(
-                [venv / "bin" / "python", "-m", "pip", "install", "--disable-pip-version-check", "--quiet",
-                 *environment_pip_list()], log=log)
-            complete.write_text(ENVIRONMENT_YML.read_text())
-            for stale in CACHE_DIR.glob("binder-venv-*"):  # keep one build (~2 GB) on disk
-                if stale.is_dir() and stale != venv:
-                    shutil.rmtree(stale, ignore_errors=True)
-                    stale.with_name(stale.name + ".lock").unlink(missing_ok=True)
+    timings = {}
+
+    def build(venv):
+        run([sys.executable, "-m", "venv", venv], log=log)
+        timings["pip_install_s"] = round(run(
+            [venv / "bin" / "python", "-m", "pip", "install", "--disable-pip-version-check", "--quiet", *args],
+            cwd=ENVIRONMENT_YML.parent, log=log), 1)
+
+    digest = input_hash(ENVIRONMENT_YML, *files, POSTBUILD, extra=this_python())
+    with cached_venv("binder-venv", digest, build) as (venv, build_seconds):
+        timings["cached"] = build_seconds is None
         # Binder runs ./postBuild from the repo root, with the environment active.
-        timings["postbuild_s"] = run([POSTBUILD], cwd=ROOT, env=isolated_env(venv, home), log=log)
+        timings["postbuild_s"] = round(run([POSTBUILD], cwd=ROOT, env=isolated_env(venv, home), log=log), 1)
         yield venv, home, timings
 
 
-def test_environment_yml_installs_the_pinned_versions(binder_venv):
+def test_environment_yml_installs_exactly_the_lock(binder_venv):
     venv, home, _ = binder_venv
-    freeze = subprocess.run([venv / "bin" / "python", "-m", "pip", "list", "--format=json"],
-                            capture_output=True, text=True, check=True, env=isolated_env(venv, home))
-    installed = {p["name"].lower().replace("_", "-"): p["version"] for p in json.loads(freeze.stdout)}
-    from packaging.requirements import Requirement
-
-    for line in environment_pip_list():
-        requirement = Requirement(line)
-        if requirement.marker and not requirement.marker.evaluate():
-            continue
-        name = requirement.name.lower().replace("_", "-")
-        assert name in installed, f"{requirement.name} is in environment.yml but not installed in {venv}"
-        assert installed[name] in requirement.specifier, f"{name} {installed[name]} is not {requirement.specifier}"
+    installed = installed_in(venv / "bin" / "python", env=isolated_env(venv, home))
+    assert differences_from_lock(installed, lock_for()) == []
     assert "convnets-course-helpers" in installed, "postBuild did not install helpers"
+
+
+def test_pip_check_passes_in_the_binder_env(binder_venv):
+    """Every installed package's requirements are met: the lock is complete and
+    the course's own package (loose dependencies) fits it."""
+    venv, home, _ = binder_venv
+    done = subprocess.run([venv / "bin" / "python", "-m", "pip", "check", "--disable-pip-version-check"],
+                          capture_output=True, text=True, env=isolated_env(venv, home))
+    assert done.returncode == 0, done.stdout + done.stderr
 
 
 def test_postbuild_registers_the_course_kernel_and_lab_settings(binder_venv):
