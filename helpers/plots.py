@@ -10,6 +10,8 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
+from helpers import checks
+
 
 def _grid(n, cols):
     cols = max(1, min(cols, n))
@@ -31,15 +33,87 @@ def _pixel_axes(ax, label_axes=True):
     ax.tick_params(labelsize=6)
 
 
+# --- argument checks (bad-input agent): clear errors before matplotlib ---------
+
+MAX_DIAGRAM_CELLS = 64  # padding_stride_diagram draws one box per position and window
+
+
+def _check_images(images, name, shape):
+    """A non-empty numeric (or bool) array, as ``np.asarray``."""
+    return checks.array_of(images, name, kinds="biuf", shape=shape, empty=False)
+
+
+def _check_captions(captions, count, name):
+    """None, or one caption per panel (a str is one caption, not a list)."""
+    if captions is None:
+        return
+    if isinstance(captions, str) or not hasattr(captions, "__len__"):
+        raise TypeError(f"{name} must be a list of {count} captions, got {checks.describe(captions)}")
+    if len(captions) < count:
+        raise ValueError(f"{name} must have one caption per panel ({count}), got {len(captions)}")
+
+
+def _check_histories(histories, metrics):
+    """``histories``: {run: {metric: [values]}}; ``metrics``: names found in them."""
+    if not isinstance(histories, dict) or not histories:
+        raise TypeError("histories must be a non-empty dict of run name -> history dict "
+                        f"(e.g. {{'convnet': result.history}}), got {checks.describe(histories)}")
+    for name, history in histories.items():
+        if not isinstance(history, dict):
+            hint = "; pass model.fit(...).history, not what fit returns" if hasattr(history, "history") else ""
+            raise TypeError(f"histories[{name!r}] must be a dict of metric -> per-epoch values, "
+                            f"got {checks.describe(history)}{hint}")
+        for key, values in history.items():
+            checks.array_of(values, f"histories[{name!r}][{key!r}]", ndim=1, kinds="iuf", empty=False)
+    if isinstance(metrics, str):
+        raise TypeError(f"metrics must be a list or tuple of metric names, e.g. ({metrics!r},), "
+                        f"got the bare string {metrics!r}")
+    if not isinstance(metrics, (list, tuple)) or not metrics:
+        raise TypeError(f"metrics must be a non-empty list or tuple of metric names, got {checks.describe(metrics)}")
+    found = sorted({key for history in histories.values() for key in history})
+    for metric in metrics:
+        checks.text(metric, "metrics entry")
+        if not any(metric in h or f"val_{metric}" in h for h in histories.values()):
+            raise ValueError(f"metrics must name entries of the histories: none has {metric!r} "
+                             f"(or 'val_{metric}'); they have {found}")
+
+
+def _check_bars(groups, series, means, errors):
+    for name, names in (("groups", groups), ("series", series)):
+        if isinstance(names, str) or not isinstance(names, (list, tuple)) or not names:
+            raise TypeError(f"{name} must be a non-empty list of names, got {checks.describe(names)}")
+    shape = f"(len(series), len(groups)) = ({len(series)}, {len(groups)})"
+    means = checks.array_of(means, "means", kinds="iuf", shape=shape, finite=True)
+    if means.shape != (len(series), len(groups)):
+        raise ValueError(f"means must be {shape}, got {means.shape}")
+    if errors is not None:
+        errors = checks.array_of(errors, "errors", kinds="iuf", shape=shape, finite=True)
+        if errors.shape != means.shape:
+            raise ValueError(f"errors must be {shape} like means, got {errors.shape}")
+        if (errors < 0).any():
+            raise ValueError(f"errors must be >= 0 (half-lengths of the error bars), got {errors.min()}")
+
+
+def _check_lines(x, ys):
+    x = checks.array_of(x, "x", ndim=1, kinds="iuf", empty=False, finite=True)
+    if not isinstance(ys, dict) or not ys:
+        raise TypeError(f"ys must be a non-empty dict of line name -> y values, got {checks.describe(ys)}")
+    for name, y in ys.items():
+        y = checks.array_of(y, f"ys[{name!r}]", ndim=1, kinds="iuf")
+        if len(y) != len(x):
+            raise ValueError(f"ys[{name!r}] must have one value per x ({len(x)}), got {len(y)}")
+
+
 def image_grid(images, labels=None, cols=8, title="Images", cmap="gray_r"):
     """A grid of images ``(N, H, W)`` or ``(N, H, W, 1)``; ``labels``: one
     caption per image (strings or numbers)."""
-    images = np.asarray(images)
+    images = _check_images(images, "images", "(N, H, W) or (N, H, W, 1)")
     if images.ndim == 4 and images.shape[-1] == 1:
         images = images[..., 0]
     if images.ndim != 3:
         raise ValueError(f"images must be (N, H, W) or (N, H, W, 1), got {images.shape}")
-    rows, cols = _grid(len(images), cols)
+    _check_captions(labels, len(images), "labels")
+    rows, cols = _grid(len(images), checks.positive_int(cols, "cols"))
     fig, axes = _figure(rows, cols, title=title)
     for i, ax in enumerate(axes):
         if i >= len(images):
@@ -57,9 +131,11 @@ def image_grid(images, labels=None, cols=8, title="Images", cmap="gray_r"):
 def kernel_grid(kernel, cols=8, title="Kernels", channel=0):
     """The filters of a conv kernel ``(kh, kw, c_in, c_out)``, one panel per
     output channel, input channel ``channel``; blue negative, red positive."""
-    kernel = np.asarray(kernel)
+    kernel = _check_images(kernel, "kernel", "(kh, kw, c_in, c_out)")
     if kernel.ndim != 4:
         raise ValueError(f"kernel must be (kh, kw, c_in, c_out), got {kernel.shape}")
+    channel = checks.integer(channel, "channel", 0, kernel.shape[2] - 1)
+    cols = checks.positive_int(cols, "cols")
     filters = np.moveaxis(kernel[:, :, channel, :], -1, 0)
     limit = float(np.abs(filters).max()) or 1.0
     rows, cols = _grid(len(filters), cols)
@@ -78,10 +154,13 @@ def kernel_grid(kernel, cols=8, title="Kernels", channel=0):
 
 def feature_maps(maps, cols=8, title="Feature maps", names=None, max_maps=None):
     """The channels of one feature map ``(H, W, C)`` as a grid of images."""
-    maps = np.asarray(maps)
+    maps = _check_images(maps, "maps", "(H, W, C)")
     if maps.ndim != 3:
         raise ValueError(f"maps must be (H, W, C) -- one image, not a batch; got {maps.shape}")
+    cols = checks.positive_int(cols, "cols")
+    max_maps = None if max_maps is None else checks.positive_int(max_maps, "max_maps")
     count = maps.shape[-1] if max_maps is None else min(max_maps, maps.shape[-1])
+    _check_captions(names, count, "names")
     rows, cols = _grid(count, cols)
     fig, axes = _figure(rows, cols, title=title)
     for i, ax in enumerate(axes):
@@ -103,11 +182,19 @@ def sliding_window(image, output, row, col, k=3, stride=1, title=None):
     ``(row, col)`` of ``output`` comes from the ``k x k`` patch whose top-left
     corner is ``(row * stride, col * stride)`` of ``image``.
     """
-    image, output = np.squeeze(image), np.squeeze(output)
+    image = np.squeeze(_check_images(image, "image", "(H, W)"))
+    output = np.squeeze(_check_images(output, "output", "(H', W')"))
     if image.ndim != 2 or output.ndim != 2:
         raise ValueError(f"image and output must be 2D, got {image.shape} and {output.shape}")
+    row, col = checks.integer(row, "row"), checks.integer(col, "col")
+    k, stride = checks.positive_int(k, "k"), checks.positive_int(stride, "stride")
     if not (0 <= row < output.shape[0] and 0 <= col < output.shape[1]):
-        raise ValueError(f"(row, col)=({row}, {col}) is outside the output {output.shape}")
+        raise ValueError(f"row and col must pick a cell of the {output.shape[0]}x{output.shape[1]} output "
+                         f"(0..{output.shape[0] - 1}, 0..{output.shape[1] - 1}), got ({row}, {col}), outside the output")
+    if row * stride + k > image.shape[0] or col * stride + k > image.shape[1]:
+        raise ValueError(f"the k={k} window of output cell ({row}, {col}) at stride {stride} starts at "
+                         f"input ({row * stride}, {col * stride}) and reaches outside the "
+                         f"{image.shape[0]}x{image.shape[1]} image; pass a smaller k or stride, or a cell nearer the top-left")
     fig = Figure(figsize=(8, 4), layout="constrained")
     left, right = fig.subplots(1, 2)
     fig.suptitle(title or f"A {k}x{k} window at input ({row * stride}, {col * stride}) "
@@ -130,8 +217,16 @@ def padding_stride_diagram(n, k, stride=1, pad=(0, 0), title=None):
     ``pad`` = ``(before, after)`` zeros. Each row of the diagram is one
     window position; grey cells are padding. Returns the Figure.
     """
-    before, after = pad
+    n, k, stride = checks.positive_int(n, "n"), checks.positive_int(k, "k"), checks.positive_int(stride, "stride")
+    before, after = checks.pair(pad, "pad", minimum=0)
     total = before + n + after
+    if total > MAX_DIAGRAM_CELLS:
+        raise ValueError(f"n + pad = {n} + {before} + {after} = {total} positions are too many to draw; "
+                         f"n and pad must add up to at most {MAX_DIAGRAM_CELLS} (a short axis such as "
+                         "n=8 shows the pattern: it repeats)")
+    if k > total:
+        raise ValueError(f"k={k} is larger than the padded axis (n + pad = {total}): no window fits; "
+                         "pass a smaller k or more pad")
     starts = list(range(0, total - k + 1, stride))
     fig = Figure(figsize=(max(4, total * 0.45), max(2, len(starts) * 0.45 + 1)), layout="constrained")
     ax = fig.subplots()
@@ -154,6 +249,7 @@ def padding_stride_diagram(n, k, stride=1, pad=(0, 0), title=None):
 def training_curves(histories, metrics=("loss", "accuracy"), title="Training curves"):
     """One panel per metric; ``histories`` maps a run name to a Keras-style
     history dict (``{'loss': [...], 'val_loss': [...], ...}``)."""
+    _check_histories(histories, metrics)
     fig = Figure(figsize=(5 * len(metrics), 3.6), layout="constrained")
     axes = np.atleast_1d(fig.subplots(1, len(metrics)))
     fig.suptitle(title)
@@ -176,10 +272,8 @@ def grouped_bars(groups, series, means, errors=None, ylabel="value", title="Comp
     ``groups``: x-axis categories (length G); ``series``: bar names per group
     (length S); ``means``/``errors``: arrays ``(S, G)``.
     """
+    _check_bars(groups, series, means, errors)
     means = np.asarray(means, dtype=float)
-    if means.shape != (len(series), len(groups)):
-        raise ValueError(f"means must be (len(series), len(groups)) = "
-                         f"({len(series)}, {len(groups)}), got {means.shape}")
     errors = None if errors is None else np.asarray(errors, dtype=float)
     fig = Figure(figsize=(max(5, 1.3 * len(groups) * len(series) ** 0.5 + 2), 3.8), layout="constrained")
     ax = fig.subplots()
@@ -198,7 +292,10 @@ def grouped_bars(groups, series, means, errors=None, ylabel="value", title="Comp
 
 def confusion_matrix(matrix, title="Confusion matrix"):
     """A ``(10, 10)`` count matrix, rows = true digit, columns = predicted."""
-    matrix = np.asarray(matrix)
+    matrix = checks.array_of(matrix, "matrix", kinds="iu", shape="(K, K) of counts", empty=False)
+    if matrix.ndim != 2 or matrix.shape[0] != matrix.shape[1] or matrix.min() < 0:
+        raise ValueError(f"matrix must be a square (K, K) array of counts >= 0, got shape {matrix.shape}"
+                         + (f" with a count of {matrix.min()}" if matrix.ndim == 2 else ""))
     fig = Figure(figsize=(5, 4.4), layout="constrained")
     ax = fig.subplots()
     image = ax.imshow(np.log1p(matrix), cmap="Blues")
@@ -216,6 +313,7 @@ def confusion_matrix(matrix, title="Confusion matrix"):
 
 def line_plot(x, ys, xlabel, ylabel, title):
     """Several named lines over the same x: ``ys`` maps a name to y values."""
+    _check_lines(x, ys)
     fig = Figure(figsize=(5.5, 3.6), layout="constrained")
     ax = fig.subplots()
     for name, y in ys.items():
