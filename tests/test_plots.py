@@ -31,6 +31,16 @@ FIGURES = {
 }
 
 
+# --- lesson 01 ---
+FIGURES.update({
+    "conv_arithmetic": lambda: plots.conv_arithmetic(RNG.integers(0, 4, (4, 4, 2)), RNG.integers(-2, 3, (3, 3, 2)), 1, 0),
+    "signed_maps": lambda: plots.signed_maps(RNG.standard_normal((26, 26, 3)), names=["a", "b", "c"]),
+    "shift_equivariance": lambda: plots.shift_equivariance(RNG.standard_normal((12, 12)), RNG.standard_normal((12, 12)), (2, -1)),
+    "kernel_recovery": lambda: plots.kernel_recovery([1.0, 0.1, 0.01], RNG.standard_normal((3, 3)), RNG.standard_normal((3, 3))),
+    "influence_maps": lambda: plots.influence_maps(RNG.integers(0, 2, (3, 15, 15)), ["1", "2", "3"]),
+})
+
+
 @pytest.mark.parametrize("name", sorted(FIGURES))
 def test_figure_has_title_and_labels_and_no_global_state(name):
     before = plt.get_fignums()
@@ -54,5 +64,121 @@ def test_every_public_plot_is_tested():
 ])
 def test_bad_input(call, words):
     with pytest.raises(ValueError) as info:
+        call()
+    assert words in str(info.value)
+
+
+# --- lesson 01 ---
+def _colourbars(fig):
+    return [ax for ax in fig.axes if ax.get_label() == "<colorbar>"]
+
+
+def _panels(fig):
+    return [ax for ax in fig.axes if ax.get_label() != "<colorbar>"]
+
+
+def _numbers(ax):
+    """The numbers written in an axes' cells, as a 2D array (row-major by position)."""
+    cells = {(round(t.get_position()[1]), round(t.get_position()[0])): float(t.get_text()) for t in ax.texts}
+    rows, cols = max(r for r, _ in cells) + 1, max(c for _, c in cells) + 1
+    return np.array([[cells[r, c] for c in range(cols)] for r in range(rows)])
+
+
+def _correlate(image, kernel):
+    """'valid' cross-correlation of 2D arrays, written out, independent of helpers.ops."""
+    kh, kw = kernel.shape
+    return np.array([[np.sum(image[r:r + kh, c:c + kw] * kernel)
+                      for c in range(image.shape[1] - kw + 1)] for r in range(image.shape[0] - kh + 1)])
+
+
+def test_conv_arithmetic_one_channel_writes_input_kernel_and_output():
+    image, kernel = RNG.integers(0, 4, (4, 4)), RNG.integers(-2, 3, (3, 3))
+    fig = plots.conv_arithmetic(image, kernel, 0, 1)
+    input_ax, kernel_ax, output_ax = fig.axes
+    assert [ax.get_title() for ax in fig.axes] == ["input", "kernel", "output"]
+    assert np.array_equal(_numbers(input_ax), image) and np.array_equal(_numbers(kernel_ax), kernel)
+    assert np.array_equal(_numbers(output_ax), _correlate(image, kernel))
+    assert fig.get_suptitle().endswith(f"= {_correlate(image, kernel)[0, 1]:g}")
+    assert input_ax.get_xlabel() == "column" and input_ax.get_ylabel() == "row"
+    outline = [p for p in input_ax.patches if p.get_edgecolor()[:3] == (1.0, 0.0, 0.0)]
+    assert [(p.get_xy(), p.get_width(), p.get_height()) for p in outline] == [((0.5, -0.5), 3, 3)]
+
+
+def test_conv_arithmetic_channels_are_correlated_then_added():
+    image, kernel = RNG.integers(0, 4, (5, 4, 2)), RNG.integers(-2, 3, (3, 3, 2))
+    fig = plots.conv_arithmetic(image, kernel, 2, 1)
+    assert len(fig.axes) == 7                                    # 2 rows x 3 panels + the sum
+    assert fig.axes[-1].get_title() == "output = sum over channels"
+    partial = [_correlate(image[..., c], kernel[..., c]) for c in range(2)]
+    assert np.array_equal(_numbers(fig.axes[2]), partial[0])
+    assert np.array_equal(_numbers(fig.axes[5]), partial[1])
+    assert np.array_equal(_numbers(fig.axes[-1]), partial[0] + partial[1])
+    assert fig.get_suptitle().endswith(f"= {(partial[0] + partial[1])[2, 1]:g}")
+
+
+def test_signed_maps_are_zero_centred_with_a_colour_bar_each_or_one_shared():
+    maps = np.stack([np.full((6, 6), 2.0), np.linspace(-1, 0.5, 36).reshape(6, 6)], axis=-1)
+    own = plots.signed_maps(maps, names=["two", "ramp"])
+    limits = [ax.images[0].get_clim() for ax in _panels(own) if ax.images]
+    assert limits == [(-2.0, 2.0), (-1.0, 1.0)]              # symmetric about 0, per panel
+    assert len(_colourbars(own)) == 2
+    assert all(ax.images[0].get_cmap().name == plots.SIGNED_CMAP for ax in _panels(own) if ax.images)
+    assert [ax.get_title() for ax in _panels(own)][:2] == ["two", "ramp"]
+    shared = plots.signed_maps(maps, shared_scale=True)
+    assert [ax.images[0].get_clim() for ax in _panels(shared) if ax.images] == [(-2.0, 2.0)] * 2
+    assert len(_colourbars(shared)) == 1
+
+
+def test_shift_equivariance_marks_the_move_and_shows_a_zero_difference():
+    before = np.zeros((10, 10))
+    before[3, 4] = 5.0
+    before[9, 9] = 9.0                        # stronger, but shifted off the map: not the one marked
+    after = np.zeros((10, 10))
+    after[5, 3] = 5.0                         # the 5 moved by (2, -1); the 9 fell off the edge
+    fig = plots.shift_equivariance(before, after, (2, -1))
+    left, middle, right = _panels(fig)
+    assert np.array_equal(right.images[0].get_array(), np.zeros((10, 10)))
+    assert (left.lines[0].get_xdata()[0], left.lines[0].get_ydata()[0]) == (4, 3)
+    assert (middle.lines[-1].get_xdata()[0], middle.lines[-1].get_ydata()[0]) == (3, 5)
+    assert len(middle.texts) == 1                              # the arrow
+    assert len({ax.images[0].get_clim() for ax in (left, middle, right)}) == 1
+    assert len(_colourbars(fig)) == 1
+    assert middle.get_xlim() == (-0.5, 9.5)                    # the markers do not stretch the axes
+
+
+def test_kernel_recovery_shows_loss_on_a_log_scale_and_both_kernels():
+    true = np.array([[-1.0, 0.0, 1.0]] * 3)
+    fig = plots.kernel_recovery([4.0, 1.0, 0.25], true - 0.001, true)
+    loss_ax, true_ax, learned_ax = _panels(fig)
+    assert loss_ax.get_yscale() == "log" and list(loss_ax.lines[0].get_ydata()) == [4.0, 1.0, 0.25]
+    assert np.array_equal(_numbers(true_ax), true)
+    assert np.allclose(_numbers(learned_ax), true, atol=0.005)
+    assert not any(t.get_text().startswith("-0.00") for t in learned_ax.texts)
+    assert learned_ax.get_title() == "learned after 3 steps"
+    assert true_ax.images[0].get_clim() == learned_ax.images[0].get_clim()
+    assert len(_colourbars(fig)) == 1
+
+
+def test_influence_maps_one_titled_panel_per_map():
+    fig = plots.influence_maps(np.zeros((2, 7, 7)), ["one", "two"], title="t")
+    assert [ax.get_title() for ax in fig.axes] == ["one", "two"] and fig.get_suptitle() == "t"
+
+
+@pytest.mark.parametrize("call, error, words", [
+    (lambda: plots.conv_arithmetic(np.zeros((11, 11)), np.zeros((3, 3))), ValueError, "at most 10x10"),
+    (lambda: plots.conv_arithmetic(np.zeros((4, 4, 2)), np.zeros((3, 3))), ValueError, "kernel has 1 channels but image has 2"),
+    (lambda: plots.conv_arithmetic(np.zeros((4, 4)), np.zeros((3, 3)), 2, 0), ValueError, "outside the 2x2 output"),
+    (lambda: plots.conv_arithmetic(np.zeros(4), np.zeros((3, 3))), ValueError, "image must be (H, W) or (H, W, C)"),
+    (lambda: plots.signed_maps(np.zeros((1, 6, 6, 2))), ValueError, "maps must be (H, W, C)"),
+    (lambda: plots.signed_maps(np.zeros((6, 6, 2)), names=["a"]), ValueError, "one entry per channel (2)"),
+    (lambda: plots.shift_equivariance(np.zeros((6, 6)), np.zeros((6, 5)), (1, 1)), ValueError, "2D maps of one shape"),
+    (lambda: plots.shift_equivariance(np.zeros((6, 6)), np.zeros((6, 6)), (1.5, 1)), ValueError, "two ints"),
+    (lambda: plots.kernel_recovery([], np.zeros((3, 3)), np.zeros((3, 3))), ValueError, "losses must be a non-empty"),
+    (lambda: plots.kernel_recovery([1.0], np.zeros((3, 3)), np.zeros((3, 2))), ValueError, "one shape"),
+    (lambda: plots.influence_maps(np.zeros((7, 7)), ["a"]), ValueError, "maps must be (N, S, S)"),
+    (lambda: plots.influence_maps(np.zeros((2, 7, 7)), ["a"]), ValueError, "one entry per map (2)"),
+])
+def test_lesson_01_figures_refuse_bad_input(call, error, words):
+    with pytest.raises(error) as info:
         call()
     assert words in str(info.value)
