@@ -1,0 +1,119 @@
+"""``course run`` and ``course refresh``: lessons in order, each in a fresh kernel.
+
+``run`` executes into ``build/notebooks/`` (the sources are never
+written) and leaves a run record per lesson (:mod:`course.records`), then
+the report. ``refresh`` re-executes each source at its defaults and
+replaces it with the executed copy, atomically and only on success: this
+is how the stored outputs that ``pytest --nbval`` compares are made.
+"""
+
+import contextlib
+import os
+import stat
+import tempfile
+import time
+from pathlib import Path
+
+from course.execute import CELL_TIMEOUT, KERNEL, LessonInterrupted, execute
+from course.lessons import REPO, read_notebook
+from course.parameters import lesson_parameters
+from course.records import failure_text, summary_line, write_run
+from course.report import report
+from helpers.files import atomic_write
+
+
+@contextlib.contextmanager
+def results_go_to(build):
+    """Kernels started inside inherit ``COURSE_BUILD_DIR=build``, so a
+    lesson's ``save_results`` writes under ``build/results/``."""
+    saved = os.environ.get("COURSE_BUILD_DIR")
+    os.environ["COURSE_BUILD_DIR"] = str(build)
+    try:
+        yield
+    finally:
+        if saved is None:
+            os.environ.pop("COURSE_BUILD_DIR", None)
+        else:
+            os.environ["COURSE_BUILD_DIR"] = saved
+
+
+def run(lessons, build, overrides=(), quick=False, kernel=KERNEL, progress=True, cell_timeout=CELL_TIMEOUT,
+        write=print):
+    """Execute ``lessons`` in order into ``build/notebooks/``, write each
+    run record, then the report; returns the records. ``overrides``:
+    ``[(NAME, text)]`` from ``-p``. A failing lesson does not stop the
+    others; Ctrl-C shuts the current kernel down and re-raises."""
+    from tqdm import tqdm
+
+    build = Path(build).resolve()
+    plan = lesson_parameters(lessons, overrides, quick)
+    records = []
+    bar = tqdm(lessons, desc="course", unit="lesson", disable=not progress, position=0)
+    try:
+        with results_go_to(build):
+            for lesson in bar:
+                bar.set_postfix_str(lesson.name)
+                records.append(_run_one(lesson, build, plan[lesson.name], quick, kernel, progress, cell_timeout))
+    finally:
+        bar.close()
+        if records:
+            write(f"report: {report(build)}")
+    return records
+
+
+def _run_one(lesson, build, parameters, quick, kernel, progress, cell_timeout):
+    """Execute one lesson, write and print its run record, return it."""
+    from tqdm import tqdm
+
+    started = time.time()
+    output = build / "notebooks" / lesson.path.name
+    options = dict(cwd=lesson.path.parent, kernel=kernel, progress=progress, cell_timeout=cell_timeout)
+    try:
+        execution = execute(lesson.path, output, parameters, **options)
+    except LessonInterrupted as stop:
+        record = write_run(build, lesson, stop.execution, parameters, quick, started, cell_timeout)
+        tqdm.write(summary_line(record) + f"  partial notebook: {record['output']}")
+        raise
+    record = write_run(build, lesson, execution, parameters, quick, started, cell_timeout)
+    tqdm.write(summary_line(record))
+    return record
+
+
+def replace_source(source, fresh_nb):
+    """Atomically replace notebook ``source`` with ``fresh_nb`` (its
+    papermill paths pointing at the source, not the temp dir), keeping
+    the file's permissions."""
+    import nbformat
+
+    source = Path(source)
+    where = os.path.relpath(source, REPO) if source.resolve().is_relative_to(REPO) else str(source)
+    papermill_meta = fresh_nb.metadata.get("papermill", {})
+    papermill_meta["input_path"] = papermill_meta["output_path"] = where
+    text = nbformat.writes(fresh_nb)
+    mode = stat.S_IMODE(source.stat().st_mode)
+    atomic_write(source, text if text.endswith("\n") else text + "\n")
+    os.chmod(source, mode)
+
+
+def refresh(lessons, kernel=KERNEL, progress=True, cell_timeout=CELL_TIMEOUT, write=print):
+    """Re-execute each lesson from a fresh kernel at its defaults; replace
+    the source with the executed notebook only when the whole lesson
+    succeeded. Returns ``{lesson: "ok" | "failed"}``; Ctrl-C re-raises
+    with the current source unchanged."""
+    outcome = {}
+    with tempfile.TemporaryDirectory(prefix="course-refresh-") as scratch:
+        for lesson in lessons:
+            fresh = Path(scratch) / lesson.path.name
+            options = dict(cwd=lesson.path.parent, kernel=kernel, progress=progress, cell_timeout=cell_timeout)
+            try:
+                execution = execute(lesson.path, fresh, None, **options)
+            except LessonInterrupted:
+                write(f"{lesson.name}: interrupted; {lesson.path} unchanged")
+                raise
+            outcome[lesson.name] = execution.status
+            if execution.status != "ok":
+                write(f"{lesson.name}: {failure_text(execution.failure)}; {lesson.path} unchanged")
+                continue
+            replace_source(lesson.path, read_notebook(fresh))
+            write(f"{lesson.name}: refreshed in {execution.seconds:.1f} s")
+    return outcome

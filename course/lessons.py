@@ -1,0 +1,123 @@
+"""Finding the lessons and reading what they declare.
+
+A lesson is a notebook ``NN_name.ipynb`` (NN: digits) in the lesson folder,
+run in file-name order. Its code cell tagged ``parameters`` (papermill's
+tag) declares its knobs, one ``NAME = literal  # comment`` per line, and
+``QUICK = {...}``: the values ``course run --quick`` injects (see
+:mod:`course.parameters` for types and bounds). The cell is read with
+``ast``; nothing in it is executed.
+"""
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from course import CourseError
+from course.parameters import parse_declarations
+
+REPO = Path(__file__).resolve().parent.parent
+NOTEBOOKS = REPO / "notebooks"
+
+
+@dataclass
+class Lesson:
+    """One notebook of the course.
+
+    ``parameters``: ``{name: Parameter}`` in the order the cell declares
+    them; ``quick``: the cell's ``QUICK`` dict (checked against the
+    declarations), or None when the cell declares none.
+    """
+
+    path: Path
+    parameters: dict = field(default_factory=dict)
+    quick: dict | None = None
+
+    @property
+    def name(self):
+        """The file name without ``.ipynb``: ``"04_mnist_convnet"``."""
+        return self.path.stem
+
+    @property
+    def number(self):
+        """The leading digits of the file name: ``"04"``."""
+        return re.match(r"\d*", self.name).group(0)
+
+
+def read_notebook(path):
+    """The notebook at ``path`` (nbformat 4), or :class:`CourseError`
+    saying why it cannot be read (missing, truncated, not a notebook)."""
+    import nbformat
+
+    try:
+        return nbformat.read(str(path), as_version=4)
+    except Exception as error:  # nbformat raises many kinds for a damaged file
+        reason = str(error).strip().splitlines()[0][:200] if str(error).strip() else ""
+        raise CourseError(f"{path}: not a readable notebook ({type(error).__name__}: {reason})") from None
+
+
+def parameters_cell(nb):
+    """The code cell tagged ``parameters``, or None."""
+    for cell in nb.get("cells", []):
+        if cell.get("cell_type") == "code" and "parameters" in cell.get("metadata", {}).get("tags", []):
+            return cell
+    return None
+
+
+def load_lesson(path):
+    """A :class:`Lesson` with the parameters and QUICK of its parameters
+    cell; :class:`CourseError` if the notebook or the cell is broken."""
+    path = Path(path)
+    cell = parameters_cell(read_notebook(path))
+    if cell is None:
+        return Lesson(path)
+    parameters, quick = parse_declarations(cell.source, where=path.stem)
+    return Lesson(path, parameters, quick)
+
+
+def find_lessons(folder=NOTEBOOKS):
+    """The paths of every ``NN_*.ipynb`` in ``folder``, in file-name order
+    (not read yet: see :func:`load_lessons`)."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise CourseError(f"--notebooks: {folder} is not a directory")
+    return sorted(folder.glob("[0-9]*.ipynb"))
+
+
+def _matches(path, key):
+    """Whether ``--only``/``--from`` key ``"4"``, ``"04"`` or ``"04_mnist_convnet"`` names ``path``."""
+    key = key.strip()
+    number = re.match(r"\d*", path.stem).group(0)
+    return key == path.stem or (key.isdigit() and number != "" and int(key) == int(number))
+
+
+def select(paths, only=None, start=None):
+    """The lessons among ``paths`` named by ``only`` (``"01,04"``: numbers
+    or file stems) and from ``start`` on (``"03"``), in course order."""
+    names = ", ".join(path.stem for path in paths) or "none"
+    chosen = list(paths)
+    if only:
+        keys = [key for key in only.split(",") if key.strip()]
+        for key in keys:
+            if not any(_matches(path, key) for path in paths):
+                raise CourseError(f"--only: no lesson {key!r} (lessons: {names})")
+        chosen = [path for path in chosen if any(_matches(path, key) for key in keys)]
+    if start:
+        found = [path for path in paths if _matches(path, start)]
+        if not found:
+            raise CourseError(f"--from: no lesson {start!r} (lessons: {names})")
+        chosen = [path for path in chosen if path.name >= found[0].name]
+    return chosen
+
+
+def load_lessons(paths):
+    """:func:`load_lesson` of each path; every broken one is named in one
+    :class:`CourseError`, so a run starts only when all can."""
+    lessons, problems = [], []
+    for path in paths:
+        try:
+            lessons.append(load_lesson(path))
+        except CourseError as error:
+            problems.append(str(error))
+    if problems:
+        raise CourseError("cannot read the lessons:\n  " + "\n  ".join(problems))
+    return lessons

@@ -1,0 +1,11 @@
+"""Fixtures of the runner's tests (the functions live in runner_fixtures)."""
+
+import pytest
+
+from runner_fixtures import write_lesson
+
+
+@pytest.fixture
+def make_lesson():
+    """``make_lesson(folder, name, parameters_source, *cells)``: see ``runner_fixtures.write_lesson``."""
+    return write_lesson

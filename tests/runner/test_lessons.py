@@ -1,0 +1,78 @@
+"""course.lessons: finding, selecting and reading lesson notebooks (no kernels)."""
+
+import pytest
+
+from course import CourseError
+from course.lessons import REPO, find_lessons, load_lesson, load_lessons, select
+
+
+def names(paths):
+    return [path.stem for path in paths]
+
+
+def test_select_only_and_from(tmp_path, make_lesson):
+    for name in ("01_a", "02_b", "03_c", "04_d"):
+        make_lesson(tmp_path, name, "SEED = 0")
+    (tmp_path / "notes.ipynb").write_text("not a lesson: no leading digits")
+    paths = find_lessons(tmp_path)
+    assert names(paths) == ["01_a", "02_b", "03_c", "04_d"]
+    assert names(select(paths, only="01,04")) == ["01_a", "04_d"]
+    assert names(select(paths, only="04,1")) == ["01_a", "04_d"]  # course order, numbers or stems
+    assert names(select(paths, start="03")) == ["03_c", "04_d"]
+    assert names(select(paths, only="02_b,04", start="03")) == ["04_d"]
+    with pytest.raises(CourseError, match=r"--only: no lesson '07' \(lessons: 01_a, 02_b, 03_c, 04_d\)"):
+        select(paths, only="01,07")
+    with pytest.raises(CourseError, match="--from: no lesson '9'"):
+        select(paths, start="9")
+
+
+def test_notebooks_folder_must_exist(tmp_path):
+    with pytest.raises(CourseError, match="--notebooks: .* is not a directory"):
+        find_lessons(tmp_path / "nope")
+
+
+def test_quick_is_read_from_the_parameters_cell_only(tmp_path, make_lesson):
+    lesson = load_lesson(make_lesson(tmp_path, "01_a", "EPOCHS = 5\nQUICK = {'EPOCHS': 1}", "QUICK = {'EPOCHS': 99}"))
+    assert list(lesson.parameters) == ["EPOCHS"] and lesson.parameters["EPOCHS"].default == 5
+    assert lesson.quick == {"EPOCHS": 1}
+    assert (lesson.name, lesson.number) == ("01_a", "01")
+
+
+def test_a_lesson_without_parameters_cell_declares_nothing(tmp_path, make_lesson):
+    lesson = load_lesson(make_lesson(tmp_path, "01_a", None, "print(1)"))
+    assert lesson.parameters == {} and lesson.quick is None
+
+
+@pytest.mark.parametrize("content, reason", [
+    ('{"cells": [', "NotJSONError"),  # truncated by a full disk
+    ("", "NotJSONError"),
+    ("[]", "AttributeError"),  # JSON, but not a notebook
+    ("{}", "ValidationError"),
+])
+def test_broken_notebooks_are_named_in_one_error(tmp_path, make_lesson, content, reason):
+    make_lesson(tmp_path, "01_fine", "SEED = 0")
+    (tmp_path / "02_broken.ipynb").write_text(content)
+    (tmp_path / "03_broken_too.ipynb").write_text(content)
+    with pytest.raises(CourseError) as error:
+        load_lessons(find_lessons(tmp_path))
+    message = str(error.value)
+    assert "02_broken.ipynb: not a readable notebook" in message and reason in message
+    assert "03_broken_too.ipynb: not a readable notebook" in message
+    # a broken lesson that is not selected does not stop the others
+    assert names(lesson.path for lesson in load_lessons(select(find_lessons(tmp_path), only="01"))) == ["01_fine"]
+
+
+def test_a_parameters_cell_that_does_not_parse_names_its_lesson(tmp_path, make_lesson):
+    make_lesson(tmp_path, "01_a", "SEED = = 0")
+    with pytest.raises(CourseError, match="01_a: cannot parse the parameters cell"):
+        load_lessons(find_lessons(tmp_path))
+
+
+def test_every_real_lesson_loads():
+    """The lessons in notebooks/ declare parameters the runner can check
+    (defaults inside their own bounds, QUICK of the right types)."""
+    lessons = load_lessons(find_lessons(REPO / "notebooks"))
+    assert lessons, "notebooks/ holds no lessons"
+    for lesson in lessons:
+        assert lesson.quick is not None, f"{lesson.name}: no QUICK dict"
+        assert "SEED" in lesson.parameters, f"{lesson.name}: no SEED"
