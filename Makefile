@@ -20,7 +20,8 @@ NBVAL := --nbval --nbval-kernel-name $(KERNEL) --nbval-sanitize-with tests/nbval
 
 help:
 	@echo "make course  - set up, then execute every lesson into build/"
-	@echo "make test    - set up, then run unit tests and notebook tests"
+	@echo "make test    - set up, then run every test and strict nbval on the lessons"
+	@echo "make check   - the quick tests only (< 90 s: no kernels, training or browser)"
 	@echo "make lab     - set up, then start JupyterLab on the lessons"
 	@echo "make bench   - benchmarks: speed, memory, accuracy (~35 min), then the README's Results"
 	@echo "make readme-results - regenerate the README's Results from the newest complete bench"
@@ -70,9 +71,18 @@ course: data
 	@echo "==> executing the lessons into build/notebooks/"
 	$(PY) -m course run
 
+# Everything CI runs: every test tier (kernels, training, browser), then
+# strict nbval on every lesson.
 test: data browser
 	@echo "==> unit tests, then strict nbval on every lesson"
 	$(PY) -m pytest tests notebooks $(NBVAL)
+
+# The quick tier (< 90 s): unit tests of helpers and of the runner's logic;
+# no kernels, no training, no browser (markers in pyproject.toml).
+.PHONY: check
+check: setup
+	@echo "==> unit tests without kernels, training or browser"
+	$(PY) -m pytest tests -m "not slow and not training"
 
 lab: data
 	$(VENV)/bin/jupyter lab --notebook-dir=. --LabApp.app_settings_dir=$(CURDIR)/jupyter-settings notebooks/
