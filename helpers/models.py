@@ -5,6 +5,7 @@ Every builder returns a fresh, *uncompiled* ``keras.Model`` that takes
 fixed, so lessons and tests can look layers up by name.
 """
 
+from helpers import checks
 from helpers.session import configure_backend
 
 # Importing this module configures Keras on TensorFlow quietly (TF's C++
@@ -14,46 +15,80 @@ layers = keras.layers
 
 INPUT_SHAPE = (28, 28, 1)
 NUM_CLASSES = 10
-DOWNSAMPLING_KINDS = ("max", "avg", "strided", "none")
+DOWNSAMPLING_KINDS = ("max", "avg", "strided_conv", "learned_pool", "none")
+HEADS = ("flatten", "global_max", "global_avg")
 NO_POOL_HEADS = ("dense64", "dense512")
 
 
-def _head(x, units=64):
-    """Flatten -> Dense(units, relu) -> Dense(10, softmax)."""
-    x = layers.Flatten(name="flatten")(x)
+def _head(x, head="flatten", units=64):
+    """``head`` -> Dense(units, relu) -> Dense(10, softmax).
+
+    ``flatten`` keeps every position (a weight per position and channel);
+    ``global_max`` / ``global_avg`` keep one number per channel (its largest
+    / mean value over the map), so the classifier cannot tell *where* a
+    feature was found.
+    """
+    if head == "flatten":
+        x = layers.Flatten(name="flatten")(x)
+    elif head == "global_max":
+        x = layers.GlobalMaxPooling2D(name="global_pool")(x)
+    else:
+        x = layers.GlobalAveragePooling2D(name="global_pool")(x)
     x = layers.Dense(units, activation="relu", name="dense")(x)
     return layers.Dense(NUM_CLASSES, activation="softmax", name="predictions")(x)
 
 
 def _downsample(x, kind, channels, index):
-    """The step between two conv blocks: halve the map (or, for 'none', don't)."""
+    """The step after conv1 and conv2: halve the map (``none``: leave it)."""
     if kind == "max":
         return layers.MaxPooling2D(2, name=f"pool{index}")(x)
     if kind == "avg":
         return layers.AveragePooling2D(2, name=f"pool{index}")(x)
-    if kind == "strided":
-        # a 2x2 conv with stride 2: learnable downsampling, same output size as max-pool
+    if kind == "learned_pool":
+        # a 2x2 conv with stride 2 and no activation: a pooling whose weights are learned
         return layers.Conv2D(channels, 2, strides=2, name=f"pool{index}")(x)
-    return x
+    return x  # "none", and "strided_conv", whose convs downsample themselves
 
 
-def downsampling_variant(kind="max", head_units=64):
-    """The lesson convnet with its two 2x2 downsampling steps swapped for ``kind``.
+def downsampling_variant(kind="max", head_units=64, head="flatten"):
+    """The lesson convnet with its downsampling swapped for ``kind``.
 
-    ``max`` (the lesson convnet), ``avg`` (AveragePooling2D), ``strided`` (a learnable
-    2x2 stride-2 Conv2D), ``none`` (no downsampling). Same three 3x3 convs
-    (32, 64, 64 filters) and the same Dense head in every variant.
+    Three 3x3 ReLU convs (32, 64, 64 filters; layers ``conv1..conv3``), then
+    ``head`` (``flatten``, ``global_max`` or ``global_avg``; layer
+    ``flatten`` or ``global_pool``), ``dense`` (``head_units``, ReLU) and
+    ``predictions`` (10, softmax). What sits between the convs:
+
+    ============  =============================================  ============================  ========
+    kind          after conv1 and after conv2 (``pool1/2``)       maps 28 -> conv3 output       params
+    ============  =============================================  ============================  ========
+    max           MaxPooling2D(2)                                26, 13, 11, 5, 3x3x64           93,322
+    avg           AveragePooling2D(2)                            26, 13, 11, 5, 3x3x64           93,322
+    strided_conv  nothing: conv1 and conv2 have stride 2 (the    13, 6, 4x4x64                  121,994
+                  book's "strided convolution")
+    learned_pool  Conv2D(c, 2, strides=2), linear: learned       26, 13, 11, 5, 3x3x64          113,898
+                  2x2 pooling
+    none          nothing                                        26, 24, 22x22x64             2,038,922
+    ============  =============================================  ============================  ========
+
+    Parameters with the default Flatten -> Dense(64) head. A global head makes the
+    dense layer 64*64 + 64 whatever the map size (60,554 parameters for
+    ``max``, ``avg``, ``strided_conv`` and ``none``; 81,130 for
+    ``learned_pool``). One unit of conv3 sees 18x18 input pixels under
+    max, avg and learned_pool, 15x15 under strided_conv, 7x7 under none.
     """
-    if kind not in DOWNSAMPLING_KINDS:
-        raise ValueError(f"kind must be one of {DOWNSAMPLING_KINDS}, got {kind!r}")
+    checks.one_of(kind, "kind", DOWNSAMPLING_KINDS)
+    checks.positive_int(head_units, "head_units")
+    checks.one_of(head, "head", HEADS)
+    stride = 2 if kind == "strided_conv" else 1
     inputs = keras.Input(shape=INPUT_SHAPE, name="image")
-    x = layers.Conv2D(32, 3, activation="relu", name="conv1")(inputs)
+    x = layers.Conv2D(32, 3, strides=stride, activation="relu", name="conv1")(inputs)
     x = _downsample(x, kind, 32, 1)
-    x = layers.Conv2D(64, 3, activation="relu", name="conv2")(x)
+    x = layers.Conv2D(64, 3, strides=stride, activation="relu", name="conv2")(x)
     x = _downsample(x, kind, 64, 2)
     x = layers.Conv2D(64, 3, activation="relu", name="conv3")(x)
-    outputs = _head(x, head_units)
-    return keras.Model(inputs, outputs, name=f"convnet_{kind}")
+    outputs = _head(x, head, head_units)
+    suffix = "" if head == "flatten" else f"_{head}"
+    return keras.Model(inputs, outputs, name=f"convnet_{kind}{suffix}")
 
 
 def mnist_convnet():
@@ -73,8 +108,7 @@ def no_pool_convnet(head="dense64"):
     ``head='dense64'``: the lesson's own head (2,038,922 parameters);
     ``head='dense512'``: a Dense-512 head (15.8M parameters in that layer).
     """
-    if head not in NO_POOL_HEADS:
-        raise ValueError(f"head must be one of {NO_POOL_HEADS}, got {head!r}")
+    checks.one_of(head, "head", NO_POOL_HEADS)
     model = downsampling_variant("none", head_units=int(head.removeprefix("dense")))
     model.name = f"no_pool_{head}"
     return model
@@ -89,14 +123,21 @@ def dense_baseline():
     return keras.Model(inputs, outputs, name="dense_baseline")
 
 
+def _check_model(model):
+    if not isinstance(model, keras.Model):
+        raise TypeError(f"model must be a keras.Model (e.g. models.mnist_convnet()), got {checks.describe(model)}")
+
+
 def param_counts(model):
     """``{layer name: parameter count}`` for the layers that have parameters."""
+    _check_model(model)
     return {layer.name: layer.count_params() for layer in model.layers if layer.count_params()}
 
 
 def forward_flops(model):
     """Multiply-adds x 2 of one forward pass of one sample through the Conv2D
     and Dense layers (pooling and activations are not counted)."""
+    _check_model(model)
     flops = 0
     for layer in model.layers:
         if isinstance(layer, layers.Conv2D):

@@ -1,5 +1,6 @@
 """helpers.models: the architectures and parameter counts of DESIGN.md §6."""
 
+import numpy as np
 import pytest
 
 from helpers import models
@@ -28,20 +29,77 @@ def test_no_pool_convnet(keras):
     assert big.get_layer("dense").count_params() == 15_860_224
 
 
-@pytest.mark.parametrize("kind, flat", [("max", 576), ("avg", 576), ("strided", 576), ("none", 30_976)])
-def test_downsampling_variants_differ_only_in_downsampling(keras, kind, flat):
+# kind -> shapes after conv1, pool1, conv2, pool2, conv3 (None: the layer does not exist), params
+VARIANTS = {
+    "max": ([(26, 26, 32), (13, 13, 32), (11, 11, 64), (5, 5, 64), (3, 3, 64)], 93_322),
+    "avg": ([(26, 26, 32), (13, 13, 32), (11, 11, 64), (5, 5, 64), (3, 3, 64)], 93_322),
+    "strided_conv": ([(13, 13, 32), None, (6, 6, 64), None, (4, 4, 64)], 121_994),
+    "learned_pool": ([(26, 26, 32), (13, 13, 32), (11, 11, 64), (5, 5, 64), (3, 3, 64)], 113_898),
+    "none": ([(26, 26, 32), None, (24, 24, 64), None, (22, 22, 64)], 2_038_922),
+}
+
+
+def _shape(model, name):
+    names = [layer.name for layer in model.layers]
+    return tuple(model.get_layer(name).output.shape[1:]) if name in names else None
+
+
+@pytest.mark.parametrize("kind", sorted(VARIANTS))
+def test_downsampling_variants_shapes_and_params(keras, kind):
+    shapes, params = VARIANTS[kind]
     model = models.downsampling_variant(kind)
-    assert model.get_layer("flatten").output.shape[1:] == (flat,)
+    assert [_shape(model, n) for n in ("conv1", "pool1", "conv2", "pool2", "conv3")] == shapes
+    assert model.count_params() == params
+    assert model.get_layer("flatten").output.shape[1:] == (int(np.prod(shapes[-1])),)
     for name, filters in (("conv1", 32), ("conv2", 64), ("conv3", 64)):
         assert model.get_layer(name).filters == filters
+        assert model.get_layer(name).kernel_size == (3, 3)
+        assert model.get_layer(name).activation.__name__ == "relu"
     assert model.get_layer("dense").units == 64
     assert model.output.shape[1:] == (10,)
+    assert model.name == f"convnet_{kind}"
 
 
-def test_strided_variant_learns_its_downsampling(keras):
-    params = models.param_counts(models.downsampling_variant("strided"))
+def test_strided_conv_is_the_books_stride_2_convolution(keras):
+    model = models.downsampling_variant("strided_conv")
+    assert [model.get_layer(n).strides for n in ("conv1", "conv2", "conv3")] == [(2, 2), (2, 2), (1, 1)]
+    assert not [layer for layer in model.layers if layer.name.startswith("pool")]
+
+
+def test_learned_pool_is_a_linear_2x2_stride_2_conv(keras):
+    model = models.downsampling_variant("learned_pool")
+    params = models.param_counts(model)
     assert params["pool1"] == 2 * 2 * 32 * 32 + 32
     assert params["pool2"] == 2 * 2 * 64 * 64 + 64
+    for name in ("pool1", "pool2"):
+        layer = model.get_layer(name)
+        assert layer.kernel_size == (2, 2) and layer.strides == (2, 2)
+        assert layer.activation.__name__ == "linear"
+
+
+@pytest.mark.parametrize("head, layer_type", [("global_max", "GlobalMaxPooling2D"),
+                                              ("global_avg", "GlobalAveragePooling2D")])
+@pytest.mark.parametrize("kind", sorted(VARIANTS))
+def test_global_heads_see_one_number_per_channel(keras, kind, head, layer_type):
+    model = models.downsampling_variant(kind, head=head)
+    pool = model.get_layer("global_pool")
+    assert type(pool).__name__ == layer_type and pool.output.shape[1:] == (64,)
+    assert model.get_layer("dense").count_params() == 64 * 64 + 64
+    assert model.count_params() == (81_130 if kind == "learned_pool" else 60_554)
+    assert model.name == f"convnet_{kind}_{head}"
+
+
+def test_global_max_head_ignores_where_a_feature_is(keras):
+    """Moving the input moves the no-pool stack's maps (valid convs are
+    equivariant); a global max over the map does not see the move."""
+    keras.utils.set_random_seed(0)
+    model = models.downsampling_variant("none", head="global_max")
+    image = np.zeros((1, 28, 28, 1), np.float32)
+    image[0, 10:16, 10:16, 0] = 1.0
+    moved = np.roll(image, (3, -2), axis=(1, 2))  # the blob stays far from the border
+    assert np.allclose(model(image), model(moved), atol=1e-6)
+    flatten = models.downsampling_variant("none")  # the same stack under a Flatten head does see it
+    assert not np.allclose(flatten(image), flatten(moved), atol=1e-6)
 
 
 def test_forward_flops(keras):
@@ -53,6 +111,10 @@ def test_forward_flops(keras):
 def test_bad_arguments_are_explained():
     with pytest.raises(ValueError, match="kind must be one of"):
         models.downsampling_variant("median")
+    with pytest.raises(ValueError, match="kind must be one of"):
+        models.downsampling_variant("strided")  # renamed: strided_conv or learned_pool
+    with pytest.raises(ValueError, match="head must be one of"):
+        models.downsampling_variant("max", head="global_median")
     with pytest.raises(ValueError, match="head must be one of"):
         models.no_pool_convnet("dense1024")
 
