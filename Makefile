@@ -23,6 +23,7 @@ help:
 	@echo "make test    - set up, then run every test and strict nbval on the lessons"
 	@echo "make check   - the quick tests only (< 90 s: no kernels, training or browser)"
 	@echo "make lab     - set up, then start JupyterLab on the lessons"
+	@echo "make site    - the executed lessons as a static site in build/site/ (no re-execution)"
 	@echo "make bench   - benchmarks: speed, memory, accuracy (~35 min), then the README's Results"
 	@echo "make readme-results - regenerate the README's Results from the newest complete bench"
 	@echo "make lock    - regenerate the lock requirements.txt from requirements.in (uv)"
@@ -101,6 +102,12 @@ browser:
 
 clean:
 	rm -rf build
+
+# The executed lessons as a static site in build/site/ (course/site.py):
+# renders what is committed, runs nothing, needs no network.
+.PHONY: site
+site: setup
+	$(PY) -m course.site
 
 # Benchmarks (benchmarks/): speed, memory and accuracy in one run (~40 min on
 # 2 cores), then the README's results table from the newest complete result.

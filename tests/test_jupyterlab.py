@@ -33,18 +33,15 @@ import psutil
 import pytest
 from playwright.sync_api import expect
 
+from chromium import chromium_context
+
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
 LESSONS = sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
 SCREENSHOTS = ROOT / "build" / "screenshots"
 LEARNER_OVERRIDES = ROOT / "jupyter-settings" / "overrides.json"
-CHROMIUM = Path("/usr/bin/chromium")
 KERNEL_NAME = "convnets-course"
 KERNEL_DISPLAY_NAME = "Python 3 (convnets course)"
-CHROMIUM_FLAGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]
 # On top of what learners get (jupyter-settings/overrides.json), for the test only:
 TEST_OVERRIDES = {
     # render every cell, so counting .jp-Cell counts the notebook (no virtual windowing)
@@ -55,7 +52,6 @@ TEST_OVERRIDES = {
 SERVER_START_TIMEOUT_S = 90
 NOTEBOOK_OPEN_TIMEOUT_S = 90
 RUN_ALL_TIMEOUT_S = 20 * 60
-VIEWPORT = {"width": 1366, "height": 900}
 
 pytestmark = pytest.mark.slow
 
@@ -171,17 +167,8 @@ def lab():
 def browser():
     """A Playwright browser context on Debian's headless Chromium, with a
     fresh user-data-dir (never a browser download)."""
-    assert CHROMIUM.exists(), f"{CHROMIUM} is missing: run `make browser` (apt-get install -y chromium)"
-    from playwright.sync_api import sync_playwright
-
-    with tempfile.TemporaryDirectory(prefix="convnets-chromium-") as profile, sync_playwright() as playwright:
-        context = playwright.chromium.launch_persistent_context(
-            profile, executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_FLAGS, viewport=VIEWPORT,
-        )
-        try:
-            yield context
-        finally:
-            context.close()
+    with chromium_context() as context:
+        yield context
 
 
 def open_notebook(browser, lab, path):

@@ -1,0 +1,161 @@
+"""The executed course as a static site: ``python -m course.site`` (``make site``).
+
+Renders the committed, executed lessons (no re-execution) with nbconvert's
+JupyterLab template into ``build/site/``: ``index.html`` from the README
+(what the course is, the lesson table, launch links, how to run it) and one
+page per lesson with its outputs, figures, navigation and launch links.
+
+Why nbconvert: it is what Jupyter itself uses to export a notebook, it is
+already in the course's lock, it builds offline in seconds, and its ``lab``
+template makes a page look like the notebook a learner opens. Jupyter Book
+2 (MyST) needs a Node theme fetched at build time; Jupyter Book 1 would add
+Sphinx and a theme for five pages. The pages depend on nothing online:
+figures are embedded, and the template drops require.js, MathJax and
+mermaid (the lessons use none of them).
+"""
+
+import argparse
+import html
+import re
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+from helpers.files import atomic_write
+
+REPO = Path(__file__).resolve().parent.parent
+TEMPLATES = Path(__file__).resolve().parent / "site_template"
+LESSON_NAME = re.compile(r"^\d\d_\w+\.ipynb$")
+CSS = """
+nav.course-nav { display: flex; flex-wrap: wrap; gap: .4em 1.2em; align-items: center;
+  padding: .6em 1em; margin: 0 0 1em; border-bottom: 1px solid #ddd; font: 15px/1.4 sans-serif; }
+nav.course-nav a { text-decoration: none; }
+nav.course-nav .launch { margin-left: auto; }
+body.course-index { max-width: 60em; margin: 0 auto; padding: 1em; font: 16px/1.5 sans-serif; }
+body.course-index table { border-collapse: collapse; }
+body.course-index td, body.course-index th { border: 1px solid #ccc; padding: .3em .5em; vertical-align: top; }
+body.course-index pre { background: #f6f6f6; padding: .6em; overflow-x: auto; }
+"""
+
+
+def find_lessons(folder):
+    """The lesson notebooks ``NN_name.ipynb`` in ``folder``, in order."""
+    lessons = sorted(p for p in Path(folder).glob("*.ipynb") if LESSON_NAME.match(p.name))
+    if not lessons:
+        raise SystemExit(f"course.site: no lessons (NN_name.ipynb) in {folder}")
+    return lessons
+
+
+def lesson_title(notebook):
+    """The first ``# `` heading of the first markdown cell, else the file name."""
+    for cell in notebook.cells:
+        if cell.cell_type == "markdown":
+            match = re.search(r"^#\s+(.+)$", cell.source, re.MULTILINE)
+            return match.group(1).strip() if match else None
+    return None
+
+
+def launch_links(lesson_path):
+    """``[(label, url)]`` for opening ``notebooks/<lesson>`` on Colab and Binder."""
+    from course import launch
+
+    slug, relative = launch.repository(), f"notebooks/{Path(lesson_path).name}"
+    return [("Open in Colab", launch.colab_url(slug, relative)), ("Launch Binder", launch.binder_url(slug, relative))]
+
+
+def nav_bar(lessons, index, titles):
+    """The navigation bar of lesson ``index`` (-1: the index page): course
+    home, previous, next, and the lesson's launch links."""
+    links = ['<a href="index.html">Course home</a>']
+    if index > 0:
+        links.append(f'<a href="{lessons[index - 1].stem}.html" rel="prev">← {html.escape(titles[index - 1])}</a>')
+    if index + 1 < len(lessons):
+        links.append(f'<a href="{lessons[index + 1].stem}.html" rel="next">{html.escape(titles[index + 1])} →</a>')
+    if index >= 0:
+        launch = " · ".join(f'<a href="{html.escape(url)}">{label}</a>' for label, url in launch_links(lessons[index]))
+        links.append(f'<span class="launch">{launch}</span>')
+    return f'<nav class="course-nav">{" ".join(links)}</nav>'
+
+
+def render_lesson(path, nav):
+    """One executed lesson -> a standalone HTML page (figures embedded)."""
+    import nbformat
+    from nbconvert import HTMLExporter
+
+    notebook = nbformat.read(str(path), as_version=4)
+    exporter = HTMLExporter(template_name="course", extra_template_basedirs=[str(TEMPLATES)])
+    body, _ = exporter.from_notebook_node(notebook, resources={"site": {"css": CSS, "nav": nav}})
+    return body
+
+
+def readme_html(readme, lessons):
+    """README.md as the site's index page: lesson notebooks link to their
+    pages, other repository files to the repository itself."""
+    import mistune
+    from course import launch
+
+    text = Path(readme).read_text()
+    for lesson in lessons:
+        text = text.replace(f"(notebooks/{lesson.name})", f"({lesson.stem}.html)")
+    body = mistune.html(text)
+
+    def outside(match):  # a link to a repository file the site does not carry
+        target = match.group(2)
+        if re.match(r"^([a-z]+:|#|\d\d_\w+\.html$)", target):
+            return match.group(0)
+        url = f"https://github.com/{launch.repository()}/blob/{launch.BRANCH}/{target}"
+        return f'{match.group(1)}"{html.escape(url)}"'
+
+    body = re.sub(r'(<a href=)"([^"]+)"', outside, body)
+    # badges hosted elsewhere (Binder, Colab) would be fetched when the page is
+    # viewed: the site shows their text instead, so it needs no network
+    body = re.sub(r'<img src="https?://[^"]*" alt="([^"]*)"[^>]*>', r"\1", body)
+    return ("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1.0\">\n"
+            f"<title>{html.escape(_first_heading(text))}</title>\n<style>{CSS}</style>\n</head>\n"
+            f"<body class=\"course-index\">\n{body}\n</body>\n</html>\n")
+
+
+def _first_heading(markdown):
+    match = re.search(r"^#\s+(.+)$", markdown, re.MULTILINE)
+    return match.group(1).strip() if match else "The convnets course"
+
+
+def build(notebooks=REPO / "notebooks", out=REPO / "build" / "site", readme=REPO / "README.md"):
+    """Render the site into ``out`` (replaced as a whole, never half-written).
+    Returns the list of pages written."""
+    import nbformat
+
+    lessons = find_lessons(notebooks)
+    titles = [lesson_title(nbformat.read(str(p), as_version=4)) or p.stem for p in lessons]
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".site-", dir=out.parent))
+    staging.chmod(0o755)  # mkdtemp makes it private; a site is for reading
+    try:
+        pages = [atomic_write(staging / "index.html", readme_html(readme, lessons))]
+        for i, lesson in enumerate(lessons):
+            pages.append(atomic_write(staging / f"{lesson.stem}.html", render_lesson(lesson, nav_bar(lessons, i, titles))))
+        old = out.with_name(f".{out.name}-old")
+        if out.exists():
+            out.rename(old)
+        staging.rename(out)
+        shutil.rmtree(old, ignore_errors=True)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return [out / page.name for page in pages]
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="python -m course.site", description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=REPO / "build" / "site", help="where to write the site")
+    parser.add_argument("--notebooks", type=Path, default=REPO / "notebooks", help="the executed lessons")
+    args = parser.parse_args(argv)
+    pages = build(args.notebooks, args.out)
+    print(f"site: {len(pages)} pages in {args.out} (open {args.out / 'index.html'})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

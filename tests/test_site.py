@@ -1,0 +1,132 @@
+"""The static site (`make site`, course/site.py) opened in headless Chromium.
+
+Every page loads with no request leaving the site, every image decodes,
+every local link resolves, each lesson page shows all its cells, and the
+index links every lesson. Screenshots of the index and lesson 01 go to
+build/screenshots/. A test of the test: a page with a broken image, a dead
+link and a missing cell must be reported by the same checks.
+"""
+
+import time
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+import nbformat
+import pytest
+
+from chromium import chromium_context
+from course import site
+
+ROOT = Path(__file__).resolve().parent.parent
+LESSONS = site.find_lessons(ROOT / "notebooks")
+SCREENSHOTS = ROOT / "build" / "screenshots"
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    """The site built from the committed lessons, and how long it took."""
+    out = tmp_path_factory.mktemp("site") / "site"
+    start = time.perf_counter()
+    pages = site.build(out=out)
+    return out, pages, time.perf_counter() - start
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with chromium_context() as context:
+        yield context
+
+
+def page_report(browser, path):
+    """Open ``path`` (file://) with every non-file request blocked; return
+    what the checks need: requests that tried to leave, images, links, cells."""
+    page = browser.new_page()
+    outside = []
+
+    def block(route):
+        if route.request.url.startswith(("file:", "data:")):
+            return route.continue_()
+        outside.append(route.request.url)
+        return route.abort()
+
+    page.route("**/*", block)
+    page.goto(path.as_uri(), wait_until="load")
+    report = {
+        "outside": outside,
+        "images": page.eval_on_selector_all(
+            "img", "imgs => imgs.map(i => ({src: i.src.slice(0, 40), ok: i.complete && i.naturalWidth > 0}))"),
+        "links": page.eval_on_selector_all("a[href]", "as => as.map(a => a.getAttribute('href'))"),
+        "cells": page.locator(".jp-Cell").count(),
+        "page": page,
+    }
+    return report
+
+
+def problems(report, path, expected_cells=None):
+    """Everything wrong with one opened page, as readable lines."""
+    found = [f"requested from outside the site: {url}" for url in report["outside"]]
+    found += [f"image does not decode: {img['src']}..." for img in report["images"] if not img["ok"]]
+    for href in report["links"]:
+        target = urlparse(href)
+        if target.scheme or href.startswith("#"):
+            continue  # another site (Colab, Binder, the repository), or this page
+        if not (path.parent / unquote(target.path)).is_file():
+            found.append(f"local link does not resolve: {href}")
+    if expected_cells is not None and report["cells"] != expected_cells:
+        found.append(f"shows {report['cells']} cells, the notebook has {expected_cells}")
+    return found
+
+
+def test_site_builds_one_page_per_lesson_quickly(built):
+    out, pages, seconds = built
+    assert sorted(p.name for p in pages) == sorted(["index.html"] + [f"{p.stem}.html" for p in LESSONS])
+    assert all(p.is_file() and p.stat().st_size > 0 for p in pages)
+    assert seconds < 60, f"make site took {seconds:.0f} s"
+    print(f"site built in {seconds:.1f} s")
+
+
+def test_index_page(built, browser):
+    out, _, _ = built
+    report = page_report(browser, out / "index.html")
+    assert problems(report, out / "index.html") == []
+    for lesson in LESSONS:
+        assert f"{lesson.stem}.html" in report["links"], lesson.name
+    assert any("colab.research.google.com" in href for href in report["links"])
+    assert any("mybinder.org" in href for href in report["links"])
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    report["page"].screenshot(path=str(SCREENSHOTS / "site-index.png"), full_page=True)
+    report["page"].close()
+
+
+@pytest.mark.parametrize("lesson", LESSONS, ids=lambda p: p.stem)
+def test_lesson_page(built, browser, lesson):
+    out, _, _ = built
+    page_path = out / f"{lesson.stem}.html"
+    cells = len(nbformat.read(str(lesson), as_version=4).cells)
+    report = page_report(browser, page_path)
+    assert problems(report, page_path, expected_cells=cells) == []
+    figures = sum(1 for cell in nbformat.read(str(lesson), as_version=4).cells if cell.cell_type == "code"
+                  for output in cell.get("outputs", []) if "image/png" in output.get("data", {}))
+    assert len(report["images"]) >= figures, "every stored figure is on the page"
+    assert "index.html" in report["links"]
+    assert any("colab.research.google.com" in href for href in report["links"])
+    if lesson == LESSONS[0]:
+        report["page"].screenshot(path=str(SCREENSHOTS / f"site-{lesson.stem}.png"))
+    report["page"].close()
+
+
+def test_the_checks_catch_a_broken_page(tmp_path, browser):
+    page_path = tmp_path / "broken.html"
+    page_path.write_text(
+        '<html><body><div class="jp-Cell">one cell</div>'
+        '<img src="data:image/png;base64,AAAA"><a href="missing.html">dead</a>'
+        '<a href="https://example.org/">elsewhere</a>'
+        '<script src="https://cdn.example.org/x.js"></script></body></html>')
+    found = problems(page_report(browser, page_path), page_path, expected_cells=2)
+    assert any("image does not decode" in line for line in found), found
+    assert any("missing.html" in line for line in found), found
+    assert any("cdn.example.org" in line for line in found), found
+    assert any("shows 1 cells" in line for line in found), found
+    assert not any("example.org/\"" in line or line.endswith("https://example.org/") for line in found)
