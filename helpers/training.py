@@ -5,7 +5,7 @@ import time
 
 import numpy as np
 
-from helpers import ops
+from helpers import checks, ops
 from helpers.files import strict_json
 from helpers.session import configure_backend
 
@@ -156,3 +156,36 @@ def accuracy_under_shift(model, images, labels, distances, seed=0, batch_size=50
         guess = model.predict(moved, batch_size=batch_size, verbose=0).argmax(axis=1)
         accuracy[int(distance)] = float((guess == labels).mean())
     return accuracy
+
+
+# --- lesson 03: per-image measurements, a batch at a time ----------------------
+
+def in_batches(fn, images, batch_size=250):
+    """``fn(images)``, computed ``batch_size`` images at a time.
+
+    ``fn`` maps a batch ``(B, ...)`` to per-image results: an array
+    ``(B, ...)``, or a tuple or dict of them (nested as deep as you like).
+    Returns the same structure for all ``N`` images, each array the batches'
+    arrays joined along axis 0.
+
+    Why batches: the feature maps ``fn`` makes on the way can be far bigger
+    than its results. 1,000 MNIST digits through 32 3x3 filters are a
+    (1000, 26, 26, 32) float32 map, 87 MB, and comparing two maps keeps
+    several such arrays alive at once; 250 digits at a time keep that under
+    100 MB whatever ``N`` is (lesson 03 must fit Binder's memory for all
+    10,000 test digits).
+    """
+    checks.function(fn, "fn")
+    images = checks.array_of(images, "images", ndim=tuple(range(1, 33)), shape="(N, ...)", empty=False)
+    batch_size = checks.positive_int(batch_size, "batch_size")
+    return _join([fn(images[start:start + batch_size]) for start in range(0, len(images), batch_size)])
+
+
+def _join(parts):
+    """Per-batch results (arrays, or tuples/dicts of them) -> one result, arrays concatenated."""
+    first = parts[0]
+    if isinstance(first, dict):
+        return {key: _join([part[key] for part in parts]) for key in first}
+    if isinstance(first, tuple):
+        return tuple(_join(list(column)) for column in zip(*parts))
+    return np.concatenate([np.asarray(part) for part in parts])

@@ -41,6 +41,16 @@ FIGURES.update({
 })
 
 
+# --- lesson 03 ---
+FIGURES.update({
+    "pooling_windows": lambda: plots.pooling_windows(RNG.random((6, 6)), RNG.random((3, 3)), image=RNG.random((8, 8))),
+    "compare_maps": lambda: plots.compare_maps([(RNG.random((4, 4)), "a"), (RNG.random((2, 2)), "b")], "t", annotate=True),
+    "shift_change_bars": lambda: plots.shift_change_bars({"none": [0.9, 0.95], "max": [0.7, 0.8]},
+                                                         {"none": [0.5, 0.6], "max": [0.4, 0.4]}, "t"),
+    "shift_status": lambda: plots.shift_status([("conv", RNG.random((6, 6)), RNG.random((6, 6))),
+                                                ("pooled", RNG.random((3, 3)), RNG.random((3, 3)))], "t"),
+})
+
 @pytest.mark.parametrize("name", sorted(FIGURES))
 def test_figure_has_title_and_labels_and_no_global_state(name):
     before = plt.get_fignums()
@@ -168,19 +178,95 @@ def test_influence_maps_one_titled_panel_per_map():
     (lambda: plots.conv_arithmetic(np.zeros((11, 11)), np.zeros((3, 3))), ValueError, "at most 10x10"),
     (lambda: plots.conv_arithmetic(np.zeros((4, 4, 2)), np.zeros((3, 3))), ValueError, "kernel has 1 channels but image has 2"),
     (lambda: plots.conv_arithmetic(np.zeros((4, 4)), np.zeros((3, 3)), 2, 0), ValueError, "outside the 2x2 output"),
-    (lambda: plots.conv_arithmetic(np.zeros((4, 4)), np.zeros((3, 3)), -1, 0), ValueError, "row must be an int >= 0"),
-    (lambda: plots.conv_arithmetic(np.zeros(4), np.zeros((3, 3))), ValueError, "image must be a numeric (or bool) array of shape (H, W) or (H, W, C)"),
-    (lambda: plots.signed_maps(np.zeros((1, 6, 6, 2))), ValueError, "shape (H, W, C) (one image, not a batch)"),
-    (lambda: plots.signed_maps(None), TypeError, "maps must be a numeric (or bool) array"),
+    (lambda: plots.conv_arithmetic(np.zeros(4), np.zeros((3, 3))), ValueError, "image must be (H, W) or (H, W, C)"),
+    (lambda: plots.signed_maps(np.zeros((1, 6, 6, 2))), ValueError, "maps must be (H, W, C)"),
     (lambda: plots.signed_maps(np.zeros((6, 6, 2)), names=["a"]), ValueError, "one entry per channel (2)"),
-    (lambda: plots.shift_equivariance(np.zeros((6, 6)), np.zeros((6, 5)), (1, 1)), ValueError, "maps of one shape, got (6, 6) and (6, 5)"),
-    (lambda: plots.shift_equivariance(np.zeros((6, 6)), np.zeros((6, 6)), (1.5, 1)), TypeError, "shift must be (dy, dx), two ints"),
-    (lambda: plots.kernel_recovery([], np.zeros((3, 3)), np.zeros((3, 3))), ValueError, "losses must not be empty"),
-    (lambda: plots.kernel_recovery([1.0], np.zeros((3, 3)), np.zeros((3, 2))), ValueError, "kernels of one shape"),
-    (lambda: plots.influence_maps(np.zeros((7, 7)), ["a"]), ValueError, "array of shape (N, S, S)"),
+    (lambda: plots.shift_equivariance(np.zeros((6, 6)), np.zeros((6, 5)), (1, 1)), ValueError, "2D maps of one shape"),
+    (lambda: plots.shift_equivariance(np.zeros((6, 6)), np.zeros((6, 6)), (1.5, 1)), ValueError, "two ints"),
+    (lambda: plots.kernel_recovery([], np.zeros((3, 3)), np.zeros((3, 3))), ValueError, "losses must be a non-empty"),
+    (lambda: plots.kernel_recovery([1.0], np.zeros((3, 3)), np.zeros((3, 2))), ValueError, "one shape"),
+    (lambda: plots.influence_maps(np.zeros((7, 7)), ["a"]), ValueError, "maps must be (N, S, S)"),
     (lambda: plots.influence_maps(np.zeros((2, 7, 7)), ["a"]), ValueError, "one entry per map (2)"),
 ])
 def test_lesson_01_figures_refuse_bad_input(call, error, words):
     with pytest.raises(error) as info:
         call()
     assert words in str(info.value)
+
+
+# --- lesson 03 ---
+def _lesson03_panels(fig):
+    return [ax for ax in fig.axes if ax.get_label() != "<colorbar>"]
+
+
+def _frames(ax):
+    return [p for p in ax.patches if not p.get_fill() and not p.get_hatch()]
+
+
+def test_pooling_windows_frames_each_window_and_its_output_in_one_colour():
+    feature_map = np.array([[1, 3, 2, 1], [4, 6, 5, 0], [3, 1, 1, 2], [0, 2, 4, 3]], dtype=float)
+    pooled = np.array([[6, 5], [3, 4]], dtype=float)
+    fig = plots.pooling_windows(feature_map, pooled)
+    map_ax, pooled_ax = _lesson03_panels(fig)
+    map_frames, pooled_frames = _frames(map_ax), _frames(pooled_ax)
+    assert len(map_frames) == len(pooled_frames) == 4
+    assert [f.get_edgecolor() for f in map_frames] == [f.get_edgecolor() for f in pooled_frames]
+    assert len({f.get_edgecolor() for f in map_frames}) == 4               # four different colours
+    assert [round(f.get_x() + f.get_width() / 2) for f in pooled_frames] == [0, 1, 0, 1]
+    assert map_ax.images[0].get_clim() == pooled_ax.images[0].get_clim() == (0.0, 6.0)
+    bold = sorted(t.get_text() for t in map_ax.texts if t.get_fontweight() == "bold")
+    assert bold == ["3", "4", "5", "6"]                                   # each window's maximum
+    assert sorted(t.get_text() for t in pooled_ax.texts) == ["3", "4", "5", "6"]
+    assert not [p for p in map_ax.patches if p.get_hatch()]                # 4 is even: nothing dropped
+
+
+def test_pooling_windows_hatches_what_the_floor_drops_and_draws_big_maps_plainly():
+    fig = plots.pooling_windows(RNG.random((11, 11)), RNG.random((5, 5)), image=RNG.random((13, 13)))
+    image_ax, map_ax, pooled_ax = _lesson03_panels(fig)
+    hatched = [p for p in map_ax.patches if p.get_hatch()]
+    assert sorted((p.get_width(), p.get_height()) for p in hatched) == [(1, 11), (11, 1)]   # row 10, column 10
+    assert len(_frames(map_ax)) == 25 and not map_ax.texts                 # 11 > 8: no numbers written
+    assert image_ax.get_title() == "input 13x13"
+    with pytest.raises(ValueError, match=r"pooled must be \(H // pool, W // pool\) = \(5, 5\)"):
+        plots.pooling_windows(RNG.random((11, 11)), RNG.random((6, 6)))
+    with pytest.raises(ValueError, match="feature_map must be one 2-D map"):
+        plots.pooling_windows(RNG.random((11, 11, 3)), RNG.random((5, 5)))
+
+
+def test_compare_maps_shares_one_colour_scale_and_bar():
+    fig = plots.compare_maps([(np.full((4, 4), 2.0), "a"), (np.array([[-1.0, 0.5], [0, 9]]), "b")], "t",
+                             annotate=True)
+    panels = _lesson03_panels(fig)
+    assert [ax.get_title() for ax in panels] == ["a", "b"] and fig.get_suptitle() == "t"
+    assert [ax.images[0].get_clim() for ax in panels] == [(-1.0, 9.0)] * 2
+    assert len(fig.axes) - len(panels) == 1                                 # one colour bar
+    assert sorted(t.get_text() for t in panels[1].texts) == ["-1", "0", "0.5", "9"]
+    assert not plots.compare_maps([(np.zeros((3, 3)), "a")], "t").axes[0].texts
+    with pytest.raises(ValueError, match="at least one"):
+        plots.compare_maps([], "t")
+    with pytest.raises(ValueError, match=r"panels\[1\] values must be one 2-D map"):
+        plots.compare_maps([(np.zeros((3, 3)), "a"), (np.zeros((3, 3, 2)), "b")], "t")
+
+
+def test_shift_change_bars_gives_each_measure_its_own_axis():
+    fig = plots.shift_change_bars({"none": [0.9, 1.0], "max": [0.7, 0.8]}, {"none": [0.5, 0.7], "max": [0.2, 0.4]}, "t")
+    share_ax, relative_ax = fig.axes
+    assert share_ax.get_ylabel() != relative_ax.get_ylabel()
+    assert [round(b.get_height(), 6) for b in share_ax.patches] == [0.95, 0.75]
+    assert [round(b.get_height(), 6) for b in relative_ax.patches] == [0.6, 0.3]
+    assert [len(line.get_ydata()) for line in share_ax.lines] == [2, 2]     # one dot per run
+    assert share_ax.get_ylim() == (0, 1.05)
+    assert [t.get_text() for t in share_ax.get_xticklabels()] == ["none", "max"]
+    with pytest.raises(ValueError, match="same stages"):
+        plots.shift_change_bars({"none": [1]}, {"max": [1]}, "t")
+
+
+def test_shift_status_counts_changed_and_active_units():
+    before = np.array([[0.0, 1.0], [2.0, 0.0]])
+    after = np.array([[0.0, 1.0], [3.0, 0.5]])                             # one changed, one newly active
+    fig = plots.shift_status([("map", before, after)], "t")
+    status_ax = _lesson03_panels(fig)[2]
+    assert status_ax.get_title() == "changed: 2 of 3 active units"
+    assert status_ax.images[0].get_array().tolist() == [[0, 1], [2, 2]]
+    with pytest.raises(ValueError, match="same shape"):
+        plots.shift_status([("map", before, after[:1])], "t")

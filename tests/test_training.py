@@ -138,3 +138,32 @@ def test_accuracy_under_shift_moves_every_image(keras):
     assert list(acc) == [0, 1, 3]
     # unshifted, all right; shifted by >= 1 px in any direction the pixel leaves (0, 0): all wrong
     assert acc[0] == 1.0 and acc[1] == 0.0 and acc[3] == 0.0
+
+
+# --- lesson 03 ---
+def test_in_batches_joins_arrays_tuples_and_dicts_as_one_call_would():
+    images = np.arange(10 * 2 * 2, dtype=float).reshape(10, 2, 2)
+    sizes = []
+
+    def stats(batch):
+        sizes.append(len(batch))
+        return {"sum": batch.sum(axis=(1, 2)), "pair": (batch[:, 0], batch.max(axis=(1, 2)))}
+
+    got = training.in_batches(stats, images, batch_size=4)
+    assert sizes == [4, 4, 2]                                   # never more than batch_size at a time
+    assert np.array_equal(got["sum"], images.sum(axis=(1, 2)))
+    assert np.array_equal(got["pair"][0], images[:, 0]) and np.array_equal(got["pair"][1], images.max(axis=(1, 2)))
+    assert np.array_equal(training.in_batches(lambda b: b * 2, images, batch_size=100), images * 2)
+
+
+@pytest.mark.parametrize("fn, images, batch_size, error, words", [
+    (lambda b: b, np.zeros((3, 2)), 0, ValueError, "batch_size must be an int >= 1, got 0"),
+    (lambda b: b, np.zeros((3, 2)), 2.0, TypeError, "batch_size must be an int >= 1, got 2.0"),
+    (lambda b: b, np.zeros((0, 2)), 2, ValueError, "images must not be empty"),
+    (lambda b: b, np.float32(1.0), 2, ValueError, "images must be"),
+    ("sum", np.zeros((3, 2)), 2, TypeError, "fn must be a function"),
+])
+def test_in_batches_refuses_bad_input(fn, images, batch_size, error, words):
+    with pytest.raises(error) as info:
+        training.in_batches(fn, images, batch_size=batch_size)
+    assert words in str(info.value)
