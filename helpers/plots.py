@@ -336,12 +336,8 @@ _SMALL = 10  # largest side of an array whose numbers conv_arithmetic writes in 
 
 def _as_channels(array, name):
     """``(H, W)`` -> ``(H, W, 1)``; ``(H, W, C)`` stays; anything else raises."""
-    array = np.asarray(array)
-    if array.ndim == 2:
-        array = array[..., np.newaxis]
-    if array.ndim != 3:
-        raise ValueError(f"{name} must be (H, W) or (H, W, C), got shape {array.shape}")
-    return array
+    array = checks.array_of(array, name, ndim=(2, 3), kinds="biuf", shape="(H, W) or (H, W, C)", empty=False)
+    return array[..., np.newaxis] if array.ndim == 2 else array
 
 
 def _number_grid(ax, values, title, highlight=None, label_axes=False):
@@ -390,8 +386,9 @@ def conv_arithmetic(image, kernel, row=0, col=0, title=None):
     partial = np.stack([ops.conv2d(image[..., c:c + 1], kernel[..., c:c + 1, np.newaxis])[..., 0]
                         for c in range(channels)], axis=-1)   # (H', W', C): one correlation per channel
     out_h, out_w = partial.shape[:2]
-    if not (0 <= row < out_h and 0 <= col < out_w):
+    if row >= out_h or col >= out_w:
         raise ValueError(f"(row, col)=({row}, {col}) is outside the {out_h}x{out_w} output")
+    row, col = checks.non_negative_int(row, "row"), checks.non_negative_int(col, "col")
     window, cell = (row, col, kh, kw), (row, col, 1, 1)
     columns = 3 if channels == 1 else 4
     fig = Figure(figsize=(2.3 * columns, 2.5 * channels + 0.5), layout="constrained")
@@ -418,9 +415,8 @@ def signed_maps(maps, names=None, title="Response maps", shared_scale=False, col
     """Signed feature maps ``(H, W, C)``, one panel per channel, coloured on a
     zero-centred diverging scale (red positive, blue negative, white zero)
     with a colour bar: one for all panels if ``shared_scale``, else one each."""
-    maps = np.asarray(maps, dtype=float)
-    if maps.ndim != 3:
-        raise ValueError(f"maps must be (H, W, C) -- one image, not a batch; got shape {maps.shape}")
+    maps = checks.array_of(maps, "maps", ndim=3, kinds="biuf", shape="(H, W, C) (one image, not a batch)",
+                           empty=False).astype(float)
     count = maps.shape[-1]
     if names is not None and len(names) != count:
         raise ValueError(f"names must have one entry per channel ({count}), got {len(names)}")
@@ -455,11 +451,12 @@ def shift_equivariance(before, after, shift, title=None):
     difference is the interior, where both maps hold shifted content."""
     from helpers import ops
 
-    before, after = np.asarray(before, dtype=float), np.asarray(after, dtype=float)
-    if before.ndim != 2 or before.shape != after.shape:
-        raise ValueError(f"before and after must be 2D maps of one shape, got {before.shape} and {after.shape}")
-    if len(shift) != 2 or not all(isinstance(s, (int, np.integer)) for s in shift):
-        raise ValueError(f"shift must be (dy, dx), two ints, got {shift!r}")
+    before = checks.array_of(before, "before", ndim=2, kinds="biuf", shape="(H, W)", empty=False).astype(float)
+    after = checks.array_of(after, "after", ndim=2, kinds="biuf", shape="(H, W)", empty=False).astype(float)
+    if before.shape != after.shape:
+        raise ValueError(f"before and after must be maps of one shape, got {before.shape} and {after.shape}")
+    if not isinstance(shift, (tuple, list)) or len(shift) != 2 or not all(checks.is_int(s) for s in shift):
+        raise TypeError(f"shift must be (dy, dx), two ints, got {checks.describe(shift)}")
     dy, dx = (int(s) for s in shift)
     h, w = before.shape
     difference = after - ops.shift2d(before[..., np.newaxis], dy, dx)[..., 0]
@@ -497,12 +494,11 @@ def kernel_recovery(losses, learned, true, title="Learning a kernel by gradient 
     """The loss per step (log scale) and the learned kernel next to the true
     one, numbers written in the cells, on one zero-centred colour scale.
     ``losses``: 1D, one value per step; ``learned``, ``true``: ``(kh, kw)``."""
-    losses = np.asarray(losses, dtype=float)
-    learned, true = np.asarray(learned, dtype=float), np.asarray(true, dtype=float)
-    if losses.ndim != 1 or len(losses) == 0:
-        raise ValueError(f"losses must be a non-empty 1D list of numbers, got shape {losses.shape}")
-    if learned.ndim != 2 or learned.shape != true.shape:
-        raise ValueError(f"learned and true must be 2D kernels of one shape, got {learned.shape} and {true.shape}")
+    losses = checks.array_of(losses, "losses", ndim=1, kinds="iuf", empty=False).astype(float)
+    learned = checks.array_of(learned, "learned", ndim=2, kinds="iuf", shape="(kh, kw)", empty=False).astype(float)
+    true = checks.array_of(true, "true", ndim=2, kinds="iuf", shape="(kh, kw)", empty=False).astype(float)
+    if learned.shape != true.shape:
+        raise ValueError(f"learned and true must be kernels of one shape, got {learned.shape} and {true.shape}")
     fig = Figure(figsize=(10, 3.4), layout="constrained")
     loss_ax, true_ax, learned_ax = fig.subplots(1, 3, gridspec_kw={"width_ratios": [1.4, 1, 1]})
     fig.suptitle(title)
@@ -530,10 +526,8 @@ def influence_maps(maps, names, title="Input pixels that reach one output unit")
     """Binary maps ``(N, S, S)``: 1 where poking that input pixel changes one
     output unit. Drawn black on white with a pixel grid; ``names``: one
     caption per map."""
-    maps = np.asarray(maps, dtype=float)
-    if maps.ndim != 3:
-        raise ValueError(f"maps must be (N, S, S), got shape {maps.shape}")
-    if len(names) != len(maps):
+    maps = checks.array_of(maps, "maps", ndim=3, kinds="biuf", shape="(N, S, S)", empty=False).astype(float)
+    if isinstance(names, str) or len(names) != len(maps):
         raise ValueError(f"names must have one entry per map ({len(maps)}), got {len(names)}")
     fig = Figure(figsize=(3 * len(maps), 3.6), layout="constrained")
     axes = np.atleast_1d(fig.subplots(1, len(maps)))
