@@ -1,0 +1,97 @@
+"""The files an open course carries: LICENSE, CITATION.cff, CONTRIBUTING.md,
+the issue form, the CI workflow, and what the README says about them."""
+
+import re
+import tomllib
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+README = (ROOT / "README.md").read_text()
+CONTRIBUTING = (ROOT / "CONTRIBUTING.md").read_text()
+MAKEFILE = (ROOT / "Makefile").read_text()
+LESSONS = sorted(p.stem for p in (ROOT / "notebooks").glob("*.ipynb"))
+CC_BY = "https://creativecommons.org/licenses/by/4.0/"
+PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())
+
+
+def test_license_is_mit_for_code_and_cc_by_4_for_lesson_text_and_figures():
+    text = (ROOT / "LICENSE").read_text()
+    assert "MIT License" in text and "Permission is hereby granted, free of charge" in text
+    assert "CC BY 4.0" in text and CC_BY in text
+    assert PYPROJECT["project"]["license"] == {"text": "MIT"}
+
+
+def test_readme_states_the_licence_the_lock_command_colab_and_the_test_command():
+    assert "[MIT licence](LICENSE)" in README and CC_BY in README
+    assert "make lock" in README and "uv pip compile --universal --python-version 3.11 requirements.in" in README
+    assert "Colab" in README
+    assert "make test" in README and (ROOT / ".ci" / "run").read_text().strip().endswith("make test")
+
+
+
+def test_citation_cff_has_what_cff_1_2_0_requires():
+    """The schema's required keys and types (cffconvert --validate checks the
+    full schema; it is not a course dependency)."""
+    cff = yaml.safe_load((ROOT / "CITATION.cff").read_text())
+    assert cff["cff-version"] == "1.2.0"
+    assert isinstance(cff["message"], str) and cff["message"]
+    assert isinstance(cff["title"], str) and cff["title"]
+    assert cff["authors"] and all(isinstance(a, dict) and ({"name"} <= set(a) or {"family-names"} <= set(a))
+                                  for a in cff["authors"])
+    assert cff["type"] in ("software", "dataset")
+    assert set(cff["license"]) == {"MIT", "CC-BY-4.0"}
+    from helpers import __version__
+
+    assert cff["version"] == __version__
+
+
+def test_contributing_gives_the_commands_that_exist():
+    assert "make check" in CONTRIBUTING and "make test" in CONTRIBUTING and "make lock" in CONTRIBUTING
+    assert ".venv/bin/python -m course refresh --only NN" in CONTRIBUTING
+    nbval_flags = re.search(r"^NBVAL := (.+)$", MAKEFILE, re.M).group(1).replace("$(KERNEL)", "convnets-course")
+    command = re.search(r"\.venv/bin/python -m pytest notebooks/NN_\*\.ipynb (.+?) -p no:cacheprovider",
+                        CONTRIBUTING.replace("\\\n    ", ""), re.S)
+    assert command and command.group(1).split() == nbval_flags.split(), "CONTRIBUTING's nbval command is not make test's"
+    assert "lo..hi:" in CONTRIBUTING and "check(" in CONTRIBUTING and "Solutions" in CONTRIBUTING
+    assert "python -m course.launch" in CONTRIBUTING
+
+
+def test_the_issue_form_asks_for_lesson_cell_environment_and_versions_line():
+    form = yaml.safe_load((ROOT / ".github" / "ISSUE_TEMPLATE" / "lesson_problem.yml").read_text())
+    fields = {item["id"]: item for item in form["body"] if "id" in item}
+    assert {"lesson", "cell", "environment", "versions"} <= set(fields)
+    assert all(fields[name]["validations"]["required"] for name in ("lesson", "cell", "environment", "versions"))
+    assert set(LESSONS) <= set(fields["lesson"]["attributes"]["options"]), "a lesson is missing from the issue form"
+    environments = " ".join(fields["environment"]["attributes"]["options"])
+    assert all(word in environments for word in ("local", "Binder", "Colab"))
+    assert "seed 0; python" in fields["versions"]["attributes"]["placeholder"]
+
+
+def workflow():
+    return yaml.safe_load((ROOT / ".github" / "workflows" / "ci.yml").read_text())
+
+
+def test_the_workflow_is_read_only_cancels_superseded_runs_caches_and_uploads_build():
+    ci = workflow()
+    assert ci["permissions"] == {"contents": "read"}
+    assert ci["concurrency"]["cancel-in-progress"] is True and "github.ref" in ci["concurrency"]["group"]
+    steps = ci["jobs"]["test"]["steps"]
+    cached = " ".join(s["with"]["path"] for s in steps if str(s.get("uses", "")).startswith("actions/cache@"))
+    assert "~/.cache/uv" in cached and "~/.cache/pip" in cached and "~/.keras/datasets/mnist.npz" in cached
+    upload = [s for s in steps if str(s.get("uses", "")).startswith("actions/upload-artifact@")]
+    assert len(upload) == 1 and upload[0]["if"] == "always()" and upload[0]["with"]["path"] == "build/"
+    assert any(s.get("run", "").startswith("make test") for s in steps)
+    python = next(s for s in steps if str(s.get("uses", "")).startswith("actions/setup-python@"))
+    assert python["with"]["python-version"].split() == ["3.12", "3.11"], "3.12 for test_python312, 3.11 last (default)"
+
+
+def test_the_weekly_job_reports_lock_drift_with_the_makefiles_uv():
+    ci = workflow()
+    assert ci[True]["schedule"], "the weekly cron trigger"  # YAML 1.1 reads the key `on` as True
+    drift = ci["jobs"]["lock-drift"]
+    assert "schedule" in drift["if"]
+    runs = " ".join(s.get("run", "") for s in drift["steps"])
+    assert "UV_VERSION" in runs and ".github/scripts/lock_drift.py --uv uv" in runs
+    assert re.search(r"^UV_VERSION := \d+\.\d+\.\d+$", MAKEFILE, re.M)
