@@ -377,7 +377,7 @@ def preprocess(x, y):
         raise ValueError("y must hold whole-number labels 0..9, got fractions or NaN, e.g. "
                          f"{y[~(np.isfinite(y) & (y == np.round(y)))][0]}")
     if y.size and (y.min() < 0 or y.max() >= NUM_CLASSES):
-        raise ValueError(f"labels must be in 0..{NUM_CLASSES - 1}, got {y.min()}..{y.max()}")
+        raise ValueError(f"y labels must be in 0..{NUM_CLASSES - 1}, got {y.min()}..{y.max()}")
     images = x.astype(np.float32)
     images /= 255.0  # in place: one float32 copy of the images in memory, not two
     images = images[..., np.newaxis]

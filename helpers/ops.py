@@ -228,7 +228,8 @@ def _check_conv_args(x, kernel, bias, stride, padding):
     if kernel.shape[2] != batch.shape[-1]:
         raise ValueError(
             f"channel mismatch: x has {batch.shape[-1]} channels (shape {np.shape(x)}) "
-            f"but kernel expects c_in={kernel.shape[2]} (shape {kernel.shape})"
+            f"but kernel expects c_in={kernel.shape[2]} (shape {kernel.shape}); "
+            "pass a kernel whose c_in is x's channel count"
         )
     if bias is not None:
         bias = checks.array_of(bias, "bias", kinds="biuf", shape="(c_out,)")

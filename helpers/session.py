@@ -19,6 +19,7 @@ import platform
 import sys
 from pathlib import Path
 
+from helpers import checks
 from helpers.files import finite_or_none, write_json
 
 BUILD_DIR = Path(os.environ.get("COURSE_BUILD_DIR", Path(__file__).resolve().parent.parent / "build"))
@@ -98,6 +99,7 @@ def device():
 def start_lesson(seed=0):
     """Configure Keras/TensorFlow, show figures inline, seed everything with
     ``seed``, print the versions and the device in one line."""
+    seed = checks.non_negative_int(seed, "seed", maximum=2**32 - 1)  # NumPy's seed range
     keras = configure_backend()
     show_figures_inline()
     keras.utils.set_random_seed(seed)
@@ -130,6 +132,9 @@ def _check_key_metrics(key_metrics):
 
 
 def _check_epoch_seconds(epoch_seconds):
+    if not isinstance(epoch_seconds, dict):
+        raise TypeError(f"epoch_seconds must be a dict of training run -> [seconds per epoch], "
+                        f"got {checks.describe(epoch_seconds)}")
     for run, seconds in epoch_seconds.items():
         if not (isinstance(run, str) and isinstance(seconds, (list, tuple))
                 and all(isinstance(s, numbers.Real) for s in seconds)):
@@ -141,7 +146,11 @@ def results_record(lesson, key_metrics, epoch_seconds=None, details=None):
     """The record :func:`save_results` writes, as a dict (see :data:`RECORD_FIELDS`)."""
     if not isinstance(lesson, str) or not lesson:
         raise TypeError(f"lesson must be the notebook's name, e.g. '01_convolution', got {lesson!r}")
+    if lesson != Path(lesson).name or lesson.startswith(".") or "\\" in lesson:
+        raise ValueError(f"lesson must be a plain file name, e.g. '01_convolution', got {lesson!r}")
     _check_key_metrics(key_metrics)
+    if details is not None and not isinstance(details, dict):
+        raise TypeError(f"details must be a dict (or None), got {checks.describe(details)}")
     epoch_seconds = {} if epoch_seconds is None else epoch_seconds
     _check_epoch_seconds(epoch_seconds)
     data = sys.modules.get("helpers.data")  # only if the lesson loaded MNIST
@@ -166,5 +175,7 @@ def save_results(lesson, key_metrics, epoch_seconds=None, details=None, build_di
     shows; ``epoch_seconds``: ``{training run: [seconds, ...]}``;
     ``details``: anything else worth keeping (JSON-able).
     """
+    if build_dir is not None and not isinstance(build_dir, (str, os.PathLike)):
+        raise TypeError(f"build_dir must be a folder path (str or Path) or None, got {checks.describe(build_dir)}")
     record = results_record(lesson, key_metrics, epoch_seconds, details)
     return write_json(Path(build_dir or BUILD_DIR) / "results" / f"{lesson}.json", record)

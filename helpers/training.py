@@ -89,6 +89,78 @@ class EpochLog(keras.callbacks.Callback):
             print(f"{prefix}epoch {epoch + 1}/{self.epochs}: {scores}, {self.seconds[-1]:.1f} s", flush=True)
 
 
+# --- argument checks (bad-input agent): the boundary of the public functions ---
+
+def _check_training_data(data):
+    """``((x_train, y_train), (x_test, y_test))``: float images ``(N, H, W, C)``
+    and one-hot labels ``(N, K)``, N >= 1, train and test alike (arrays or tensors)."""
+    try:
+        (x_train, y_train), (x_test, y_test) = data
+    except (TypeError, ValueError):
+        raise TypeError("data must be ((x_train, y_train), (x_test, y_test)), as data.preprocess "
+                        f"makes them, got {checks.describe(data)}") from None
+    named = {"x_train": x_train, "y_train": y_train, "x_test": x_test, "y_test": y_test}
+    for name, array in named.items():
+        if array is None or isinstance(array, (str, bytes, dict)):
+            raise TypeError(f"{name} must be an array, got {checks.describe(array)}")
+        shape, kind = np.shape(array), _dtype_kind(array)
+        images = name.startswith("x")
+        if len(shape) != (4 if images else 2):
+            what = "float images (N, H, W, C)" if images else "one-hot labels (N, 10)"
+            raise ValueError(f"{name} must be {what} (see data.preprocess), got shape {shape}")
+        if shape[0] == 0:
+            raise ValueError(f"{name} must hold at least one sample, got shape {shape}")
+        if kind != "f":
+            what = "float images in [0, 1]" if images else "float one-hot labels"
+            raise TypeError(f"{name} must be {what} (see data.preprocess), got a {kind!r}-kind dtype")
+    for a, b in (("x_train", "x_test"), ("y_train", "y_test")):
+        if np.shape(named[a])[1:] != np.shape(named[b])[1:]:
+            raise ValueError(f"{a} and {b} must have the same shape per sample, "
+                             f"got {np.shape(named[a])} and {np.shape(named[b])}")
+    return (x_train, y_train), (x_test, y_test)
+
+
+def _dtype_kind(array):
+    """NumPy's dtype kind letter of an array or a TensorFlow tensor ('f', 'i', ...)."""
+    dtype = getattr(array, "dtype", None)
+    dtype = getattr(dtype, "as_numpy_dtype", dtype)  # a tf.DType
+    return np.dtype(dtype).kind if dtype is not None else np.asarray(array).dtype.kind
+
+
+def _check_fit_options(build, epochs, batch_size, seed, optimizer, progress, label, test_every_epoch):
+    checks.function(build, "build")
+    if isinstance(build, keras.Model):  # a model is callable too, but fit would reuse its weights
+        raise TypeError("build must be a function that returns a new model (e.g. models.mnist_convnet), "
+                        f"got the model {build.name!r} itself; pass the function, not its result")
+    checks.integer(epochs, "epochs")          # >= 1 is checked with batch_size, below
+    checks.integer(batch_size, "batch_size")
+    checks.non_negative_int(seed, "seed", maximum=2**32 - 1)
+    if not (isinstance(optimizer, str) and optimizer) and not hasattr(optimizer, "apply_gradients"):
+        raise TypeError(f"optimizer must be a Keras optimizer or its name (e.g. 'rmsprop'), "
+                        f"got {checks.describe(optimizer)}")
+    checks.boolean(progress, "progress")
+    checks.text(label, "label", empty=True)
+    checks.boolean(test_every_epoch, "test_every_epoch")
+
+
+def _check_shift_args(model, images, labels, distances, seed, batch_size):
+    """Checked ``(images, labels, distances as a list of ints)`` for the shift measurements."""
+    if not callable(getattr(model, "predict", None)):
+        raise TypeError(f"model must have a predict method (a Keras model), got {checks.describe(model)}")
+    images = checks.array_of(images, "images", ndim=4, kinds="iuf", shape="(N, H, W, C)", empty=False)
+    labels = checks.array_of(labels, "labels", ndim=1, kinds="iu", shape="(N,) integer labels")
+    checks.same_length(images=images, labels=labels)
+    if isinstance(distances, (str, bytes, dict)) or not hasattr(distances, "__iter__"):
+        raise TypeError(f"distances must be a list of pixel distances, got {checks.describe(distances)}")
+    limit = min(images.shape[1:3]) - 1
+    distances = [checks.non_negative_int(d, "distances entry", maximum=limit) for d in distances]
+    if not distances:
+        raise ValueError("distances must hold at least one distance, e.g. [0, 1, 2]")
+    checks.non_negative_int(seed, "seed")
+    checks.positive_int(batch_size, "batch_size")
+    return images, labels, distances
+
+
 def train_and_evaluate(build, data, *, epochs, batch_size, seed, optimizer="rmsprop",
                        progress=False, label="", test_every_epoch=False):
     """Seed everything, build, compile, fit and evaluate one model.
@@ -101,11 +173,12 @@ def train_and_evaluate(build, data, *, epochs, batch_size, seed, optimizer="rmsp
     (``history['val_accuracy']``), for learning curves.
     Returns ``(model, result)``: the trained model and its :class:`Result`.
     """
-    (x_train, y_train), (x_test, y_test) = data
+    _check_fit_options(build, epochs, batch_size, seed, optimizer, progress, label, test_every_epoch)
+    (x_train, y_train), (x_test, y_test) = _check_training_data(data)
     if len(x_train) != len(y_train) or len(x_test) != len(y_test):
         raise ValueError(
             f"images and labels differ in length: train {len(x_train)} vs {len(y_train)}, "
-            f"test {len(x_test)} vs {len(y_test)}"
+            f"test {len(x_test)} vs {len(y_test)}; pass one label per image"
         )
     if epochs < 1 or batch_size < 1:
         raise ValueError(f"epochs and batch_size must be >= 1, got {epochs} and {batch_size}")
@@ -139,6 +212,7 @@ def train_and_evaluate(build, data, *, epochs, batch_size, seed, optimizer="rmsp
 
 def random_directions(n, seed):
     """``(n, 2)`` unit steps, each up, down, left or right, drawn with ``seed``."""
+    n, seed = checks.non_negative_int(n, "n"), checks.non_negative_int(seed, "seed")
     steps = np.array([(-1, 0), (1, 0), (0, -1), (0, 1)])
     return steps[np.random.default_rng(seed).integers(0, 4, size=n)]
 
@@ -148,7 +222,7 @@ def accuracy_under_shift(model, images, labels, distances, seed=0, batch_size=50
     each of ``distances`` pixels, each image in its own random direction
     (up, down, left or right, fixed by ``seed`` for all distances).
     ``labels``: ``(N,)`` ints. Returns ``{distance: accuracy}``."""
-    images, labels = np.asarray(images), np.asarray(labels)
+    images, labels, distances = _check_shift_args(model, images, labels, distances, seed, batch_size)
     directions = random_directions(len(images), seed)
     accuracy = {}
     for distance in distances:

@@ -132,6 +132,304 @@ def _plots():
 _plots()
 
 
+# --- helpers.ops ----------------------------------------------------------------
+
+X = np.ones((2, 6, 6, 1), np.float32)
+K = np.ones((3, 3, 1, 2), np.float32)
+# (value, error) for an argument that must be an int >= 1
+SIZES = [(0, ValueError), (-2, ValueError), (2.5, TypeError), (2.0, TypeError), (True, TypeError),
+         ("3", TypeError), (None, TypeError), (NAN, TypeError), ([3, 3, 3], TypeError)]
+# (value, error) for an image batch argument
+ARRAYS = [(np.zeros((6, 6)), ValueError), (np.zeros((1, 1, 6, 6, 1)), ValueError), (np.zeros(()), ValueError),
+          (np.full((6, 6, 1), "a"), TypeError), (np.zeros((6, 6, 1), complex), TypeError),
+          (np.array([[[None]]]), TypeError), (None, TypeError), ("image", TypeError),
+          (np.zeros((0, 6, 1)), ValueError), (np.zeros((6, 6, 0)), ValueError), ([[[1], [2]], [[3]]], ValueError)]
+
+
+def _ops():
+    from helpers import ops
+
+    calls = {
+        "conv2d": lambda x: ops.conv2d(x, K),
+        "conv2d_naive": lambda x: ops.conv2d_naive(x, K),
+        "max_pool2d": ops.max_pool2d,
+        "avg_pool2d": ops.avg_pool2d,
+        "pad2d": lambda x: ops.pad2d(x, 1),
+        "shift2d": lambda x: ops.shift2d(x, 1, 1),
+    }
+    for function, call in calls.items():
+        for value, error in ARRAYS:
+            bad(f"{function} x {getattr(value, 'shape', value)!s:.20}", error, "x", lambda c=call, v=value: c(v))
+    for function in ("conv2d", "conv2d_naive"):
+        conv = getattr(ops, function)
+        for value, error in SIZES:
+            bad(f"{function} stride {value!r}", error, "stride", lambda c=conv, v=value: c(X, K, stride=v))
+        bad(f"{function} stride pair with 0", ValueError, "stride", lambda c=conv: c(X, K, stride=(1, 0)))
+        bad(f"{function} channel mismatch", ValueError, "c_in", lambda c=conv: c(np.ones((6, 6, 3)), K))
+        bad(f"{function} kernel ndim", ValueError, "kernel", lambda c=conv: c(X, np.ones((3, 3, 1))))
+        bad(f"{function} kernel empty", ValueError, "kernel", lambda c=conv: c(X, np.ones((0, 3, 1, 2))))
+        bad(f"{function} kernel no outputs", ValueError, "kernel", lambda c=conv: c(X, np.ones((3, 3, 1, 0))))
+        bad(f"{function} kernel strings", TypeError, "kernel", lambda c=conv: c(X, np.full((3, 3, 1, 2), "k")))
+        bad(f"{function} kernel None", TypeError, "kernel", lambda c=conv: c(X, None))
+        bad(f"{function} kernel too big", ValueError, "kernel", lambda c=conv: c(X, np.ones((7, 7, 1, 2))))
+        bad(f"{function} padding unknown", ValueError, "padding", lambda c=conv: c(X, K, padding="full"))
+        bad(f"{function} padding upper case", ValueError, "padding", lambda c=conv: c(X, K, padding="SAME"))
+        bad(f"{function} padding None", TypeError, "padding", lambda c=conv: c(X, K, padding=None))
+        bad(f"{function} padding int", TypeError, "padding", lambda c=conv: c(X, K, padding=1))
+        bad(f"{function} bias shape", ValueError, "bias", lambda c=conv: c(X, K, bias=np.zeros(3)))
+        bad(f"{function} bias scalar", ValueError, "bias", lambda c=conv: c(X, K, bias=0.0))
+        bad(f"{function} bias strings", TypeError, "bias", lambda c=conv: c(X, K, bias=np.array(["a", "b"])))
+    for function in ("max_pool2d", "avg_pool2d"):
+        pool = getattr(ops, function)
+        for value, error in SIZES:
+            bad(f"{function} pool {value!r}", error, "pool", lambda p=pool, v=value: p(X, v))
+            if value is not None:  # stride=None is the default: the window
+                bad(f"{function} stride {value!r}", error, "stride", lambda p=pool, v=value: p(X, 2, v))
+        bad(f"{function} pool huge", ValueError, "pool", lambda p=pool: p(X, 10**9))
+        bad(f"{function} pool three", TypeError, "pool", lambda p=pool: p(X, (2, 2, 2)))
+        bad(f"{function} padding unknown", ValueError, "padding", lambda p=pool: p(X, 2, padding="causal"))
+        bad(f"{function} padding None", TypeError, "padding", lambda p=pool: p(X, 2, padding=None))
+    for function in ("same_padding", "conv_output_size"):
+        size = getattr(ops, function)
+        for value, error in SIZES:
+            bad(f"{function} n {value!r}", error, "n", lambda f=size, v=value: f(v, 3))
+            bad(f"{function} k {value!r}", error, "k", lambda f=size, v=value: f(5, v))
+            bad(f"{function} stride {value!r}", error, "stride", lambda f=size, v=value: f(5, 3, v))
+    for value, error in SIZES:
+        bad(f"conv_output_size dilation {value!r}", error, "dilation",
+            lambda v=value: ops.conv_output_size(5, 3, dilation=v))
+    bad("conv_output_size k > n", ValueError, "k=7", lambda: ops.conv_output_size(5, 7))
+    bad("conv_output_size dilated k > n", ValueError, "dilation", lambda: ops.conv_output_size(5, 3, dilation=3))
+    for value, error in (("full", ValueError), (1, TypeError), ((1,), TypeError), ((1, 2, 3), TypeError),
+                         ((-1, 0), ValueError), ((0.5, 0), TypeError), ((False, 0), TypeError), (None, TypeError),
+                         ({"before": 1}, TypeError), ("Valid", ValueError)):
+        bad(f"conv_output_size padding {value!r}", error, "padding",
+            lambda v=value: ops.conv_output_size(5, 3, padding=v))
+    # receptive_field
+    bad("receptive_field None", TypeError, "layers", lambda: ops.receptive_field(None))
+    bad("receptive_field a string", TypeError, "layers", lambda: ops.receptive_field("3,1"))
+    bad("receptive_field one pair", ValueError, "layers[0]", lambda: ops.receptive_field([3, 1]))
+    bad("receptive_field short layer", ValueError, "layers[0]", lambda: ops.receptive_field([(3,)]))
+    for value, error in SIZES[:-1]:
+        bad(f"receptive_field kernel {value!r}", error, "layers[1] kernel",
+            lambda v=value: ops.receptive_field([(3, 1), (v, 1)]))
+        bad(f"receptive_field stride {value!r}", error, "layers[0] stride",
+            lambda v=value: ops.receptive_field([(3, v)]))
+    # pad2d
+    for value, error in ((-1, ValueError), (((1, 1),), ValueError), (1.5, ValueError), (None, ValueError),
+                         (((1, 1), (1, -1)), ValueError), (((1, 1.5), (1, 1)), TypeError),
+                         (((True, 1), (1, 1)), TypeError), ("1", ValueError)):
+        bad(f"pad2d pad {value!r}", error, "pad", lambda v=value: ops.pad2d(X, v))
+    U8 = X.astype(np.uint8)
+    for value, error in ((-1, ValueError), (256, ValueError), (0.5, ValueError), (-INF, ValueError),
+                         (NAN, ValueError), ("0", TypeError), (None, TypeError)):
+        bad(f"pad2d uint8 value {value!r}", error, "value", lambda v=value: ops.pad2d(U8, 1, value=v))
+    bad("pad2d bool value 2", ValueError, "value", lambda: ops.pad2d(X > 0, 1, value=2))
+    # shift2d / shift_each
+    for name, call in (("dy", lambda v: ops.shift2d(X, v, 0)), ("dx", lambda v: ops.shift2d(X, 0, v))):
+        for value, error in ((1.5, TypeError), (True, TypeError), ("1", TypeError), (None, TypeError),
+                             (6, ValueError), (-6, ValueError), (10**9, ValueError)):
+            bad(f"shift2d {name} {value!r}", error, name if error is TypeError else "shift",
+                lambda c=call, v=value: c(v))
+    offsets = np.zeros((2, 2), int)
+    bad("shift_each offsets shape", ValueError, "offsets", lambda: ops.shift_each(X, np.zeros((3, 2), int)))
+    bad("shift_each offsets floats", TypeError, "offsets", lambda: ops.shift_each(X, offsets + 0.5))
+    bad("shift_each offsets None", TypeError, "offsets", lambda: ops.shift_each(X, None))
+    bad("shift_each offsets too far", ValueError, "shift", lambda: ops.shift_each(X, offsets + 6))
+    bad("shift_each images 3-D", ValueError, "images", lambda: ops.shift_each(X[0], offsets))
+    bad("shift_each images strings", TypeError, "images", lambda: ops.shift_each(np.full(X.shape, "a"), offsets))
+    # measured_receptive_field
+    ident = lambda batch: batch  # noqa: E731
+    for value, error in SIZES:
+        bad(f"measured_receptive_field input_size {value!r}", error, "input_size",
+            lambda v=value: ops.measured_receptive_field(ident, v))
+        bad(f"measured_receptive_field batch_size {value!r}", error, "batch_size",
+            lambda v=value: ops.measured_receptive_field(ident, 5, batch_size=v))
+    bad("measured_receptive_field huge input", ValueError, "input_size",
+        lambda: ops.measured_receptive_field(ident, 10**6))
+    bad("measured_receptive_field not callable", TypeError, "stack", lambda: ops.measured_receptive_field("conv", 5))
+    bad("measured_receptive_field 2-D output", ValueError, "stack",
+        lambda: ops.measured_receptive_field(lambda b: b[..., 0], 5))
+    bad("measured_receptive_field row outside", ValueError, "row",
+        lambda: ops.measured_receptive_field(ident, 5, row=5))
+    bad("measured_receptive_field col negative", ValueError, "col",
+        lambda: ops.measured_receptive_field(ident, 5, col=-1))
+    bad("measured_receptive_field row float", TypeError, "row",
+        lambda: ops.measured_receptive_field(ident, 5, row=1.0))
+    bad("measured_receptive_field no change", ValueError, "weights",
+        lambda: ops.measured_receptive_field(lambda b: b * 0, 5))
+
+
+_ops()
+
+
+# --- helpers.data -------------------------------------------------------------------
+
+def _data():
+    from helpers import data
+
+    u8, labels = np.zeros((3, 4, 4), np.uint8), np.array([0, 1, 2])
+    for value, error in ARRAYS[:-3] + [(np.zeros((3, 4, 4)), TypeError), (np.zeros((3, 4, 4), bool), TypeError),
+                                       (np.full((3, 4, 4), 256), ValueError), (np.full((3, 4, 4), -1), ValueError),
+                                       (np.full((3, 4, 4), NAN), TypeError), (np.zeros((3, 4, 4), np.float16), TypeError)]:
+        bad(f"preprocess x {getattr(value, 'shape', value)!s:.20}", error, "x",
+            lambda v=value: data.preprocess(v, np.zeros(len(v) if np.ndim(v) else 1, int)))
+    for value, error in ((np.zeros(2, int), ValueError), (np.zeros((3, 1), int), ValueError),
+                         (np.eye(10)[:3], ValueError), (np.array([0, 1, 10]), ValueError),
+                         (np.array([0, -1, 2]), ValueError), (np.array([0.5, 1, 2]), ValueError),
+                         (np.array([NAN, 1, 2]), ValueError), (np.array([INF, 1, 2]), ValueError),
+                         (np.array([True, False, True]), TypeError), (np.array(["0", "1", "2"]), TypeError),
+                         (None, TypeError), (np.array([1, 2, 3], complex), TypeError)):
+        bad(f"preprocess y {value!s:.20}", error, "y",
+            lambda v=value: data.preprocess(u8, v))
+    x = np.zeros((10, 2))
+    y = np.arange(10) % 3
+    for value, error in SIZES:
+        bad(f"subset n {value!r}", error, "n", lambda v=value: data.subset(x, y, v))
+    for value, error in ((-1, ValueError), (1.5, TypeError), ("0", TypeError), (None, TypeError), (True, TypeError)):
+        bad(f"subset seed {value!r}", error, "seed", lambda v=value: data.subset(x, y, 3, seed=v))
+    bad("subset lengths", ValueError, "same length", lambda: data.subset(x, y[:5], 3))
+    bad("subset float labels", TypeError, "y", lambda: data.subset(x, y + 0.5, 3))
+    bad("subset 2-D labels", ValueError, "y", lambda: data.subset(x, np.eye(10, dtype=int), 3))
+    bad("subset None x", TypeError, "x", lambda: data.subset(None, y, 3))
+    bad("subset scalar x", ValueError, "x", lambda: data.subset(np.float32(1), y, 3))
+    bad("load_mnist verbose", TypeError, "verbose", lambda: data.load_mnist(verbose="yes"))
+    bad("load_mnist path int", TypeError, "path", lambda: data.load_mnist(3))
+    bad("load_mnist path empty", TypeError, "path", lambda: data.load_mnist(""))
+    bad("load_mnist path missing", ValueError, "path", lambda: data.load_mnist("/no/such/mnist.npz"))
+    bad("verify a list", TypeError, "arrays", lambda: data.verify([1, 2]))
+
+
+_data()
+
+
+# --- helpers.exercises (the lesson's own arguments; a learner's answer never raises) ---
+
+def _exercises():
+    from helpers.exercises import check, check_function
+
+    relu = lambda v: np.maximum(v, 0)  # noqa: E731
+    bad("check expected None", ValueError, "expected", lambda: check(3, None))
+    bad("check expected ...", ValueError, "expected", lambda: check(3, ...))
+    bad("check hint int", TypeError, "hint", lambda: check(3, 3, hint=1))
+    bad("check_function inputs empty", TypeError, "inputs", lambda: check_function(relu, relu, []))
+    bad("check_function inputs None", TypeError, "inputs", lambda: check_function(relu, relu, None))
+    bad("check_function inputs a string", TypeError, "inputs", lambda: check_function(relu, relu, "abc"))
+    bad("check_function reference too short", TypeError, "reference", lambda: check_function(relu, [1], [1, 2]))
+    bad("check_function reference None", TypeError, "reference", lambda: check_function(relu, None, [1]))
+
+
+_exercises()
+
+
+# --- helpers.session, helpers.training, helpers.models (import Keras only when called) ---
+
+def _session():
+    from helpers import session
+
+    for value, error in ((-1, ValueError), (2**32, ValueError), (1.5, TypeError), ("0", TypeError),
+                         (None, TypeError), (True, TypeError)):
+        bad(f"start_lesson seed {value!r}", error, "seed", lambda v=value: session.start_lesson(v))
+    record = session.results_record
+    for value, error in (("", TypeError), (None, TypeError), (4, TypeError), ("../escape", ValueError),
+                         ("a/b", ValueError), (".hidden", ValueError)):
+        bad(f"results_record lesson {value!r}", error, "lesson", lambda v=value: record(v, {"a": 1}))
+    for value in ({}, None, [("a", 1)], {"a": "high"}, {"a": True}, {"a": [1, 2]}, {1: 1.0}):
+        bad(f"results_record key_metrics {value!r}", TypeError, "key_metrics", lambda v=value: record("x", v))
+    for value in ([1.0, 2.0], {"run": 1.5}, {"run": ["1"]}, "fast"):
+        bad(f"results_record epoch_seconds {value!r}", TypeError, "epoch_seconds",
+            lambda v=value: record("x", {"a": 1}, epoch_seconds=v))
+    bad("results_record details list", TypeError, "details", lambda: record("x", {"a": 1}, details=[1]))
+    bad("save_results build_dir int", TypeError, "build_dir", lambda: session.save_results("x", {"a": 1}, build_dir=3))
+
+
+_session()
+
+
+def _training():
+    from helpers import models, training
+
+    x, y = np.zeros((4, 28, 28, 1), np.float32), np.eye(10, dtype=np.float32)[:4]
+    good = ((x, y), (x, y))
+
+    def fit(data=good, **options):
+        kwargs = dict(epochs=1, batch_size=2, seed=0) | options
+        return training.train_and_evaluate(models.dense_baseline, data, **kwargs)
+
+    for name in ("epochs", "batch_size"):
+        for value, error in ((0, ValueError), (-1, ValueError), (1.5, TypeError), (True, TypeError),
+                             ("2", TypeError), (None, TypeError), (NAN, TypeError)):
+            bad(f"train_and_evaluate {name} {value!r}", error, name, lambda n=name, v=value: fit(**{n: v}))
+    for value, error in ((-1, ValueError), (2**32, ValueError), (0.5, TypeError), (None, TypeError), ("0", TypeError)):
+        bad(f"train_and_evaluate seed {value!r}", error, "seed", lambda v=value: fit(seed=v))
+    for name, value in (("progress", "yes"), ("progress", 1), ("test_every_epoch", None), ("label", 3),
+                        ("optimizer", None), ("optimizer", 0.01), ("optimizer", "")):
+        bad(f"train_and_evaluate {name} {value!r}", TypeError, name, lambda n=name, v=value: fit(**{n: v}))
+    bad("train_and_evaluate build not callable", TypeError, "build",
+        lambda: training.train_and_evaluate(models.dense_baseline(), good, epochs=1, batch_size=2, seed=0))
+    for value in (None, (x, y), [x, y, x, y], "data"):
+        bad(f"train_and_evaluate data {type(value).__name__}", TypeError, "data", lambda v=value: fit(v))
+    for name, data, error in (
+        ("x_train", ((x[..., 0], y), (x, y)), ValueError),       # (N, 28, 28): no channel axis
+        ("x_train", ((x.astype(np.uint8), y), (x, y)), TypeError),  # not preprocessed
+        ("y_train", ((x, y.argmax(1)), (x, y)), ValueError),     # integer labels, not one-hot
+        ("y_test", ((x, y), (x, y.astype(int))), TypeError),
+        ("x_test", ((x, y), (x[:0], y[:0])), ValueError),         # empty
+        ("x_train", ((None, y), (x, y)), TypeError),
+        ("x_train and x_test", ((x, y), (np.zeros((4, 14, 14, 1), np.float32), y)), ValueError),
+        ("differ in length", ((x, y[:2]), (x, y)), ValueError),
+    ):
+        bad(f"train_and_evaluate {name}", error, name.split()[0] if name != "differ in length" else name,
+            lambda d=data: fit(d))
+    for value, error in ((-1, ValueError), (1.5, TypeError), (None, TypeError)):
+        bad(f"random_directions n {value!r}", error, "n", lambda v=value: training.random_directions(v, 0))
+        bad(f"random_directions seed {value!r}", error, "seed", lambda v=value: training.random_directions(3, v))
+
+    class Model:
+        def predict(self, images, batch_size=None, verbose=0):
+            return np.zeros((len(images), 10))
+
+    labels = np.zeros(4, int)
+    shift = training.accuracy_under_shift
+    bad("accuracy_under_shift model", TypeError, "model", lambda: shift(object(), x, labels, [1]))
+    bad("accuracy_under_shift images 3-D", ValueError, "images", lambda: shift(Model(), x[..., 0], labels, [1]))
+    bad("accuracy_under_shift images empty", ValueError, "images", lambda: shift(Model(), x[:0], labels[:0], [1]))
+    bad("accuracy_under_shift one-hot labels", TypeError, "labels", lambda: shift(Model(), x, y, [1]))
+    bad("accuracy_under_shift float labels", TypeError, "labels", lambda: shift(Model(), x, labels + 0.5, [1]))
+    bad("accuracy_under_shift lengths", ValueError, "labels", lambda: shift(Model(), x, labels[:3], [1]))
+    for value, error in ((-1, ValueError), (28, ValueError), (1.5, TypeError), ("1", TypeError), (None, TypeError)):
+        bad(f"accuracy_under_shift distance {value!r}", error, "distances",
+            lambda v=value: shift(Model(), x, labels, [0, v]))
+    bad("accuracy_under_shift distances int", TypeError, "distances", lambda: shift(Model(), x, labels, 3))
+    bad("accuracy_under_shift distances empty", ValueError, "distances", lambda: shift(Model(), x, labels, []))
+    bad("accuracy_under_shift seed", ValueError, "seed", lambda: shift(Model(), x, labels, [1], seed=-1))
+    bad("accuracy_under_shift batch_size", ValueError, "batch_size",
+        lambda: shift(Model(), x, labels, [1], batch_size=0))
+
+
+_training()
+
+
+def _models():
+    from helpers import models
+
+    for value, error in (("median", ValueError), ("MAX", ValueError), (None, TypeError), (1, TypeError),
+                         (["max"], TypeError), ("", ValueError)):
+        bad(f"downsampling_variant kind {value!r}", error, "kind", lambda v=value: models.downsampling_variant(v))
+    for value, error in SIZES:
+        bad(f"downsampling_variant head_units {value!r}", error, "head_units",
+            lambda v=value: models.downsampling_variant("max", head_units=v))
+    for value, error in (("dense1024", ValueError), (None, TypeError), (64, TypeError)):
+        bad(f"no_pool_convnet head {value!r}", error, "head", lambda v=value: models.no_pool_convnet(v))
+    for function in ("param_counts", "forward_flops"):
+        for value in (None, "mnist_convnet", models.mnist_convnet):
+            bad(f"{function} model {value!r:.20}", TypeError, "model",
+                lambda f=getattr(models, function), v=value: f(v))
+
+
+_models()
+
+
 @pytest.mark.parametrize("call, error, name", BAD)
 def test_bad_input_raises_a_clear_error(call, error, name):
     with pytest.raises(error) as info:
