@@ -11,6 +11,9 @@ theirs). One module per job:
 - ``report``: ``build/report.md`` and the figures as PNG;
 - ``commands``: ``run`` and ``refresh``;
 - ``cli``: the command line, and the checks before any kernel starts.
+
+``launch`` and ``site`` (the lessons' Colab/Binder links, the course's web
+page) are separate tools that share the package.
 """
 
 
