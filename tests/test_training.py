@@ -15,6 +15,7 @@ def _tiny_data(n=64):
     return (x, y), (x[:16], y[:16])
 
 
+@pytest.mark.training
 def test_result_record(keras):
     _, result = training.train_and_evaluate(models.dense_baseline, _tiny_data(), epochs=2, batch_size=32, seed=3)
     assert result.params == 407_050
@@ -28,6 +29,7 @@ def test_result_record(keras):
     assert record["train_test_gap"] == pytest.approx(result.train_acc - result.test_acc)
 
 
+@pytest.mark.training
 def test_same_seed_same_result(keras):
     _, a = training.train_and_evaluate(models.dense_baseline, _tiny_data(), epochs=1, batch_size=32, seed=7)
     _, b = training.train_and_evaluate(models.dense_baseline, _tiny_data(), epochs=1, batch_size=32, seed=7)
@@ -61,6 +63,7 @@ def test_as_tensor_copies_so_later_changes_to_the_array_do_not_leak_in(keras):
     np.testing.assert_array_equal(tensor.numpy(), np.zeros((4, 2), np.float32))
 
 
+@pytest.mark.training
 def test_a_model_fits_tensors_made_by_as_tensor_as_it_fits_arrays(keras):
     (x, y), _ = _tiny_data(32)
 
@@ -78,6 +81,7 @@ def test_as_tensor_returns_a_tensor_unchanged(keras):
     assert training.as_tensor(tensor) is tensor
 
 
+@pytest.mark.training
 def test_train_and_evaluate_takes_tensors_as_it_takes_arrays(keras):
     (x, y), (xt, yt) = _tiny_data()
     _, from_arrays = training.train_and_evaluate(models.dense_baseline, ((x, y), (xt, yt)), epochs=1, batch_size=32, seed=2)
@@ -87,6 +91,7 @@ def test_train_and_evaluate_takes_tensors_as_it_takes_arrays(keras):
     assert from_tensors.test_acc == pytest.approx(from_arrays.test_acc)
 
 
+@pytest.mark.training
 def test_train_and_evaluate_returns_the_trained_model(keras):
     (x, y), (xt, yt) = _tiny_data()
     model, result = training.train_and_evaluate(models.dense_baseline, ((x, y), (xt, yt)),
@@ -96,6 +101,7 @@ def test_train_and_evaluate_returns_the_trained_model(keras):
     assert acc == pytest.approx(result.test_acc) and loss == pytest.approx(result.test_loss, rel=1e-5)
 
 
+@pytest.mark.training
 def test_progress_prints_one_line_per_epoch(keras, capsys):
     _, result = training.train_and_evaluate(models.dense_baseline, _tiny_data(), epochs=3, batch_size=32,
                                             seed=1, progress=True, label="dense")
@@ -105,6 +111,7 @@ def test_progress_prints_one_line_per_epoch(keras, capsys):
     assert f"accuracy {result.history['accuracy'][-1]:.4f}" in lines[-1]
 
 
+@pytest.mark.training
 def test_silent_by_default_and_test_every_epoch_gives_curves(keras, capsys):
     _, result = training.train_and_evaluate(models.dense_baseline, _tiny_data(), epochs=2, batch_size=32,
                                             seed=1, test_every_epoch=True)
@@ -113,6 +120,7 @@ def test_silent_by_default_and_test_every_epoch_gives_curves(keras, capsys):
     assert result.history["val_accuracy"][-1] == pytest.approx(result.test_acc)
 
 
+@pytest.mark.training
 def test_to_json_is_strict_json(keras):
     _, result = training.train_and_evaluate(models.dense_baseline, _tiny_data(), epochs=1, batch_size=32, seed=0)
     result.test_loss = float("nan")
