@@ -480,6 +480,99 @@ valid("one group, one series", lambda: plots.grouped_bars(["a"], ["x"], [[0.5]])
       _figure_with(lambda f: len(f.axes[0].patches) == 1))
 
 
+
+def _valid_ops():
+    from helpers import ops
+
+    full = lambda shape, value, dtype: np.full(shape, value, dtype)  # noqa: E731
+    # integers and bools: exact sums, no wrap-around, no logical OR (worked out by hand)
+    valid("conv2d uint8 200 x 9", lambda: ops.conv2d(full((1, 3, 3, 1), 200, np.uint8), np.ones((3, 3, 1, 1), np.uint8)),
+          full((1, 1, 1, 1), 1800.0, np.float64))
+    valid("conv2d_naive uint8 200 x 9", lambda: ops.conv2d_naive(full((3, 3, 1), 200, np.uint8), np.ones((3, 3, 1, 1), np.uint8)),
+          full((1, 1, 1), 1800.0, np.float64))
+    valid("conv2d int8 -128 x 9", lambda: ops.conv2d(full((3, 3, 1), -128, np.int8), np.ones((3, 3, 1, 1), np.int8)),
+          full((1, 1, 1), -1152.0, np.float64))
+    valid("conv2d bool counts", lambda: ops.conv2d(np.ones((3, 3, 1), bool), np.ones((2, 2, 1, 1), bool)),
+          full((2, 2, 1), 4.0, np.float64))
+    valid("conv2d uint8 bias", lambda: ops.conv2d(full((2, 2, 1), 255, np.uint8), np.ones((2, 2, 1, 1), np.uint8),
+                                                  np.array([255], np.uint8)), full((1, 1, 1), 1275.0, np.float64))
+    valid("conv2d float16 sums in float32", lambda: ops.conv2d(full((1, 64, 1), 0.5, np.float16), np.ones((1, 64, 1, 1), np.float16)),
+          full((1, 1, 1), 32.0, np.float32))
+    valid("conv2d uint8 image, float32 kernel", lambda: ops.conv2d(full((2, 2, 1), 255, np.uint8), full((2, 2, 1, 1), 0.5, np.float32)),
+          full((1, 1, 1), 510.0, np.float32))
+    valid("conv2d empty batch", lambda: ops.conv2d(np.zeros((0, 5, 5, 1), np.float32), np.ones((3, 3, 1, 2), np.float32)),
+          np.zeros((0, 3, 3, 2), np.float32))
+    valid("conv2d k > n with 'same'", lambda: ops.conv2d(np.ones((2, 2, 1)), np.ones((5, 5, 1, 1)), padding="same"),
+          full((2, 2, 1), 4.0, np.float64))
+    valid("conv2d 1x1 input, 1x1 kernel", lambda: ops.conv2d(full((1, 1, 1), 3.0, np.float64), full((1, 1, 1, 1), 2.0, np.float64)),
+          full((1, 1, 1), 6.0, np.float64))
+    valid("conv2d stride as an np.int64 pair", lambda: ops.conv2d(np.ones((4, 4, 1)), np.ones((2, 2, 1, 1)), stride=np.array([2, 2])),
+          full((2, 2, 1), 4.0, np.float64))
+    # pooling keeps exact dtypes for max, means are true means
+    valid("max_pool2d int8 'same' ignores padding", lambda: ops.max_pool2d(full((3, 3, 1), -5, np.int8), 2, padding="same"),
+          full((2, 2, 1), -5, np.int8))
+    valid("max_pool2d uint8 'same'", lambda: ops.max_pool2d(full((3, 3, 1), 7, np.uint8), 2, padding="same"),
+          full((2, 2, 1), 7, np.uint8))
+    valid("max_pool2d bool", lambda: ops.max_pool2d(np.eye(2, dtype=bool)[..., None]), full((1, 1, 1), True, bool))
+    valid("max_pool2d float -inf", lambda: ops.max_pool2d(full((2, 2, 1), -np.inf, np.float32)), full((1, 1, 1), -np.inf, np.float32))
+    valid("max_pool2d float16 'same'", lambda: ops.max_pool2d(full((3, 3, 1), -2.5, np.float16), 2, padding="same"),
+          full((2, 2, 1), -2.5, np.float16))
+    valid("avg_pool2d uint8 255", lambda: ops.avg_pool2d(full((2, 2, 1), 255, np.uint8)), full((1, 1, 1), 255.0, np.float32))
+    valid("avg_pool2d bool", lambda: ops.avg_pool2d(np.eye(2, dtype=bool)[..., None]), full((1, 1, 1), 0.5, np.float32))
+    valid("avg_pool2d 'same' does not count padding", lambda: ops.avg_pool2d(full((3, 3, 1), 6, np.int64), 2, padding="same"),
+          full((2, 2, 1), 6.0, np.float32))
+    valid("avg_pool2d float64 stays float64", lambda: ops.avg_pool2d(full((2, 2, 1), 0.25, np.float64)), full((1, 1, 1), 0.25, np.float64))
+    valid("avg_pool2d empty batch", lambda: ops.avg_pool2d(np.zeros((0, 4, 4, 3), np.uint8)), np.zeros((0, 2, 2, 3), np.float32))
+    valid("pad2d uint8 with 255", lambda: ops.pad2d(np.zeros((1, 1, 1), np.uint8), 1, value=255),
+          np.pad(np.zeros((1, 1, 1), np.uint8), ((1, 1), (1, 1), (0, 0)), constant_values=255))
+    valid("pad2d zero pad", lambda: ops.pad2d(np.ones((2, 2, 1), np.float16), 0), np.ones((2, 2, 1), np.float16))
+    valid("shift2d uint8 keeps dtype", lambda: ops.shift2d(full((1, 2, 1), 9, np.uint8), 0, 1),
+          np.array([[[0], [9]]], np.uint8))
+    valid("shift2d by 0", lambda: ops.shift2d(np.eye(3)[..., None], 0, 0), np.eye(3)[..., None])
+    valid("shift_each empty batch", lambda: ops.shift_each(np.zeros((0, 3, 3, 1), np.uint8), np.zeros((0, 2), int)),
+          np.zeros((0, 3, 3, 1), np.uint8))
+    # sizes
+    valid("conv_output_size huge n", lambda: ops.conv_output_size(10**12, 3), 10**12 - 2)
+    valid("conv_output_size np.int64", lambda: ops.conv_output_size(np.int64(28), np.int64(3)), 26)
+    valid("conv_output_size n = k", lambda: ops.conv_output_size(3, 3), 1)
+    valid("conv_output_size stride > n", lambda: ops.conv_output_size(3, 1, 5), 1)
+    valid("conv_output_size 'same' stride > n", lambda: ops.conv_output_size(3, 7, 5, "same"), 1)
+    valid("conv_output_size (before, after)", lambda: ops.conv_output_size(28, 3, 2, (1, 1)), 14)
+    valid("conv_output_size dilation 2", lambda: ops.conv_output_size(28, 3, 1, "valid", 2), 24)
+    valid("conv_output_size 'same' ignores dilation", lambda: ops.conv_output_size(28, 3, 3, "same", 4), 10)
+    valid("same_padding k > n", lambda: ops.same_padding(1, 5), (2, 2))
+    valid("same_padding stride > k", lambda: ops.same_padding(7, 1, 3), (0, 0))
+    valid("receptive_field of nothing", lambda: ops.receptive_field([]), (1, 1))
+    valid("receptive_field of a tuple", lambda: ops.receptive_field(((3, 1), (2, 2))), (4, 2))
+
+
+def _valid_data_and_exercises():
+    from helpers import checks, data
+    from helpers.exercises import check
+
+    valid("preprocess int64 255 and whole float labels", lambda: tuple(a[0].ravel() for a in data.preprocess(
+        np.full((1, 1, 1), 255, np.int64), np.array([3.0]))),
+        (np.array([1.0], np.float32), np.eye(10, dtype=np.float32)[3]))
+    valid("preprocess empty batch", lambda: tuple(a.shape for a in data.preprocess(
+        np.zeros((0, 28, 28), np.uint8), np.zeros(0, np.uint8))), ((0, 28, 28, 1), (0, 10)))
+    x, y = np.arange(20), np.arange(20) % 2
+    valid("subset n = N", lambda: data.subset(x, y, 20)[0] is x, True)
+    valid("subset n = 1", lambda: len(data.subset(x, y, 1)[0]), 1)
+    valid("subset one class", lambda: data.subset(x, np.zeros(20, int), 5)[1].tolist(), [0] * 5)
+    # exercises: the wrong answers are False, the right ones True (bool, never an array)
+    for answer, expected, right in ((12, (12, 12), False), ([7, 7, 7], 7, False), (True, 1, False),
+                                    (np.array([1, 2, 3]), [1, 2], False), (np.array(["a"]), np.array([1]), False),
+                                    (np.int64(5), 5, True), (np.array([[1, 2]]), [[1, 2]], True),
+                                    (None, 3, False), (..., (1, 2), False), ((13, 13, 32), (13, 13, 32), True)):
+        valid(f"check {answer!r:.16} vs {expected!r:.16}", lambda a=answer, e=expected: check(a, e), right)
+    valid("positive_int np.uint8", lambda: checks.positive_int(np.uint8(3), "k"), 3)
+    valid("pair of np.int64", lambda: checks.pair(np.array([2, 3]), "pool"), (2, 3))
+
+
+_valid_ops()
+_valid_data_and_exercises()
+
+
 @pytest.mark.parametrize("call, expected", VALID)
 def test_valid_edge_input_gives_the_right_answer(call, expected):
     got = call()
