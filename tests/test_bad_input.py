@@ -111,7 +111,7 @@ def _plots():
     bad("bare string", TypeError, "series", lambda: plots.grouped_bars(["a"], "x", [[1]]))
     bad("wrong shape", ValueError, "errors", lambda: plots.grouped_bars(["a"], ["x"], [[1]], [1, 2]))
     bad("negative", ValueError, "errors", lambda: plots.grouped_bars(["a"], ["x"], [[1]], [[-1]]))
-    bad("NaN", ValueError, "errors", lambda: plots.grouped_bars(["a"], ["x"], [[1]], [[NAN]]))
+    bad("inf", ValueError, "errors", lambda: plots.grouped_bars(["a"], ["x"], [[1]], [[INF]]))
     # confusion_matrix
     bad("empty", ValueError, "matrix", lambda: plots.confusion_matrix(np.zeros((0, 0), int)))
     bad("not square", ValueError, "matrix", lambda: plots.confusion_matrix(np.zeros((10, 9), int)))
@@ -478,6 +478,8 @@ valid("an all-zero confusion matrix", lambda: plots.confusion_matrix(np.zeros((1
       _figure_with(lambda f: f.axes))
 valid("one group, one series", lambda: plots.grouped_bars(["a"], ["x"], [[0.5]]),
       _figure_with(lambda f: len(f.axes[0].patches) == 1))
+valid("NaN error bars: one seed, no spread", lambda: plots.grouped_bars(["a", "b"], ["x"], [[0.5, 0.6]], [[NAN, 0.1]]),
+      _figure_with(lambda f: len(f.axes[0].patches) == 2))
 
 
 
