@@ -51,6 +51,18 @@ FIGURES.update({
                                                 ("pooled", RNG.random((3, 3)), RNG.random((3, 3)))], "t"),
 })
 
+# --- lesson 02 ---
+FIGURES.update({
+    "window_positions": lambda: plots.window_positions(5, {"'valid'": (3, (0, 0)), "'same'": (4, (1, 2))}),
+    "window_counts": lambda: plots.window_counts({"'valid'": RNG.integers(1, 10, (8, 8)),
+                                                  "'same'": RNG.integers(4, 10, (28, 28))}),
+    "strided_walk": lambda: plots.strided_walk(RNG.random((28, 28)), 3, [1, 2, 4]),
+    "stride_shrink": lambda: plots.stride_shrink([1, 2], {"valid": [26, 13], "same": [28, 14]},
+                                                 {"valid": [0, 55], "same": [0, 0]}, n=28),
+    "dilated_taps": lambda: plots.dilated_taps(3, [1, 2, 3]),
+})
+
+
 @pytest.mark.parametrize("name", sorted(FIGURES))
 def test_figure_has_title_and_labels_and_no_global_state(name):
     before = plt.get_fignums()
@@ -272,3 +284,85 @@ def test_shift_status_counts_changed_and_active_units():
     assert status_ax.images[0].get_array().tolist() == [[0, 1], [2, 2]]
     with pytest.raises(ValueError, match="same shape"):
         plots.shift_status([("map", before, after[:1])], "t")
+
+
+# --- lesson 02 ---
+from matplotlib.colors import to_hex  # noqa: E402  (lesson 02 compares colours)
+
+
+def _texts(ax):
+    """``{text: (x, y, colour)}`` of the text artists drawn in ``ax``."""
+    return {t.get_text(): (*t.get_position(), to_hex(t.get_color())) for t in ax.texts}
+
+
+def test_window_positions_numbers_each_window_at_its_centre_in_its_padding_colour():
+    fig = plots.window_positions(5, {"'valid'": (3, (0, 0)), "'same'": (3, (1, 1)), "'same' even": (4, (1, 2))})
+    valid_in, valid_out, same_in, same_out, even_in, _ = fig.axes
+    assert set(_texts(valid_in)) == set(_texts(valid_out)) == {str(m) for m in range(9)}
+    assert _texts(valid_in)["4"][:2] == (2, 2) and _texts(valid_in)["0"][:2] == (1, 1)   # centres 1..3
+    assert _texts(same_in)["0"][:2] == (0, 0) and _texts(same_in)["24"][:2] == (4, 4)    # every pixel
+    assert _texts(even_in)["0"][:2] == (0.5, 0.5)                                        # a pixel corner
+    assert {c for *_, c in _texts(valid_in).values()} == {to_hex(plots.PADDING_COLOURS["valid"])}
+    assert {c for *_, c in _texts(same_out).values()} == {to_hex(plots.PADDING_COLOURS["same"])}
+    assert to_hex(valid_in.title.get_color()) == to_hex(plots.PADDING_COLOURS["valid"])
+
+
+def test_window_positions_hatches_the_pixels_no_window_covers():
+    fig = plots.window_positions(8, {"'valid'": (3, (0, 0))}, stride=2)
+    hatched = [p for p in fig.axes[0].patches if p.get_hatch()]
+    assert sorted((p.get_x() + 0.5, p.get_y() + 0.5) for p in hatched) == sorted(
+        {(c, 7) for c in range(8)} | {(7, r) for r in range(8)})                         # the last row and column
+    assert "hatched" in fig.axes[0].get_xlabel()
+    covered = plots.window_positions(8, {"'valid'": (3, (0, 0))}, stride=1)
+    assert not [p for p in covered.axes[0].patches if p.get_hatch()]
+
+
+def test_window_counts_share_one_scale_and_write_small_maps():
+    small = plots.window_counts({"'valid'": np.array([[1, 2], [2, 4]]), "'same'": np.array([[4, 6], [6, 9]])})
+    images = [ax.images[0] for ax in small.axes if ax.images]
+    assert [im.get_clim() for im in images] == [(0, 9), (0, 9)]
+    assert len(small.axes) == 3                                                          # two maps, one colour bar
+    assert [t.get_text() for t in small.axes[0].texts] == ["1", "2", "2", "4"]
+    assert to_hex(small.axes[1].title.get_color()) == to_hex(plots.PADDING_COLOURS["same"])
+    big = plots.window_counts({"'valid'": np.ones((28, 28))})
+    assert not big.axes[0].texts
+
+
+def test_strided_walk_dots_every_window_and_hatches_what_it_misses():
+    fig = plots.strided_walk(np.zeros((28, 28)), 3, [1, 2, 4])
+    dots = [ax.lines[0].get_xdata().size for ax in fig.axes]
+    assert dots == [26 * 26, 13 * 13, 7 * 7]
+    hatched = [len([p for p in ax.patches if p.get_hatch()]) for ax in fig.axes]
+    assert hatched == [0, 2, 2 * 7]                     # stride 2: last row + column; stride 4: 7 gap rows + 7 columns
+    assert "55 px never seen" in fig.axes[1].get_title() and "343 px" in fig.axes[2].get_title()
+
+
+def test_stride_shrink_colours_each_padding_the_same_in_both_panels():
+    fig = plots.stride_shrink([1, 2], {"valid": [26, 13], "same": [28, 14]}, {"valid": [0, 55], "same": [0, 0]}, 28)
+    for ax in fig.axes:
+        colours = {line.get_label(): to_hex(line.get_color()) for line in ax.lines}
+        assert colours["'valid'"] == to_hex(plots.PADDING_COLOURS["valid"])
+        assert colours["'same'"] == to_hex(plots.PADDING_COLOURS["same"])
+    assert list(fig.axes[1].lines[0].get_ydata()) == [0, 55]
+
+
+def test_dilated_taps_marks_k_squared_taps_over_the_span():
+    fig = plots.dilated_taps(3, [1, 2, 3])
+    for ax, d in zip(fig.axes, [1, 2, 3]):
+        taps = ax.images[0].get_array()
+        assert taps.sum() == 9 and f"{2 * d + 1}x{2 * d + 1}" in ax.get_title()
+        rows, cols = np.nonzero(taps)
+        assert set(np.diff(np.unique(rows))) == {d} and set(np.diff(np.unique(cols))) == {d}
+
+
+@pytest.mark.parametrize("call, words", [
+    (lambda: plots.window_positions(3, {"'valid'": (5, (0, 0))}), "does not fit"),
+    (lambda: plots.window_positions(5, []), "windows must be a non-empty dict"),
+    (lambda: plots.window_counts({"'valid'": np.ones((2, 4, 4))}), "must be one 2-D map"),
+    (lambda: plots.strided_walk(np.ones((2, 2)), 3), "does not fit"),
+    (lambda: plots.stride_shrink([1, 2], {"valid": [26]}, {}, 28), "one value per stride"),
+    (lambda: plots.dilated_taps(3, [0]), "dilations must be"),
+])
+def test_lesson_02_figures_refuse_bad_input(call, words):
+    with pytest.raises(ValueError, match=words):
+        call()
