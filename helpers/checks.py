@@ -173,6 +173,11 @@ def array_of(value, name, ndim=None, kinds=None, shape=None, empty=True, finite=
     return array
 
 
+def finite(value, name):
+    """Real numbers with no NaN or infinity, as an array (a scalar gives a 0-d array)."""
+    return array_of(value, name, kinds=NUMERIC, finite=True)
+
+
 def same_length(**named):
     """All the named sequences have the same ``len``:
     ``same_length(images=x, labels=y)``."""

@@ -131,3 +131,12 @@ def test_describe_is_short():
     assert checks.describe("x" * 500).endswith("...")
     assert len(checks.describe("x" * 500)) <= 60
     assert checks.describe(np.zeros((1000, 1000))) == "an array of shape (1000, 1000) and dtype float64"
+
+
+def test_finite():
+    assert checks.finite([1, 2.5], "means").tolist() == [1, 2.5]
+    assert checks.finite(3, "x").ndim == 0
+    with pytest.raises(ValueError, match="means must hold finite numbers, got 1 NaN or infinite value"):
+        checks.finite([1, float("nan")], "means")
+    with pytest.raises(TypeError, match="means must be a numeric array, got dtype bool"):
+        checks.finite([True], "means")
