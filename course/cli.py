@@ -128,7 +128,8 @@ def _run(args):
 def _refresh(args):
     lessons = chosen_lessons(args)
     check_kernel(args.kernel)
-    outcome = refresh(lessons, args.kernel, not args.no_progress, args.cell_timeout)
+    check_build(args.build)
+    outcome = refresh(lessons, args.build, args.kernel, not args.no_progress, args.cell_timeout)
     failed = [name for name, status in outcome.items() if status != "ok"]
     if failed:
         print(f"failed: {', '.join(failed)} (sources unchanged)", file=sys.stderr)

@@ -2,15 +2,14 @@
 
 ``run`` executes into ``build/notebooks/`` (the sources are never
 written) and leaves a run record per lesson (:mod:`course.records`), then
-the report. ``refresh`` re-executes each source at its defaults and
-replaces it with the executed copy, atomically and only on success: this
-is how the stored outputs that ``pytest --nbval`` compares are made.
+the report. ``refresh`` does the same at the defaults, then replaces each
+source with its executed copy, atomically and only on success: this is
+how the stored outputs that ``pytest --nbval`` compares are made.
 """
 
 import contextlib
 import os
 import stat
-import tempfile
 import time
 from pathlib import Path
 
@@ -95,25 +94,27 @@ def replace_source(source, fresh_nb):
     os.chmod(source, mode)
 
 
-def refresh(lessons, kernel=KERNEL, progress=True, cell_timeout=CELL_TIMEOUT, write=print):
-    """Re-execute each lesson from a fresh kernel at its defaults; replace
-    the source with the executed notebook only when the whole lesson
-    succeeded. Returns ``{lesson: "ok" | "failed"}``; Ctrl-C re-raises
-    with the current source unchanged."""
+def refresh(lessons, build, kernel=KERNEL, progress=True, cell_timeout=CELL_TIMEOUT, write=print):
+    """Re-execute each lesson from a fresh kernel at its defaults, as
+    ``run`` does (run record and results in ``build``), then replace the
+    source with the executed notebook, only when the whole lesson
+    succeeded. The stored outputs and the runtime a lesson quotes thus
+    come from one named run. Returns ``{lesson: "ok" | "failed"}``;
+    Ctrl-C re-raises with the current source unchanged."""
+    build = Path(build).resolve()
+    plan = lesson_parameters(lessons)
     outcome = {}
-    with tempfile.TemporaryDirectory(prefix="course-refresh-") as scratch:
+    with results_go_to(build):
         for lesson in lessons:
-            fresh = Path(scratch) / lesson.path.name
-            options = dict(cwd=lesson.path.parent, kernel=kernel, progress=progress, cell_timeout=cell_timeout)
             try:
-                execution = execute(lesson.path, fresh, None, **options)
+                record = _run_one(lesson, build, plan[lesson.name], False, kernel, progress, cell_timeout)
             except LessonInterrupted:
                 write(f"{lesson.name}: interrupted; {lesson.path} unchanged")
                 raise
-            outcome[lesson.name] = execution.status
-            if execution.status != "ok":
-                write(f"{lesson.name}: {failure_text(execution.failure)}; {lesson.path} unchanged")
+            outcome[lesson.name] = record["status"]
+            if record["status"] != "ok":
+                write(f"{lesson.name}: {failure_text(record['failure'])}; {lesson.path} unchanged")
                 continue
-            replace_source(lesson.path, read_notebook(fresh))
-            write(f"{lesson.name}: refreshed in {execution.seconds:.1f} s")
+            replace_source(lesson.path, read_notebook(Path(record["output"])))
+            write(f"{lesson.name}: refreshed in {record['seconds']:.1f} s")
     return outcome

@@ -186,7 +186,8 @@ def test_refresh_replaces_only_after_success(tmp_path):
     bad = write_lesson(notebooks, "02_bad", "N = 3", "print(N)", "raise RuntimeError('boom')")
     good.chmod(0o644)
     bad_bytes = bad.read_bytes()
-    result = course_subprocess("--notebooks", notebooks, "refresh")
+    build = tmp_path / "build"
+    result = course_subprocess("--notebooks", notebooks, "--build", build, "refresh")
     assert result.returncode == 1
     assert "02_bad: failed at cell 4 (In [3]): RuntimeError: boom" in result.stdout
     assert "01_good: refreshed in" in result.stdout
@@ -196,6 +197,8 @@ def test_refresh_replaces_only_after_success(tmp_path):
     assert nb.cells[2].execution_count == 2 and nb.cells[2].outputs[0]["text"] == "6\n"
     assert nb.metadata["papermill"]["output_path"] == str(good)
     assert good.stat().st_mode & 0o777 == 0o644  # permissions kept
+    # the run that made the stored outputs left its record (a lesson's runtime line cites it)
+    assert record(build, "01_good")["status"] == "ok" and record(build, "02_bad")["status"] == "failed"
 
 
 NBVAL = ["-m", "pytest", "-p", "no:cacheprovider", "--nbval", "--nbval-kernel-name", "convnets-course",
