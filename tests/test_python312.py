@@ -1,0 +1,117 @@
+"""The closest this machine gets to Colab: another Python (3.12), the course
+package installed from its own loose dependencies (not the lock), the plain
+``tensorflow`` package (Colab's name, not the lock's ``tensorflow-cpu``), and
+lesson 01 executed there with papermill in a kernel registered inside that venv.
+
+The venv is cached outside the repo (see environments.CACHE_DIR), keyed by a
+hash of pyproject.toml and the interpreter's version, so its ~2 GB are
+installed only when the declared dependencies change; the course's own
+package is reinstalled (not editable, as ``pip install git+...`` on Colab
+would) on every run, so the run tests this checkout.
+"""
+
+import glob
+import json
+import os
+import shutil
+import subprocess
+import time
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from environments import ROOT, cached_venv, input_hash, installed_in, isolated_env, run
+
+PYPROJECT = ROOT / "pyproject.toml"
+KERNEL_NAME = "convnets-course"
+REPORT = ROOT / "build" / "python312_env.json"
+
+pytestmark = pytest.mark.slow
+
+
+def runs_python312(candidate):
+    """True if ``candidate`` starts and is Python 3.12 (a pyenv shim may exist and refuse)."""
+    try:
+        done = subprocess.run([candidate, "-c", "import sys; print(sys.version_info[:2] == (3, 12))"],
+                              capture_output=True, text=True, timeout=60)
+    except OSError:
+        return False
+    return done.returncode == 0 and done.stdout.strip() == "True"
+
+
+def python312():
+    """A Python 3.12 interpreter: $COURSE_PYTHON312, python3.12 on PATH, or pyenv's."""
+    candidates = [os.environ.get("COURSE_PYTHON312"), shutil.which("python3.12"),
+                  *sorted(glob.glob(str(Path.home() / ".pyenv" / "versions" / "3.12.*" / "bin" / "python3.12")))]
+    for candidate in candidates:
+        if candidate and runs_python312(candidate):
+            return candidate
+    pytest.fail(f"no Python 3.12 among {candidates}: set COURSE_PYTHON312, put python3.12 on PATH, "
+                "or `pyenv install 3.12`")
+
+
+def interpreter_version(python):
+    out = subprocess.run([python, "-c", "import platform; print(platform.python_version())"],
+                         capture_output=True, text=True, check=True).stdout
+    return out.strip()
+
+
+@pytest.fixture(scope="module")
+def venv312(tmp_path_factory):
+    """(venv, home, timings): Python 3.12 with the course package's loose
+    dependencies, the ``tensorflow`` extra, papermill and ipykernel."""
+    python = python312()
+    version = interpreter_version(python)
+    home = tmp_path_factory.mktemp("py312-home")
+    log = home / "build.log"
+    timings = {"python": version}
+
+    def build(venv):
+        run([python, "-m", "venv", venv], log=log)
+        pip = [venv / "bin" / "python", "-m", "pip", "install", "--disable-pip-version-check", "--quiet"]
+        timings["pip_install_s"] = round(run([*pip, f"{ROOT}[tensorflow]", "papermill", "ipykernel"], log=log), 1)
+
+    with cached_venv("py312-venv", input_hash(PYPROJECT, extra=version), build) as (venv, build_seconds):
+        timings["cached"] = build_seconds is None
+        env = isolated_env(venv, home)
+        pip = [venv / "bin" / "python", "-m", "pip", "install", "--disable-pip-version-check", "--quiet"]
+        timings["reinstall_s"] = round(run([*pip, "--no-deps", "--force-reinstall", ROOT], env=env, log=log), 1)
+        run([venv / "bin" / "python", "-m", "ipykernel", "install", "--sys-prefix", "--name", KERNEL_NAME,
+             "--display-name", "Python 3.12 (loose dependencies)"], env=env, log=log)
+        yield venv, home, timings
+
+
+def test_the_venv_has_plain_tensorflow_and_no_lock(venv312):
+    venv, home, _ = venv312
+    installed = installed_in(venv / "bin" / "python", env=isolated_env(venv, home))
+    assert "tensorflow" in installed and "tensorflow-cpu" not in installed
+    assert "convnets-course-helpers" in installed
+    assert "jupyterlab" not in installed and "pytest" not in installed, "the course extra was installed"
+    done = subprocess.run([venv / "bin" / "python", "-m", "pip", "check", "--disable-pip-version-check"],
+                          capture_output=True, text=True, env=isolated_env(venv, home))
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_lesson_01_runs_on_python_312_with_loose_dependencies(venv312):
+    venv, home, timings = venv312
+    notebook = sorted((ROOT / "notebooks").glob("01_*.ipynb"))[0]
+    output = home / notebook.name
+    started = time.monotonic()
+    done = subprocess.run([venv / "bin" / "papermill", "--kernel", KERNEL_NAME, "--cwd", ROOT / "notebooks",
+                           notebook, output], capture_output=True, text=True, env=isolated_env(venv, home))
+    seconds = time.monotonic() - started
+    assert done.returncode == 0, f"papermill {notebook.name} failed on Python 3.12:\n{done.stderr[-4000:]}"
+
+    executed = nbformat.read(output, as_version=4)
+    code_cells = [c for c in executed.cells if c.cell_type == "code"]
+    assert all(c.execution_count for c in code_cells), "papermill left a code cell unexecuted"
+    printed = "".join(o.get("text", "") for c in code_cells for o in c.outputs if o.output_type == "stream")
+    assert f"python {timings['python']}" in printed, "start_lesson's versions line does not show this Python"
+    noisy = [(i, o.get("name", o.output_type)) for i, c in enumerate(executed.cells) if c.cell_type == "code"
+             for o in c.outputs if o.output_type == "error" or o.get("name") == "stderr"]
+    assert not noisy, f"cells with error/stderr output on Python 3.12: {noisy}"
+
+    REPORT.parent.mkdir(parents=True, exist_ok=True)
+    REPORT.write_text(json.dumps({"venv": str(venv), **timings, "lesson": notebook.name,
+                                  "papermill_s": round(seconds, 1)}, indent=2) + "\n")
