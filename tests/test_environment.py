@@ -177,7 +177,7 @@ def test_pyproject_dependencies_are_loose_lower_bounds_from_python_311():
     for requirement in declared().values():
         assert [s.operator for s in requirement.specifier] == [">="], f"{requirement}: a lower bound only"
     assert {normalize(Requirement(line).name) for line in project["dependencies"]} == {"numpy", "matplotlib", "keras"}
-    assert project["optional-dependencies"]["tensorflow"] == ["tensorflow>=2.16"]
+    assert project["optional-dependencies"]["tensorflow"] == ["tensorflow>=2.16.1"]
 
 
 def third_party_imports(package):
