@@ -49,7 +49,7 @@ $(STAMP): requirements.txt | $(UV)
 # current lock has unless requirements.in forces a change; to move all of them
 # to the newest releases: rm requirements.txt first.
 lock: | $(UV)
-	$(UV) $(LOCK_COMMAND) -o requirements.txt
+	$(UV) --quiet $(LOCK_COMMAND) -o requirements.txt
 
 # helpers and course (editable, no dependencies: the lock has them), the course
 # kernel and JupyterLab defaults, by postBuild: the same script Binder runs, so
