@@ -111,6 +111,18 @@ def test_this_environment_is_the_lock_package_for_package():
     assert differences_from_lock(installed_here(), lock_for()) == [], "run make setup"
 
 
+def test_differences_from_lock_names_missing_extra_and_wrong_versions():
+    lock = {"numpy": "2.4.6", "keras": "3.15.1", "six": "1.17.0"}
+    installed = {"numpy": "2.4.6", "keras": "3.14.0", "rich": "15.0.0", "pip": "23.2.1",
+                 "convnets-course-helpers": "0.1.0"}
+    assert differences_from_lock(installed, lock) == [
+        "keras 3.14.0 is installed, the lock has 3.15.1",
+        "rich 15.0.0 is installed but not in the lock",
+        "six==1.17.0 is in the lock but not installed",
+    ]
+    assert differences_from_lock(lock, lock) == []
+
+
 def test_pip_check_finds_no_broken_requirement_here():
     done = subprocess.run([sys.executable, "-m", "pip", "check", "--disable-pip-version-check"],
                           capture_output=True, text=True)
