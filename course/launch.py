@@ -69,6 +69,16 @@ def binder_url(slug, path="notebooks"):
     return f"https://mybinder.org/v2/gh/{slug}/HEAD?urlpath=lab/tree/{path}"
 
 
+def site_url(slug):
+    """Where GitHub Pages publishes the course's static site (``make site``)."""
+    owner, name = slug.split("/")
+    return f"https://{owner.lower()}.github.io/{name}/"
+
+
+# The site's address in README: https://<owner>.github.io/<repo>/
+SITE_LINKS = re.compile(r"https://[\w-]+\.github\.io/[\w.-]+/")
+
+
 def launch_line(slug, path):
     """The markdown line of badges that opens ``path`` on Colab or on Binder."""
     return (f"[![Open In Colab]({COLAB_BADGE})]({colab_url(slug, path)}) "
@@ -173,6 +183,10 @@ def problems(root=REPO, slug=None):
         text = readme.read_text()
         found += [f"README.md: no Colab link to {p.relative_to(root).as_posix()}" for p in lessons
                   if colab_url(slug, p.relative_to(root).as_posix()) not in text]
+        found += [f"README.md: {link} is not the site of {slug} ({site_url(slug)})"
+                  for link in SITE_LINKS.findall(text) if link != site_url(slug)]
+        if site_url(slug) not in text:
+            found.append(f"README.md: no link to the course's site, {site_url(slug)}")
     return found
 
 
@@ -191,6 +205,8 @@ def rewrite(root=REPO, slug=None):
         if path.exists():
             text = path.read_text()
             new = with_slug(text, slug, document_pattern(name))
+            if name == "README.md":
+                new = SITE_LINKS.sub(site_url(slug), new)
             if new != text:
                 changed.append(atomic_write(path, new))
     return changed

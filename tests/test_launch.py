@@ -2,6 +2,7 @@
 one slug in pyproject.toml."""
 
 import io
+import re
 import shutil
 import subprocess
 import sys
@@ -27,7 +28,8 @@ def make_repo(tmp_path, slug=SLUG, lessons=None):
         shutil.copy(path, tmp_path / "notebooks" / path.name)
     links = [f"- [{p.stem}]({launch.colab_url(slug, 'notebooks/' + p.name)})"
              for p in sorted((tmp_path / "notebooks").glob("*.ipynb"))]
-    (tmp_path / "README.md").write_text("# Course\n\n" + "\n".join(links) + f"\n\n[Binder]({launch.binder_url(slug)})\n")
+    (tmp_path / "README.md").write_text("# Course\n\n" + "\n".join(links) + f"\n\n[Binder]({launch.binder_url(slug)})\n"
+                                        f"\nThe site: {launch.site_url(slug)}\n")
     (tmp_path / "CITATION.cff").write_text(f'cff-version: 1.2.0\nrepository-code: "https://github.com/{slug}"\n')
     return tmp_path
 
@@ -79,9 +81,18 @@ def test_links_to_other_repositories_are_found_and_moved():
 
 # -- rewriting a lesson ----------------------------------------------------------------
 
+def without_launch_links(path):
+    """Take a lesson's launch line and set-up cell out (as before its first rewrite)."""
+    nb = nbformat.read(path, as_version=4)
+    nb.cells = [c for c in nb.cells if launch.SETUP_TAG not in c.metadata.get("tags", [])]
+    nb.cells[0].source = re.sub(r"\n{3,}", "\n\n", launch.LAUNCH_LINE.sub("", nb.cells[0].source))
+    nbformat.write(nb, path)
+
+
 def test_rewrite_puts_the_launch_line_under_the_title_and_the_setup_cell_first(tmp_path):
     root = make_repo(tmp_path)
     path = lesson(root)
+    without_launch_links(path)
     before = nbformat.read(path, as_version=4)
     assert launch.rewrite(root)
     after = nbformat.read(path, as_version=4)
@@ -146,6 +157,8 @@ def test_on_colab_the_setup_cell_installs_from_the_repository_and_fetches_mnist(
 
 def test_check_passes_on_a_rewritten_copy_and_fails_on_each_tampering(tmp_path):
     root = make_repo(tmp_path, lessons=sorted((ROOT / "notebooks").glob("0[12]_*.ipynb")))
+    for path in (root / "notebooks").glob("*.ipynb"):
+        without_launch_links(path)
     status, out = check(root)
     assert status == 1 and "launch line or Colab set-up cell is missing" in out
     launch.rewrite(root)
@@ -165,6 +178,12 @@ def test_check_passes_on_a_rewritten_copy_and_fails_on_each_tampering(tmp_path):
     (root / "README.md").write_text(readme.replace(launch.colab_url(SLUG, "notebooks/" + path.name), ""))
     status, out = check(root)
     assert status == 1 and f"README.md: no Colab link to notebooks/{path.name}" in out
+    (root / "README.md").write_text(readme.replace(launch.site_url(SLUG), "https://mallory.github.io/fork/"))
+    status, out = check(root)
+    assert status == 1 and "https://mallory.github.io/fork/ is not the site of" in out
+    assert f"no link to the course's site, {launch.site_url(SLUG)}" in out
+    launch.rewrite(root)  # the site link follows the slug like every launch link
+    assert check(root)[0] == 0
     (root / "README.md").write_text(readme)
 
     (root / "CITATION.cff").write_text('repository-code: "https://github.com/mallory/fork"\n')
@@ -178,6 +197,11 @@ def test_readme_and_the_course_documents_use_the_slug():
     assert found == []
     readme = (ROOT / "README.md").read_text()
     assert launch.binder_url(slug) in readme
+    assert launch.site_url(slug) in readme
+
+
+def test_the_site_url_is_github_pages_of_the_slug():
+    assert launch.site_url("Some-Owner/convnets-course") == "https://some-owner.github.io/convnets-course/"
 
 
 def test_every_lesson_carries_its_launch_line_and_setup_cell():
