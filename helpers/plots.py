@@ -9,6 +9,7 @@ displays itself as the cell's value.
 import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
+from matplotlib.ticker import MaxNLocator
 
 from helpers import checks
 
@@ -246,23 +247,44 @@ def padding_stride_diagram(n, k, stride=1, pad=(0, 0), title=None):
     return fig
 
 
+def _run_colours(names):
+    """``{name: colour}``: the i-th run gets matplotlib's ``C<i>``.
+
+    :func:`training_curves` and :func:`line_plot` colour their runs with it,
+    so a lesson that names its runs in the same order (say ``dense``, then
+    ``convnet``) shows each run in one colour in every figure.
+    """
+    return {name: f"C{index % 10}" for index, name in enumerate(names)}
+
+
 def training_curves(histories, metrics=("loss", "accuracy"), title="Training curves"):
-    """One panel per metric; ``histories`` maps a run name to a Keras-style
-    history dict (``{'loss': [...], 'val_loss': [...], ...}``)."""
+    """One panel per metric over epochs 1, 2, ... (integer ticks).
+
+    ``histories`` maps a run name to a Keras-style history dict
+    (``{'loss': [...], 'val_loss': [...], ...}``). Each run has one colour
+    (:func:`_run_colours`): solid with filled dots = training, dashed with
+    open dots = the ``val_*`` entries, which in this course are the test set
+    scored after every epoch (``train_and_evaluate(..., test_every_epoch=True)``),
+    labelled "test".
+    """
     _check_histories(histories, metrics)
+    colours = _run_colours(histories)
     fig = Figure(figsize=(5 * len(metrics), 3.6), layout="constrained")
     axes = np.atleast_1d(fig.subplots(1, len(metrics)))
     fig.suptitle(title)
     for ax, metric in zip(axes, metrics):
         for name, history in histories.items():
-            for key, style in ((metric, "-"), (f"val_{metric}", "--")):
+            for key, style, face, part in ((metric, "-", colours[name], "train"),
+                                           (f"val_{metric}", "--", "white", "test")):
                 if key in history:
                     epochs = np.arange(1, len(history[key]) + 1)
-                    ax.plot(epochs, history[key], style, marker="o", label=f"{name} {key}")
+                    ax.plot(epochs, history[key], style, color=colours[name], marker="o",
+                            markerfacecolor=face, label=f"{name} {part}")
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True, min_n_ticks=1))  # whole epochs, even just 1
         ax.set_xlabel("epoch")
         ax.set_ylabel(metric)
         ax.set_title(metric)
-        ax.legend(fontsize=7)
+        ax.legend(fontsize=8)
     return fig
 
 
@@ -312,12 +334,17 @@ def confusion_matrix(matrix, title="Confusion matrix"):
 
 
 def line_plot(x, ys, xlabel, ylabel, title):
-    """Several named lines over the same x: ``ys`` maps a name to y values."""
+    """Several named lines over the same x: ``ys`` maps a name to y values,
+    each in its colour from :func:`_run_colours` (the same as in
+    :func:`training_curves` for runs named in the same order)."""
     _check_lines(x, ys)
+    colours = _run_colours(ys)
     fig = Figure(figsize=(5.5, 3.6), layout="constrained")
     ax = fig.subplots()
     for name, y in ys.items():
-        ax.plot(x, y, marker="o", label=name)
+        ax.plot(x, y, marker="o", color=colours[name], label=name)
+    if all(float(v).is_integer() for v in np.ravel(x)):
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True, min_n_ticks=1))  # no 0.5 between whole x
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     ax.set_title(title)

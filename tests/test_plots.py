@@ -366,3 +366,39 @@ def test_dilated_taps_marks_k_squared_taps_over_the_span():
 def test_lesson_02_figures_refuse_bad_input(call, words):
     with pytest.raises(ValueError, match=words):
         call()
+
+
+# --- lesson 04 ---
+def test_training_curves_one_colour_per_run_in_every_figure_and_integer_epochs():
+    histories = {"dense": {"loss": [0.3, 0.2, 0.1], "accuracy": [0.9, 0.95, 0.97],
+                           "val_loss": [0.3, 0.25, 0.2], "val_accuracy": [0.9, 0.93, 0.94]},
+                 "convnet": {"loss": [0.2, 0.1, 0.05], "accuracy": [0.95, 0.98, 0.99],
+                             "val_loss": [0.1, 0.08, 0.07], "val_accuracy": [0.97, 0.98, 0.99]}}
+    curves = plots.training_curves(histories)
+    shift = plots.line_plot([0, 1, 2], {"dense": [0.9, 0.8, 0.5], "convnet": [0.99, 0.95, 0.9]},
+                            "shift (px)", "accuracy", "Shift")
+    for ax in curves.axes:
+        lines = {line.get_label(): line for line in ax.get_lines()}
+        assert set(lines) == {"dense train", "dense test", "convnet train", "convnet test"}
+        assert lines["dense train"].get_color() == lines["dense test"].get_color()
+        assert lines["convnet train"].get_color() == lines["convnet test"].get_color()
+        assert lines["dense train"].get_color() != lines["convnet train"].get_color()
+        assert lines["dense train"].get_linestyle() == "-" and lines["dense test"].get_linestyle() == "--"
+        ticks = [t for t in ax.get_xticks() if 1 <= t <= 3]
+        assert ticks and all(float(t).is_integer() for t in ticks), ticks
+    curve_colour = {line.get_label(): line.get_color() for line in curves.axes[0].get_lines()}
+    shift_colour = {line.get_label(): line.get_color() for line in shift.axes[0].get_lines()}
+    assert shift_colour == {"dense": curve_colour["dense train"], "convnet": curve_colour["convnet train"]}
+
+
+def test_line_plot_whole_x_gets_whole_ticks():
+    fig = plots.line_plot([0, 1, 2, 3, 4], {"dense": [0.9, 0.8, 0.6, 0.4, 0.3]}, "shift (px)", "accuracy", "Shift")
+    low, high = fig.axes[0].get_xlim()
+    assert [t for t in fig.axes[0].get_xticks() if low <= t <= high] == [0, 1, 2, 3, 4]
+
+
+def test_training_curves_one_epoch_has_one_whole_tick():
+    fig = plots.training_curves({"convnet": {"loss": [0.3], "accuracy": [0.9]}})
+    low, high = fig.axes[0].get_xlim()
+    assert [t for t in fig.axes[0].get_xticks() if low <= t <= high] == [1.0]
+
