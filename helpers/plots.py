@@ -1009,3 +1009,53 @@ def shift_status(rows, title):
                         Patch(color="0.92", label="inactive in both")],
                loc="outside lower center", ncols=3, fontsize=9)
     return fig
+
+
+# --- lesson 05 ----------------------------------------------------------------
+# Figures of lesson 05 (the downsampling ablation).
+
+def accuracy_vs_shift(shifts, accuracies, title="Accuracy on shifted test digits"):
+    """Accuracy against how far the test digits were moved, one line per
+    model: the mean over seeds, error bars one sample sd over seeds.
+
+    ``shifts``: ``(D,)`` pixels; ``accuracies``: ``{model: (S, D) array}``,
+    one row per seed (``S >= 1``; one seed draws no error bars).
+    """
+    shifts = np.asarray(shifts)
+    fig = Figure(figsize=(6.4, 4.2), layout="constrained")
+    ax = fig.subplots()
+    offsets = np.linspace(-0.12, 0.12, len(accuracies)) if len(accuracies) > 1 else [0.0]
+    for offset, (name, values) in zip(offsets, accuracies.items()):
+        values = np.atleast_2d(np.asarray(values, dtype=float))
+        if values.shape[1] != len(shifts):
+            raise ValueError(f"accuracies[{name!r}] must be (seeds, {len(shifts)}) -- one column per shift, "
+                             f"got shape {values.shape}")
+        errors = values.std(axis=0, ddof=1) if len(values) > 1 else None
+        ax.errorbar(shifts + offset, values.mean(axis=0), yerr=errors, marker="o", capsize=3,
+                    label=f"{name} ({len(values)} seed{'s' * (len(values) > 1)})")
+    ax.set_xticks(shifts)
+    ax.set_xlabel("shift of every test digit (px, each digit up, down, left or right)")
+    ax.set_ylabel("test accuracy")
+    ax.set_title(title)
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=8)
+    return fig
+
+
+def receptive_fields(image, boxes, title="Receptive fields"):
+    """``image`` ``(H, W)`` with one outlined square per entry of ``boxes``:
+    ``{label: (top, left, size)}`` in pixels."""
+    image = np.squeeze(np.asarray(image))
+    if image.ndim != 2:
+        raise ValueError(f"image must be one (H, W) image, got shape {np.asarray(image).shape}")
+    fig = Figure(figsize=(5.0, 4.6), layout="constrained")
+    ax = fig.subplots()
+    ax.imshow(image, cmap="gray_r")
+    colours = ["tab:blue", "tab:red", "tab:green", "tab:orange", "tab:purple"]
+    for (label, (top, left, size)), colour in zip(boxes.items(), colours * len(boxes)):
+        ax.add_patch(Rectangle((left - 0.5, top - 0.5), size, size, fill=False, lw=2.5, ec=colour,
+                               label=f"{label}: {size}×{size}"))
+    ax.set_title(title)
+    _pixel_axes(ax)
+    ax.legend(loc="lower left", fontsize=8)
+    return fig

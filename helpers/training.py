@@ -222,14 +222,22 @@ def accuracy_under_shift(model, images, labels, distances, seed=0, batch_size=50
     each of ``distances`` pixels, each image in its own random direction
     (up, down, left or right, fixed by ``seed`` for all distances).
     ``labels``: ``(N,)`` ints. Returns ``{distance: accuracy}``."""
+    correct = correct_under_shift(model, images, labels, distances, seed=seed, batch_size=batch_size)
+    return {distance: float(right.mean()) for distance, right in correct.items()}
+
+
+def correct_under_shift(model, images, labels, distances, seed=0, batch_size=500):
+    """As :func:`accuracy_under_shift`, image by image: ``{distance: (N,)
+    bools}``, True where ``model`` classifies the moved image right (what a
+    paired test such as ``helpers.stats.mcnemar`` compares)."""
     images, labels, distances = _check_shift_args(model, images, labels, distances, seed, batch_size)
     directions = random_directions(len(images), seed)
-    accuracy = {}
+    correct = {}
     for distance in distances:
         moved = as_tensor(ops.shift_each(images, directions * int(distance)))
         guess = model.predict(moved, batch_size=batch_size, verbose=0).argmax(axis=1)
-        accuracy[int(distance)] = float((guess == labels).mean())
-    return accuracy
+        correct[int(distance)] = guess == labels
+    return correct
 
 
 # --- lesson 03: per-image measurements, a batch at a time ----------------------
