@@ -15,6 +15,8 @@ import time
 import traceback
 from pathlib import Path
 
+from helpers.files import atomic_write, finite_or_none
+
 from . import machine, report
 
 HERE = Path(__file__).resolve().parent
@@ -23,7 +25,7 @@ RESULTS_DIR = HERE / "results"
 PARTS = ("overhead", "ops", "lessons", "accuracy", "flops")  # part 1 .. part 5
 
 # The full benchmark. variant_epochs = 2, as lesson 05 trains its variants:
-# the 'none' variant costs 11x the seed convnet's forward FLOPs per sample
+# the 'none' variant costs 11x the MNIST convnet's forward FLOPs per sample
 # (61.3M vs 5.6M), and 2 epochs keep 3 seeds x 4 variants inside the
 # 45-minute budget of `make bench` on 2 cores.
 DEFAULTS = {
@@ -83,7 +85,7 @@ def parser():
                    help="comma-separated parts, by number or name: 1 overhead, 2 ops, 3 lessons, 4 accuracy, "
                         "5 flops (default: all)")
     p.add_argument("--seeds", type=_int_list, default=d["seeds"], help="part 4 seeds (default: 0,1,2)")
-    p.add_argument("--epochs", type=_positive, default=d["epochs"], help="part 4: seed convnet epochs (default: 5)")
+    p.add_argument("--epochs", type=_positive, default=d["epochs"], help="part 4: MNIST convnet epochs (default: 5)")
     p.add_argument("--variant-epochs", type=_positive, default=d["variant_epochs"],
                    help="part 4: epochs of every downsampling variant (default: 2)")
     p.add_argument("--batch-size", type=_positive, default=d["batch_size"], help="parts 1, 4, 5 (default: 64)")
@@ -94,7 +96,7 @@ def parser():
     p.add_argument("--overhead-epochs", type=_positive, default=d["overhead_epochs"],
                    help="part 1: epochs per run (default: 1)")
     p.add_argument("--overhead-pairs", type=_positive, default=d["overhead_pairs"],
-                   help="part 1: A B pairs (default: 4, i.e. A B A B A B A B)")
+                   help="part 1: back-to-back A/B pairs, alternating A B and B A (default: 4)")
     p.add_argument("--ops-batch", type=_positive, default=d["ops_batch"], help="part 2: images in the batch (64)")
     p.add_argument("--naive-images", type=_positive, default=d["naive_images"],
                    help="part 2: images conv2d_naive is timed on, scaled to the batch (default: 64, all)")
@@ -142,10 +144,9 @@ def result_path(out_dir, date, host, default):
 
 
 def write_json(path, record):
-    path.parent.mkdir(parents=True, exist_ok=True)
-    part = path.with_name(path.name + ".part")
-    part.write_text(json.dumps(record, indent=2, sort_keys=False) + "\n")
-    os.replace(part, path)
+    """The record as strict JSON (NaN -> null), atomically, keys in the order
+    they were measured (parts 1..5), unlike ``helpers.files.write_json``."""
+    atomic_write(path, json.dumps(finite_or_none(record), indent=2, allow_nan=False) + "\n")
 
 
 def run_part(name, config, data, log):

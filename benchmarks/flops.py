@@ -1,6 +1,6 @@
 """Part 5: how close training runs to what this machine can do.
 
-* Achieved training GFLOP/s of the seed convnet: one training step costs
+* Achieved training GFLOP/s of lesson 04's MNIST convnet: one training step costs
   about 3 forward passes per sample (forward, gradient w.r.t. activations,
   gradient w.r.t. weights), and ``helpers.models.forward_flops`` counts a
   forward pass as 2 x multiply-adds of the Conv2D and Dense layers (pooling,
@@ -14,7 +14,6 @@
 """
 
 import statistics
-import time
 
 import numpy as np
 
@@ -45,32 +44,22 @@ def training_gflops(data, *, batch_size=64, seed=0, warmup_batches=20, epochs=3)
     import keras
 
     from helpers import models
+    from helpers.training import EpochLog, as_tensor
 
-    class EpochTimer(keras.callbacks.Callback):
-        def __init__(self):
-            super().__init__()
-            self.seconds = []
-
-        def on_epoch_begin(self, epoch, logs=None):
-            self.start = time.perf_counter()
-
-        def on_epoch_end(self, epoch, logs=None):
-            self.seconds.append(time.perf_counter() - self.start)
-
-    x, y = data
+    x, y = map(as_tensor, data)  # the input lesson 04's training gets (train_and_evaluate converts so)
     keras.backend.clear_session()
     keras.utils.set_random_seed(seed)
-    model = models.seed_convnet()
+    model = models.mnist_convnet()
     model.compile(optimizer="rmsprop", loss="categorical_crossentropy", metrics=["accuracy"])
     warm = min(len(x), warmup_batches * batch_size)
     model.fit(x[:warm], y[:warm], epochs=1, batch_size=batch_size, verbose=0)  # traces the step
-    timer = EpochTimer()
+    timer = EpochLog(epochs)  # times each epoch, prints nothing
     model.fit(x, y, epochs=epochs, batch_size=batch_size, verbose=0, callbacks=[timer])
     forward = models.forward_flops(model)
     epoch_rates = [len(x) / seconds for seconds in timer.seconds]
     samples_per_s = statistics.median(epoch_rates)
     return {
-        "model": "seed_convnet",
+        "model": "mnist_convnet",
         "batch_size": batch_size,
         "samples": int(len(x)),
         "epoch_seconds": timer.seconds,

@@ -1,11 +1,11 @@
 """The lesson's MNIST convnet trained through the course helpers.
 
 The "A" side of the training-overhead benchmark: the same arrays, epochs,
-batch size and seed as ``plain_keras.py``, but through
-``helpers.training.train_and_evaluate(helpers.models.seed_convnet, ...)``.
-Prints one JSON line of timings in the same format.
+batch size and seed as :mod:`benchmarks.plain_keras`, but through
+``helpers.training.train_and_evaluate(helpers.models.mnist_convnet, ...)``,
+the call lesson 04 makes. Prints one JSON line of timings in the same format.
 
-    python benchmarks/helpers_keras.py --npz data.npz --epochs 2 --batch-size 64 --seed 0
+    python -m benchmarks.helpers_keras --npz data.npz --epochs 2 --batch-size 64 --seed 0
 """
 
 import argparse
@@ -13,11 +13,9 @@ import json
 import os
 import sys
 import time
-from pathlib import Path
 
 os.environ.setdefault("KERAS_BACKEND", "tensorflow")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run from anywhere
 
 import numpy as np  # noqa: E402
 
@@ -37,8 +35,8 @@ def main(argv=None):
         test = data.preprocess(arrays["x_test"], arrays["y_test"])
 
     start = time.perf_counter()
-    result = training.train_and_evaluate(
-        models.seed_convnet, (train, test), epochs=args.epochs, batch_size=args.batch_size, seed=args.seed
+    model, result = training.train_and_evaluate(
+        models.mnist_convnet, (train, test), epochs=args.epochs, batch_size=args.batch_size, seed=args.seed
     )
     total_seconds = time.perf_counter() - start
 

@@ -1,6 +1,6 @@
 """Part 3: every lesson at its defaults, through the course runner.
 
-Runs ``python -m helpers.course --build <dir> --no-progress run`` (each
+Runs ``python -m course --build <dir> --no-progress run`` (each
 lesson in a fresh kernel, executed into ``<dir>/notebooks/``; the sources are
 not touched) and reads the runner's per-lesson records
 ``<dir>/runs/<lesson>.json``: status, wall seconds, CPU seconds and the peak
@@ -24,7 +24,7 @@ def run(*, build_dir, notebooks=None, quick=False, log=print):
     if runs_dir.exists():  # records of an earlier run must not pass for this one's
         for old in runs_dir.glob("*.json"):
             old.unlink()
-    cmd = [sys.executable, "-m", "helpers.course", "--build", str(build_dir), "--no-progress"]
+    cmd = [sys.executable, "-m", "course", "--build", str(build_dir), "--no-progress"]
     if notebooks is not None:
         cmd += ["--notebooks", str(notebooks)]
     cmd += ["run"] + (["--quick"] if quick else [])
@@ -54,7 +54,7 @@ def run(*, build_dir, notebooks=None, quick=False, log=print):
     for name, lesson in lessons.items():
         log(f"  {name:32s} {lesson['status']:7s} {lesson['seconds']:7.1f} s  peak {lesson['peak_rss_gb']:.2f} GB")
     return {
-        "command": " ".join(["python", "-m", "helpers.course", "--build", str(build_dir), "--no-progress"]
+        "command": " ".join(["python", "-m", "course", "--build", str(build_dir), "--no-progress"]
                             + (["--notebooks", str(notebooks)] if notebooks is not None else [])
                             + ["run"] + (["--quick"] if quick else [])),
         "quick": quick,
@@ -63,6 +63,6 @@ def run(*, build_dir, notebooks=None, quick=False, log=print):
         "course_wall_seconds": wall,
         "lessons_seconds_sum": sum(lesson["seconds"] for lesson in lessons.values()),
         "max_peak_rss_gb": max(lesson["peak_rss_gb"] for lesson in lessons.values()),
-        "peak_rss": "summed RSS of the lesson kernel's process tree, sampled every 0.1 s by helpers.course",
+        "peak_rss": "summed RSS of the lesson kernel's process tree, sampled every 0.1 s by the course runner",
         "lessons": lessons,
     }

@@ -1,11 +1,11 @@
 """The lesson's MNIST convnet as a plain, standalone Keras script (no helpers).
 
 The "B" side of the training-overhead benchmark: the code a reader would
-type from the book. It reads the same arrays the helpers run reads (an .npz
-with x_train, y_train, x_test, y_test), seeds, builds, compiles, fits and
-evaluates, and prints one JSON line of timings.
+type from the book. It reads the arrays :mod:`benchmarks.helpers_keras`
+reads (an .npz with x_train, y_train, x_test, y_test), seeds, builds,
+compiles, fits and evaluates, and prints one JSON line of timings.
 
-    python benchmarks/plain_keras.py --npz data.npz --epochs 2 --batch-size 64 --seed 0
+    python -m benchmarks.plain_keras --npz data.npz --epochs 2 --batch-size 64 --seed 0
 """
 
 import argparse

@@ -8,9 +8,10 @@ changes; everything else in the file stays byte for byte.
 
 import argparse
 import json
-import os
 import sys
 from pathlib import Path
+
+from helpers.files import atomic_write
 
 from . import report
 
@@ -59,9 +60,7 @@ def update_readme(readme, record, source_name):
     new = replace_between_markers(old, render(record, source_name))
     if new == old:
         return False
-    part = readme.with_name(readme.name + ".part")
-    part.write_text(new)
-    os.replace(part, readme)
+    atomic_write(readme, new)
     return True
 
 

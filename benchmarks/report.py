@@ -92,11 +92,19 @@ def _summary_rows(record):
             measured = (f"{o['helpers_total_samples_per_s_median']:,.0f} vs "
                         f"{o['plain_total_samples_per_s_median']:,.0f} (medians); A/B per pair: "
                         f"median {o['ratio_total']:.3f}× (range {min(pair):.2f}–{max(pair):.2f})")
+            by_order = o.get("ratio_total_by_order", {})
+            if len(by_order) == 2:  # pairs ran in both orders
+                measured += f"; A first {by_order['AB']:.2f}×, B first {by_order['BA']:.2f}×"
+            if "ratio_cpu" in o:  # samples per CPU-second: the cost without the other processes' load
+                measured += f"; per CPU-second {o['ratio_cpu']:.3f}×"
         else:  # results written before per-pair ratios (schema 1, early)
             measured = (f"{o['helpers_total_samples_per_s_mean']:,.0f} vs {o['plain_total_samples_per_s_mean']:,.0f} "
                         f"(means) = {o['ratio_total']:.3f}×")
+        design = ("back-to-back A/B pairs, A B and B A alternating" if "pair_orders" in o
+                  else "× A B")  # results written before the order alternated
         rows.append([f"training through `helpers` vs plain Keras ({_n(o['epochs'], 'epoch')}, "
-                     f"{o['train_samples']:,} images, {o['pairs']}× A B, fresh processes), samples/s end to end",
+                     f"{o['train_samples']:,} images, {o['pairs']} {design}, fresh processes), "
+                     "samples/s end to end",
                      measured,
                      f"≥ {OVERHEAD_TARGET_RATIO:.2f}× ({_met(t['met'])})"])
     if "ops" in parts:
@@ -137,7 +145,7 @@ def _summary_rows(record):
         spread = (f"; epochs {tr['samples_per_s_slowest_epoch']:,.0f}–{tr['samples_per_s_fastest_epoch']:,.0f}"
                   if "samples_per_s_slowest_epoch" in tr else "")
         timed = "median epoch" if spread else "one epoch"
-        rows.append([f"seed convnet training step, achieved (3 × forward FLOPs × samples/s, {timed})",
+        rows.append([f"MNIST convnet training step, achieved (3 × forward FLOPs × samples/s, {timed})",
                      f"{tr['gflops']:.1f} GFLOP/s ({tr['samples_per_s']:,.0f} samples/s{spread})",
                      f"{f['training_fraction_of_matmul']:.0%} of matmul"])
         rows.append([f"NumPy float32 matmul ({f['matmul']['n']}×{f['matmul']['n']}), best of {f['matmul']['repeats']}",

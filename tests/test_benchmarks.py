@@ -5,17 +5,12 @@ No timing is asserted here: timings belong to `make bench`, not to tests.
 """
 
 import json
-import sys
-from pathlib import Path
 
 import nbformat
 import numpy as np
 import pytest
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))  # benchmarks/ is a folder of the repo, not an installed package
-
-from benchmarks import cli, readme, report  # noqa: E402
+from benchmarks import cli, overhead, readme, report
 
 
 def _tiny_npz(path):
@@ -39,7 +34,7 @@ def _tiny_lesson(folder):
 
 
 @pytest.fixture(scope="module")
-def tiny_run(tmp_path_factory):
+def tiny_run(tmp_path_factory):  # the tests that use it are marked slow and training
     """All five parts on tiny settings: 40 images, 1 epoch, batch 8."""
     tmp = tmp_path_factory.mktemp("bench")
     argv = ["--data-npz", str(_tiny_npz(tmp / "tiny.npz")), "--train-size", "40", "--test-size", "20",
@@ -53,6 +48,8 @@ def tiny_run(tmp_path_factory):
     return code, paths, tmp
 
 
+@pytest.mark.slow
+@pytest.mark.training
 def test_tiny_run_measures_every_part(tiny_run, capsys):
     code, paths, _ = tiny_run
     assert code == 0
@@ -64,10 +61,12 @@ def test_tiny_run_measures_every_part(tiny_run, capsys):
     assert record["machine"]["logical_cores"] >= 1 and record["versions"]["keras"]
     assert set(record["seconds"]) == set(cli.PARTS) | {"total"}
 
-    overhead = record["parts"]["overhead"]
-    assert [r["side"] for r in overhead["runs"]] == ["helpers", "plain"]  # A then B
-    assert all(r["train_samples"] == 40 and r["params"] == 93_322 for r in overhead["runs"])
-    assert len(overhead["pair_ratios_total"]) == 1 and overhead["ratio_total"] == overhead["pair_ratios_total"][0]
+    part_1 = record["parts"]["overhead"]
+    assert [r["side"] for r in part_1["runs"]] == ["helpers", "plain"]  # the first pair: A then B
+    assert part_1["pair_orders"] == ["AB"]
+    assert all(r["train_samples"] == 40 and r["params"] == 93_322 for r in part_1["runs"])
+    assert all(r["cpu_seconds"] > 0 for r in part_1["runs"]) and len(part_1["pair_ratios_cpu"]) == 1
+    assert len(part_1["pair_ratios_total"]) == 1 and part_1["ratio_total"] == part_1["pair_ratios_total"][0]
 
     ops = record["parts"]["ops"]
     assert ops["input_shape"] == [2, 28, 28, 32] and ops["kernel_shape"] == [3, 3, 32, 64]
@@ -100,6 +99,8 @@ def test_tiny_run_measures_every_part(tiny_run, capsys):
     assert "| measure | result | target |" in table and "| variant `none` | 1 |" in table
 
 
+@pytest.mark.slow
+@pytest.mark.training
 def test_readme_generator_rewrites_only_between_markers(tiny_run, tmp_path):
     _, paths, _ = tiny_run
     record = json.loads(paths[0].read_text())
@@ -131,6 +132,8 @@ def test_readme_generator_rewrites_only_between_markers(tiny_run, tmp_path):
     assert broken.read_text() == "no markers here\n"
 
 
+@pytest.mark.slow
+@pytest.mark.training
 def test_readme_generator_needs_a_complete_result(tiny_run, tmp_path):
     _, paths, _ = tiny_run
     results = tmp_path / "results"
@@ -147,3 +150,48 @@ def test_bad_options_are_named(capsys):
     with pytest.raises(SystemExit):
         cli.main(["--seeds", "a,b"])
     assert "expected comma-separated integers" in capsys.readouterr().err
+
+
+# --- part 1: the A/B design --------------------------------------------------
+def _timed(side, seconds):
+    return {"side": side, "total_samples_per_s": 1000 / seconds, "fit_samples_per_s": 900 / seconds}
+
+
+def test_overhead_pairs_alternate_their_order():
+    assert overhead.pair_orders(1) == ["AB"]
+    assert overhead.pair_orders(4) == ["AB", "BA", "AB", "BA"]
+
+
+def test_overhead_order_effect_shows_in_both_orders_and_cancels():
+    # helpers and plain cost the same, but whatever runs second in a pair is 25% faster
+    orders = ["AB", "BA", "AB", "BA"]
+    runs = []
+    for order in orders:
+        first, second = ("helpers", "plain") if order == "AB" else ("plain", "helpers")
+        runs += [_timed(first, 10.0), _timed(second, 8.0)]
+    summary = overhead.pair_summary(runs, orders)
+    assert summary["pair_ratios_total"] == pytest.approx([0.8, 1.25, 0.8, 1.25])
+    assert summary["ratio_total_by_order"] == pytest.approx({"AB": 0.8, "BA": 1.25})
+    assert summary["second_over_first_total"] == pytest.approx([1.25] * 4)
+
+
+def test_overhead_real_cost_shows_in_both_orders_alike():
+    # helpers 10% slower whatever the order; no position effect
+    orders = ["AB", "BA"]
+    runs = [_timed("helpers", 11.0), _timed("plain", 10.0), _timed("plain", 10.0), _timed("helpers", 11.0)]
+    summary = overhead.pair_summary(runs, orders)
+    assert summary["ratio_total_by_order"] == pytest.approx({"AB": 10 / 11, "BA": 10 / 11})
+    assert summary["ratio_fit_by_order"] == pytest.approx({"AB": 10 / 11, "BA": 10 / 11})
+
+
+def test_report_shows_the_ratio_in_each_order():
+    o = {"epochs": 1, "train_samples": 60000, "pairs": 4, "pair_orders": ["AB", "BA", "AB", "BA"],
+         "helpers_total_samples_per_s_median": 2900.0, "plain_total_samples_per_s_median": 3000.0,
+         "pair_ratios_total": [0.8, 1.25, 0.8, 1.25], "ratio_total": 1.025,
+         "ratio_total_by_order": {"AB": 0.8, "BA": 1.25}, "ratio_cpu": 0.98}
+    record = {"parts": {"overhead": o}}
+    row = report._summary_rows(record)[0]
+    assert "4 back-to-back A/B pairs, A B and B A alternating" in row[0]
+    assert "median 1.025× (range 0.80–1.25); A first 0.80×, B first 1.25×; per CPU-second 0.980×" in row[1]
+    assert row[2] == "≥ 1.00× (met)"
+
