@@ -88,11 +88,12 @@ def _check_bars(groups, series, means, errors):
     if means.shape != (len(series), len(groups)):
         raise ValueError(f"means must be {shape}, got {means.shape}")
     if errors is not None:
-        errors = checks.array_of(errors, "errors", kinds="iuf", shape=shape, finite=True)
+        errors = checks.array_of(errors, "errors", kinds="iuf", shape=shape)
         if errors.shape != means.shape:
             raise ValueError(f"errors must be {shape} like means, got {errors.shape}")
-        if (errors < 0).any():
-            raise ValueError(f"errors must be >= 0 (half-lengths of the error bars), got {errors.min()}")
+        if np.isinf(errors).any() or (errors < 0).any():  # NaN is fine: no bar (e.g. the sd of one seed)
+            raise ValueError(f"errors must be >= 0 and finite (half-lengths of the error bars; NaN for "
+                             f"none), got {errors[np.isinf(errors) | (errors < 0)][0]}")
 
 
 def _check_lines(x, ys):

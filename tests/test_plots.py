@@ -31,6 +31,13 @@ FIGURES = {
 }
 
 
+# --- lesson 05 ---
+FIGURES.update({
+    "accuracy_vs_shift": lambda: plots.accuracy_vs_shift(
+        [0, 1, 2], {"max": [[0.99, 0.97, 0.9], [0.98, 0.96, 0.88]], "none": [[0.99, 0.95, 0.8]]}),
+    "receptive_fields": lambda: plots.receptive_fields(RNG.random((28, 28)), {"max": (5, 5, 18), "none": (11, 11, 7)}),
+})
+
 # --- lesson 01 ---
 FIGURES.update({
     "conv_arithmetic": lambda: plots.conv_arithmetic(RNG.integers(0, 4, (4, 4, 2)), RNG.integers(-2, 3, (3, 3, 2)), 1, 0),
@@ -60,23 +67,6 @@ FIGURES.update({
     "stride_shrink": lambda: plots.stride_shrink([1, 2], {"valid": [26, 13], "same": [28, 14]},
                                                  {"valid": [0, 55], "same": [0, 0]}, n=28),
     "dilated_taps": lambda: plots.dilated_taps(3, [1, 2, 3]),
-})
-
-
-# --- lesson 05 ---
-FIGURES.update({
-    "accuracy_vs_shift": lambda: plots.accuracy_vs_shift(
-        [0, 1, 2], {"max": [[0.99, 0.97, 0.9], [0.98, 0.96, 0.88]], "none": [[0.99, 0.95, 0.8]]}),
-    "receptive_fields": lambda: plots.receptive_fields(RNG.random((28, 28)), {"max": (5, 5, 18), "none": (11, 11, 7)}),
-})
-
-# --- lesson 01 ---
-FIGURES.update({
-    "conv_arithmetic": lambda: plots.conv_arithmetic(RNG.integers(0, 4, (4, 4, 2)), RNG.integers(-2, 3, (3, 3, 2)), 1, 0),
-    "signed_maps": lambda: plots.signed_maps(RNG.standard_normal((26, 26, 3)), names=["a", "b", "c"]),
-    "shift_equivariance": lambda: plots.shift_equivariance(RNG.standard_normal((12, 12)), RNG.standard_normal((12, 12)), (2, -1)),
-    "kernel_recovery": lambda: plots.kernel_recovery([1.0, 0.1, 0.01], RNG.standard_normal((3, 3)), RNG.standard_normal((3, 3))),
-    "influence_maps": lambda: plots.influence_maps(RNG.integers(0, 2, (3, 15, 15)), ["1", "2", "3"]),
 })
 
 
@@ -223,6 +213,63 @@ def test_lesson_01_figures_refuse_bad_input(call, error, words):
     with pytest.raises(error) as info:
         call()
     assert words in str(info.value)
+
+
+# --- lesson 05 ---
+def test_accuracy_vs_shift_draws_mean_and_sd_over_seeds():
+    fig = plots.accuracy_vs_shift([0, 4], {"max": [[1.0, 0.5], [0.8, 0.3]], "none": [[0.9, 0.2]]})
+    ax = fig.axes[0]
+    bars = ax.containers  # one errorbar container per model: (line, caps, bars)
+    assert [c.get_label() for c in bars] == ["max (2 seeds)", "none (1 seed)"]
+    assert np.allclose(bars[0].lines[0].get_ydata(), [0.9, 0.4]) and np.allclose(bars[1].lines[0].get_ydata(), [0.9, 0.2])
+    assert len(bars[0].lines[2]) == 1 and bars[1].lines[2] == ()  # error bars only over 2+ seeds
+    segments = bars[0].lines[2][0].get_segments()  # at shift 0: 0.9 -+ sd(1.0, 0.8)
+    assert np.allclose([segments[0][0][1], segments[0][1][1]], [0.9 - np.std([1, 0.8], ddof=1), 0.9 + np.std([1, 0.8], ddof=1)])
+    with pytest.raises(ValueError, match=r"accuracies\['max'\] must be \(seeds, 2\)"):
+        plots.accuracy_vs_shift([0, 4], {"max": [[1.0, 0.5, 0.2]]})
+
+
+def test_receptive_fields_draws_each_square():
+    fig = plots.receptive_fields(np.zeros((28, 28)), {"a": (5, 6, 18), "b": (11, 11, 7)})
+    squares = fig.axes[0].patches
+    assert [(p.get_x(), p.get_y(), p.get_width()) for p in squares] == [(5.5, 4.5, 18), (10.5, 10.5, 7)]
+    with pytest.raises(ValueError, match="image must be one"):
+        plots.receptive_fields(np.zeros((2, 28, 28)), {})
+
+
+# --- lesson 04 ---
+def test_training_curves_one_colour_per_run_in_every_figure_and_integer_epochs():
+    histories = {"dense": {"loss": [0.3, 0.2, 0.1], "accuracy": [0.9, 0.95, 0.97],
+                           "val_loss": [0.3, 0.25, 0.2], "val_accuracy": [0.9, 0.93, 0.94]},
+                 "convnet": {"loss": [0.2, 0.1, 0.05], "accuracy": [0.95, 0.98, 0.99],
+                             "val_loss": [0.1, 0.08, 0.07], "val_accuracy": [0.97, 0.98, 0.99]}}
+    curves = plots.training_curves(histories)
+    shift = plots.line_plot([0, 1, 2], {"dense": [0.9, 0.8, 0.5], "convnet": [0.99, 0.95, 0.9]},
+                            "shift (px)", "accuracy", "Shift")
+    for ax in curves.axes:
+        lines = {line.get_label(): line for line in ax.get_lines()}
+        assert set(lines) == {"dense train", "dense test", "convnet train", "convnet test"}
+        assert lines["dense train"].get_color() == lines["dense test"].get_color()
+        assert lines["convnet train"].get_color() == lines["convnet test"].get_color()
+        assert lines["dense train"].get_color() != lines["convnet train"].get_color()
+        assert lines["dense train"].get_linestyle() == "-" and lines["dense test"].get_linestyle() == "--"
+        ticks = [t for t in ax.get_xticks() if 1 <= t <= 3]
+        assert ticks and all(float(t).is_integer() for t in ticks), ticks
+    curve_colour = {line.get_label(): line.get_color() for line in curves.axes[0].get_lines()}
+    shift_colour = {line.get_label(): line.get_color() for line in shift.axes[0].get_lines()}
+    assert shift_colour == {"dense": curve_colour["dense train"], "convnet": curve_colour["convnet train"]}
+
+
+def test_line_plot_whole_x_gets_whole_ticks():
+    fig = plots.line_plot([0, 1, 2, 3, 4], {"dense": [0.9, 0.8, 0.6, 0.4, 0.3]}, "shift (px)", "accuracy", "Shift")
+    low, high = fig.axes[0].get_xlim()
+    assert [t for t in fig.axes[0].get_xticks() if low <= t <= high] == [0, 1, 2, 3, 4]
+
+
+def test_training_curves_one_epoch_has_one_whole_tick():
+    fig = plots.training_curves({"convnet": {"loss": [0.3], "accuracy": [0.9]}})
+    low, high = fig.axes[0].get_xlim()
+    assert [t for t in fig.axes[0].get_xticks() if low <= t <= high] == [1.0]
 
 
 # --- lesson 03 ---
@@ -383,60 +430,3 @@ def test_dilated_taps_marks_k_squared_taps_over_the_span():
 def test_lesson_02_figures_refuse_bad_input(call, words):
     with pytest.raises(ValueError, match=words):
         call()
-
-
-# --- lesson 04 ---
-def test_training_curves_one_colour_per_run_in_every_figure_and_integer_epochs():
-    histories = {"dense": {"loss": [0.3, 0.2, 0.1], "accuracy": [0.9, 0.95, 0.97],
-                           "val_loss": [0.3, 0.25, 0.2], "val_accuracy": [0.9, 0.93, 0.94]},
-                 "convnet": {"loss": [0.2, 0.1, 0.05], "accuracy": [0.95, 0.98, 0.99],
-                             "val_loss": [0.1, 0.08, 0.07], "val_accuracy": [0.97, 0.98, 0.99]}}
-    curves = plots.training_curves(histories)
-    shift = plots.line_plot([0, 1, 2], {"dense": [0.9, 0.8, 0.5], "convnet": [0.99, 0.95, 0.9]},
-                            "shift (px)", "accuracy", "Shift")
-    for ax in curves.axes:
-        lines = {line.get_label(): line for line in ax.get_lines()}
-        assert set(lines) == {"dense train", "dense test", "convnet train", "convnet test"}
-        assert lines["dense train"].get_color() == lines["dense test"].get_color()
-        assert lines["convnet train"].get_color() == lines["convnet test"].get_color()
-        assert lines["dense train"].get_color() != lines["convnet train"].get_color()
-        assert lines["dense train"].get_linestyle() == "-" and lines["dense test"].get_linestyle() == "--"
-        ticks = [t for t in ax.get_xticks() if 1 <= t <= 3]
-        assert ticks and all(float(t).is_integer() for t in ticks), ticks
-    curve_colour = {line.get_label(): line.get_color() for line in curves.axes[0].get_lines()}
-    shift_colour = {line.get_label(): line.get_color() for line in shift.axes[0].get_lines()}
-    assert shift_colour == {"dense": curve_colour["dense train"], "convnet": curve_colour["convnet train"]}
-
-
-def test_line_plot_whole_x_gets_whole_ticks():
-    fig = plots.line_plot([0, 1, 2, 3, 4], {"dense": [0.9, 0.8, 0.6, 0.4, 0.3]}, "shift (px)", "accuracy", "Shift")
-    low, high = fig.axes[0].get_xlim()
-    assert [t for t in fig.axes[0].get_xticks() if low <= t <= high] == [0, 1, 2, 3, 4]
-
-
-def test_training_curves_one_epoch_has_one_whole_tick():
-    fig = plots.training_curves({"convnet": {"loss": [0.3], "accuracy": [0.9]}})
-    low, high = fig.axes[0].get_xlim()
-    assert [t for t in fig.axes[0].get_xticks() if low <= t <= high] == [1.0]
-
-
-# --- lesson 05 ---
-def test_accuracy_vs_shift_draws_mean_and_sd_over_seeds():
-    fig = plots.accuracy_vs_shift([0, 4], {"max": [[1.0, 0.5], [0.8, 0.3]], "none": [[0.9, 0.2]]})
-    ax = fig.axes[0]
-    bars = ax.containers  # one errorbar container per model: (line, caps, bars)
-    assert [c.get_label() for c in bars] == ["max (2 seeds)", "none (1 seed)"]
-    assert np.allclose(bars[0].lines[0].get_ydata(), [0.9, 0.4]) and np.allclose(bars[1].lines[0].get_ydata(), [0.9, 0.2])
-    assert len(bars[0].lines[2]) == 1 and bars[1].lines[2] == ()  # error bars only over 2+ seeds
-    segments = bars[0].lines[2][0].get_segments()  # at shift 0: 0.9 -+ sd(1.0, 0.8)
-    assert np.allclose([segments[0][0][1], segments[0][1][1]], [0.9 - np.std([1, 0.8], ddof=1), 0.9 + np.std([1, 0.8], ddof=1)])
-    with pytest.raises(ValueError, match=r"accuracies\['max'\] must be \(seeds, 2\)"):
-        plots.accuracy_vs_shift([0, 4], {"max": [[1.0, 0.5, 0.2]]})
-
-
-def test_receptive_fields_draws_each_square():
-    fig = plots.receptive_fields(np.zeros((28, 28)), {"a": (5, 6, 18), "b": (11, 11, 7)})
-    squares = fig.axes[0].patches
-    assert [(p.get_x(), p.get_y(), p.get_width()) for p in squares] == [(5.5, 4.5, 18), (10.5, 10.5, 7)]
-    with pytest.raises(ValueError, match="image must be one"):
-        plots.receptive_fields(np.zeros((2, 28, 28)), {})
