@@ -79,13 +79,20 @@ def test_tiny_run_measures_every_part(tiny_run, capsys):
     assert lessons["lessons"]["01_tiny"]["parameters"] == {"STEPS": 1}  # --quick reached the runner
     assert lessons["lessons"]["01_tiny"]["peak_rss_bytes"] > 0 and lessons["lessons"]["01_tiny"]["cpu_seconds"] > 0
 
-    accuracy = record["parts"]["accuracy"]
-    assert accuracy["seeds"] == [0, 1] and accuracy["train_samples"] == 40
-    assert [r["seed"] for r in accuracy["seed_convnet"]["runs"]] == [0, 1]
-    assert set(accuracy["variants"]) == {"max", "avg", "strided", "none"}
-    # equal epochs: the 'max' variant is the seed convnet, reused, not retrained
-    assert all(r["reused_from"] == "seed_convnet" for r in accuracy["variants"]["max"]["runs"])
-    assert accuracy["variants"]["none"]["params"] == 2_038_922
+    accuracy = record["parts"]["accuracy"]  # lesson 05's experiment, by helpers.ablation
+    assert accuracy["seeds"] == [0, 1] and accuracy["train_samples"] == 40 and accuracy["shifts"] == [0, 1, 2, 3, 4]
+    assert [r["seed"] for r in accuracy["mnist_convnet"]["runs"]] == [0, 1]
+    variants = accuracy["variants"]
+    assert list(variants) == ["max", "avg", "strided_conv", "learned_pool", "none"]
+    assert variants["none"]["params"] == 2_038_922 and variants["strided_conv"]["params"] == 121_994
+    assert set(variants["avg"]["runs"]) == {"0", "1"} and set(variants["avg"]["shift_acc_mean"]) == set("01234")
+    paired = accuracy["paired"]["max-none"]
+    assert set(paired) == {"0", "4"} and len(paired["0"]["diffs"]) == 2 and len(paired["4"]["mcnemar"]) == 2
+    assert paired["0"]["diffs"][0] == pytest.approx(variants["max"]["runs"]["0"]["test_acc"]
+                                                    - variants["none"]["runs"]["0"]["test_acc"])
+    assert list(accuracy["global_max_head"]["variants"]) == ["max", "none"]
+    assert accuracy["global_max_head"]["variants"]["none"]["params"] == 60_554
+    assert list(accuracy["global_max_head"]["paired"]) == ["max-none"]
 
     flops = record["parts"]["flops"]
     assert flops["training"]["training_flops_per_sample"] == 3 * flops["training"]["forward_flops_per_sample"]
@@ -96,7 +103,8 @@ def test_tiny_run_measures_every_part(tiny_run, capsys):
     assert {t["name"] for t in record["targets"]} == {t["name"] for t in report.targets(record)}
     table = report.markdown(record)
     assert table.startswith("Measured by `make bench` on ")
-    assert "| measure | result | target |" in table and "| variant `none` | 1 |" in table
+    assert "| measure | result | target |" in table and "| `none` | 1 | 2,038,922 |" in table
+    assert "| global max head: `none` | 1 | 60,554 |" in table and "| `max` − `none` | 4 |" in table
 
 
 @pytest.mark.slow
@@ -195,3 +203,21 @@ def test_report_shows_the_ratio_in_each_order():
     assert "median 1.025× (range 0.80–1.25); A first 0.80×, B first 1.25×; per CPU-second 0.980×" in row[1]
     assert row[2] == "≥ 1.00× (met)"
 
+
+# --- part 4, accuracy ---
+def test_report_renders_accuracy_results_written_before_lesson_05s_experiment():
+    """The README is generated from the newest complete result, which may
+    predate the paired comparisons (``seed_convnet``, no shifts)."""
+    old = {"seeds": [0, 1], "seed_epochs": 5, "variant_epochs": 2, "batch_size": 64, "train_samples": 60000,
+           "test_samples": 10000,
+           "seed_convnet": {"runs": [{"params": 93_322}], "test_acc_mean": 0.9914, "test_acc_std": 0.0006,
+                            "test_acc_min": 0.9907, "gap_mean": 0.0036, "gap_std": 0.0003},
+           "variants": {"strided": {"params": 113_898, "test_acc_mean": 0.9876, "test_acc_std": 0.0016,
+                                    "test_acc_min": 0.9858, "gap_mean": -0.0025, "gap_std": 0.0014}}}
+    record = {"parts": {"accuracy": old}}
+    assert report.targets(record) == [{"name": report.ACCURACY_TARGET_NAME, "value": 0.9907, "target": ">= 0.99",
+                                       "met": True}]
+    table = "\n".join(report.accuracy_markdown(old))
+    assert "| MNIST convnet (lesson 04) | 5 | 93,322 | 0.9914 ± 0.0006 | 0.9907 | — | +0.36 ± 0.03 |" in table
+    assert "| `strided` | 2 | 113,898 | 0.9876 ± 0.0016 | 0.9858 | — | -0.25 ± 0.14 |" in table
+    assert "Paired by seed" not in table
