@@ -86,7 +86,17 @@ def render_lesson(path, nav):
     notebook = nbformat.read(str(path), as_version=4)
     exporter = HTMLExporter(template_name="course", extra_template_basedirs=[str(TEMPLATES)])
     body, _ = exporter.from_notebook_node(notebook, resources={"site": {"css": CSS, "nav": nav}})
-    return body
+    return without_remote_images(body)
+
+
+def without_remote_images(page):
+    """``page`` with every image hosted elsewhere (the Colab and Binder badges)
+    replaced by its alt text, so that viewing the site needs no network."""
+    def alt_text(match):
+        alt = re.search(r'\balt="([^"]*)"', match.group(0))
+        return alt.group(1) if alt else ""
+
+    return re.sub(r'<img\b[^>]*\bsrc="(?:https?:)?//[^"]*"[^>]*>', alt_text, page)
 
 
 def readme_html(readme, lessons):
@@ -107,10 +117,7 @@ def readme_html(readme, lessons):
         url = f"https://github.com/{launch.repository()}/blob/{launch.BRANCH}/{target}"
         return f'{match.group(1)}"{html.escape(url)}"'
 
-    body = re.sub(r'(<a href=)"([^"]+)"', outside, body)
-    # badges hosted elsewhere (Binder, Colab) would be fetched when the page is
-    # viewed: the site shows their text instead, so it needs no network
-    body = re.sub(r'<img src="https?://[^"]*" alt="([^"]*)"[^>]*>', r"\1", body)
+    body = without_remote_images(re.sub(r'(<a href=)"([^"]+)"', outside, body))
     return ("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
             "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1.0\">\n"
             f"<title>{html.escape(_first_heading(text))}</title>\n<style>{CSS}</style>\n</head>\n"
