@@ -4,11 +4,13 @@
 written) and leaves a run record per lesson (:mod:`course.records`), then
 the report. ``refresh`` does the same at the defaults, then replaces each
 source with its executed copy, atomically and only on success: this is
-how the stored outputs that ``pytest --nbval`` compares are made.
+how the stored outputs that ``pytest --nbval`` compares are made, and the
+lesson's ``**Runtime:**`` sentence then quotes the run that made them.
 """
 
 import contextlib
 import os
+import re
 import stat
 import time
 from pathlib import Path
@@ -94,6 +96,29 @@ def replace_source(source, fresh_nb):
     os.chmod(source, mode)
 
 
+RUNTIME_LINE = re.compile(r"\*\*Runtime:\*\*[^\n(]*\([^)\n]*\)")
+
+
+def runtime_text(record):
+    """The runtime sentence a lesson shows, from the run ``record`` that made
+    its outputs (wall and CPU seconds, the date the run started)."""
+    seconds = record["seconds"]
+    about = f"{seconds:.0f} s" if seconds < 90 else f"{seconds / 60:.1f} min"
+    return (f"**Runtime:** about {about} at the defaults on a {os.cpu_count()}-core CPU, no GPU (`course refresh`, "
+            f"{record['started'][:10]}: {seconds:.0f} s wall, {record['cpu_seconds']:.0f} s CPU)")
+
+
+def with_runtime(notebook, record):
+    """``notebook`` with the ``**Runtime:** ... (...)`` sentence of its first
+    markdown cell replaced by :func:`runtime_text` (text after the closing
+    parenthesis stays). A lesson without that sentence is returned as is."""
+    for cell in notebook.cells:
+        if cell.cell_type == "markdown":
+            cell.source = RUNTIME_LINE.sub(lambda _: runtime_text(record), cell.source, count=1)
+            break
+    return notebook
+
+
 def refresh(lessons, build, kernel=KERNEL, progress=True, cell_timeout=CELL_TIMEOUT, write=print):
     """Re-execute each lesson from a fresh kernel at its defaults, as
     ``run`` does (run record and results in ``build``), then replace the
@@ -115,6 +140,6 @@ def refresh(lessons, build, kernel=KERNEL, progress=True, cell_timeout=CELL_TIME
             if record["status"] != "ok":
                 write(f"{lesson.name}: {failure_text(record['failure'])}; {lesson.path} unchanged")
                 continue
-            replace_source(lesson.path, read_notebook(Path(record["output"])))
+            replace_source(lesson.path, with_runtime(read_notebook(Path(record["output"])), record))
             write(f"{lesson.name}: refreshed in {record['seconds']:.1f} s")
     return outcome

@@ -14,7 +14,7 @@ import psutil
 import pytest
 
 from runner_fixtures import REPO, course_subprocess, snapshot, write_lesson
-from course import cli
+from course import cli, commands
 from course.lessons import find_lessons, load_lessons, read_notebook
 from course.parameters import parse_declarations
 
@@ -185,6 +185,9 @@ def test_refresh_replaces_only_after_success(tmp_path):
     good = write_lesson(notebooks, "01_good", "N = 3", "print(N * 2)")
     bad = write_lesson(notebooks, "02_bad", "N = 3", "print(N)", "raise RuntimeError('boom')")
     good.chmod(0o644)
+    titled = read_notebook(good)
+    titled.cells[0].source += "\n\n**Runtime:** (to be measured); nothing is trained."
+    nbformat.write(titled, str(good))
     bad_bytes = bad.read_bytes()
     build = tmp_path / "build"
     result = course_subprocess("--notebooks", notebooks, "--build", build, "refresh")
@@ -199,6 +202,23 @@ def test_refresh_replaces_only_after_success(tmp_path):
     assert good.stat().st_mode & 0o777 == 0o644  # permissions kept
     # the run that made the stored outputs left its record (a lesson's runtime line cites it)
     assert record(build, "01_good")["status"] == "ok" and record(build, "02_bad")["status"] == "failed"
+    # ... and the runtime sentence quotes that record, the text after it kept
+    assert nb.cells[0].source.endswith(f"\n\n{commands.runtime_text(record(build, '01_good'))}; nothing is trained.")
+
+
+def test_with_runtime_replaces_the_first_markdown_cells_sentence_only():
+    from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+    run = {"seconds": 125.4, "cpu_seconds": 98.6, "started": "2026-01-02T03:04:05+00:00"}
+    old = "**Runtime:** about 9 min on a laptop (a run, 2025: 540 s wall)"
+    nb = new_notebook(cells=[new_markdown_cell(f"# A\n\n{old}. Then more."), new_code_cell("x = 1"),
+                             new_markdown_cell(old)])
+    commands.with_runtime(nb, run)
+    text = commands.runtime_text(run)
+    assert nb.cells[0].source == f"# A\n\n{text}. Then more." and nb.cells[2].source == old
+    assert "about 2.1 min" in text and "2026-01-02: 125 s wall, 99 s CPU)" in text
+    plain = new_notebook(cells=[new_markdown_cell("# B, with no runtime sentence")])
+    assert commands.with_runtime(plain, run).cells[0].source == "# B, with no runtime sentence"
 
 
 NBVAL = ["-m", "pytest", "-p", "no:cacheprovider", "--nbval", "--nbval-kernel-name", "convnets-course",
