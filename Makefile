@@ -24,7 +24,7 @@ help:
 	@echo "make check   - the quick tests only (< 90 s: no kernels, training or browser)"
 	@echo "make lab     - set up, then start JupyterLab on the lessons"
 	@echo "make site    - the executed lessons as a static site in build/site/ (no re-execution)"
-	@echo "make bench   - benchmarks: speed, memory, accuracy (~35 min), then the README's Results"
+	@echo "make bench   - benchmarks: speed, memory, accuracy (~60 min), then the README's Results"
 	@echo "make readme-results - regenerate the README's Results from the newest complete bench"
 	@echo "make lock    - regenerate the lock requirements.txt from requirements.in (uv)"
 	@echo "make clean   - remove build/ (keeps .venv; rm -rf .venv to reinstall)"
@@ -109,7 +109,7 @@ clean:
 site: setup
 	$(PY) -m course.site
 
-# Benchmarks (benchmarks/): speed, memory and accuracy in one run (~40 min on
+# Benchmarks (benchmarks/): speed, memory and accuracy in one run (~60 min on
 # 2 cores), then the README's results table from the newest complete result.
 # Options go through BENCH_ARGS, e.g. make bench BENCH_ARGS="--parts ops,flops".
 .PHONY: bench readme-results

@@ -26,8 +26,8 @@ PARTS = ("overhead", "ops", "lessons", "accuracy", "flops")  # part 1 .. part 5
 
 # The full benchmark. variant_epochs = 2, as lesson 05 trains its variants:
 # the 'none' variant costs 11x the MNIST convnet's forward FLOPs per sample
-# (61.3M vs 5.6M), and 2 epochs keep 3 seeds x 4 variants inside the
-# 45-minute budget of `make bench` on 2 cores.
+# (61.3M vs 5.6M), and 2 epochs keep 3 seeds x 5 variants and the two
+# global-head runs to about 45 of the hour `make bench` takes on 2 cores.
 DEFAULTS = {
     "parts": list(PARTS),
     "seeds": [0, 1, 2],
