@@ -12,9 +12,9 @@
 
 Every run: rmsprop, batch ``batch_size``; gap = final-epoch train accuracy -
 test accuracy; std is the sample standard deviation over seeds (ddof=1).
-Cost on 2 cores, full data, per seed: the MNIST convnet about 1.5 min, the
-five variants about 5 min (``none`` alone 2.5), the two global-head runs
-about 3 min -- about 10 min per seed.
+Cost on 2 cores, full data, per seed: the MNIST convnet (5 epochs) about
+2 min; with 1 variant epoch the five variants about 3 min (``none`` alone
+1.5) and the two global-head runs about 2 min.
 """
 
 import statistics
