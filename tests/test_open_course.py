@@ -1,6 +1,7 @@
 """The files an open course carries: LICENSE, CITATION.cff, CONTRIBUTING.md,
 the issue form, the CI workflow, and what the README says about them."""
 
+import json
 import re
 import tomllib
 from pathlib import Path
@@ -95,3 +96,38 @@ def test_the_weekly_job_reports_lock_drift_with_the_makefiles_uv():
     runs = " ".join(s.get("run", "") for s in drift["steps"])
     assert "UV_VERSION" in runs and ".github/scripts/lock_drift.py --uv uv" in runs
     assert re.search(r"^UV_VERSION := \d+\.\d+\.\d+$", MAKEFILE, re.M)
+
+
+README_RUNTIME = re.compile(r"\| (\d+) s \((\d+) s CPU\) \|")
+LESSON_RUNTIME = re.compile(r"\*\*Runtime:\*\*[^\n]*?: (\d+) s wall, (\d+) s CPU\)")
+
+
+def readme_runtimes(readme):
+    """``{"01": (wall, cpu), ...}``: the runtime column of the README's lesson table."""
+    rows = {}
+    for line in readme.splitlines():
+        number, runtime = re.match(r"\| (\d\d) \|", line), README_RUNTIME.search(line)
+        if number and runtime:
+            rows[number.group(1)] = tuple(int(seconds) for seconds in runtime.groups())
+    return rows
+
+
+def lesson_runtime(name):
+    """``(wall, cpu)`` of the **Runtime:** sentence ``course refresh`` wrote into the lesson."""
+    cells = json.loads((ROOT / "notebooks" / f"{name}.ipynb").read_text())["cells"]
+    intro = "".join(next(cell for cell in cells if cell["cell_type"] == "markdown")["source"])
+    found = LESSON_RUNTIME.search(intro)
+    assert found, f"{name}: no runtime sentence in its first markdown cell"
+    return tuple(int(seconds) for seconds in found.groups())
+
+
+def test_readme_lesson_runtimes_are_the_ones_each_lesson_quotes():
+    rows = readme_runtimes(README)
+    assert sorted(rows) == [name[:2] for name in LESSONS]  # one row with a runtime per lesson
+    assert {name[:2]: lesson_runtime(name) for name in LESSONS} == rows
+
+
+def test_readme_runtime_reader_reads_rows_and_skips_other_tables():
+    table = ("| 01 | a | 14 s (12 s CPU) | b |\n| 02 | a | 91 s (137 s CPU) | b |\n"
+             "| 01_convolution | ok | 12 s | 11 s | 0.7 GB |")
+    assert readme_runtimes(table) == {"01": (14, 12), "02": (91, 137)}
