@@ -12,9 +12,9 @@
 
 Every run: rmsprop, batch ``batch_size``; gap = final-epoch train accuracy -
 test accuracy; std is the sample standard deviation over seeds (ddof=1).
-Cost on 2 cores, full data, per seed: the MNIST convnet (5 epochs) about
-2 min; with 1 variant epoch the five variants about 3 min (``none`` alone
-1.5) and the two global-head runs about 2 min.
+Cost on 2 cores, full data: the MNIST convnet (5 epochs) about 1.5 min per
+seed; with 1 variant epoch, the five variants and the two global-head runs
+about 7 min per seed together (the default 5 seeds: part 4 about 45 min).
 """
 
 import statistics
