@@ -3,7 +3,9 @@
 Each function builds and returns a new ``matplotlib.figure.Figure`` (no
 pyplot state is touched, so figures never leak between cells); every figure
 has a title and its axes are labelled. In a notebook, the returned Figure
-displays itself as the cell's value.
+displays itself as the cell's value. A model has one style (colour, line,
+marker, hatch) in every figure of the course: ``MODEL_STYLES``, read with
+:func:`model_style`.
 """
 
 import numpy as np
@@ -248,39 +250,99 @@ def padding_stride_diagram(n, k, stride=1, pad=(0, 0), title=None):
     return fig
 
 
-def _run_colours(names):
-    """``{name: colour}``: the i-th run gets matplotlib's ``C<i>``.
+# --- one style per model, in every figure of the course ----------------------
+# A reader learns once that blue is the lesson convnet; every figure that
+# draws a model draws it in the same colour. Colours are the Okabe-Ito
+# palette (told apart with the common colour-vision deficiencies). A head
+# variant keeps its model's colour and changes line, marker and hatch, so a
+# family reads at a glance.
 
-    :func:`training_curves` and :func:`line_plot` colour their runs with it,
-    so a lesson that names its runs in the same order (say ``dense``, then
-    ``convnet``) shows each run in one colour in every figure.
+_COLOURS = {
+    "dense": "#D55E00",         # vermillion: lesson 04's dense baseline
+    "max": "#0072B2",           # blue: the lesson convnet (2x2 max-pooling)
+    "avg": "#E69F00",           # orange
+    "strided_conv": "#009E73",  # bluish green
+    "learned_pool": "#CC79A7",  # reddish purple
+    "none": "#000000",          # black: no downsampling at all
+}
+_HEADS = {  # name pattern -> (line style, marker, hatch) of that classifier head on a conv variant
+    "{}": ("-", "o", None),                     # Flatten -> Dense(64): every lesson's own head
+    "global max head: {}": (":", "s", "//"),    # lesson 05's position-agnostic head
+}
+
+
+def _style(colour, linestyle="-", marker="o", hatch=None):
+    return {"color": colour, "linestyle": linestyle, "marker": marker, "hatch": hatch}
+
+
+MODEL_STYLES = {"dense": _style(_COLOURS["dense"])}
+MODEL_STYLES |= {pattern.format(kind): _style(_COLOURS[kind], *look)
+                 for pattern, look in _HEADS.items() for kind in _COLOURS if kind != "dense"}
+MODEL_STYLES["none, Dense-512"] = _style(_COLOURS["none"], "--", "^", "xx")  # lesson 05: a Dense-512 head on no pooling
+MODEL_ALIASES = {"convnet": "max",          # lesson 04's name for the model lesson 05 calls max
+                 "max, Dense-64": "max"}    # Dense-64 is max's own head
+_MODEL_NAMES = [*MODEL_STYLES, *MODEL_ALIASES]
+
+
+def model_style(name):
+    """The style of model ``name`` in every figure:
+    ``{"color", "linestyle", "marker", "hatch"}`` (a copy of its
+    ``MODEL_STYLES`` entry; ``MODEL_ALIASES`` resolved, e.g. "convnet" is "max")."""
+    return _model_style(name, "name")
+
+
+def _model_style(name, argument):
+    name = checks.one_of(name, argument, _MODEL_NAMES)
+    return dict(MODEL_STYLES[MODEL_ALIASES.get(name, name)])
+
+
+def _grey(index):
+    """The style of the ``index``-th line or bar that is not a model: a grey,
+    so it never reads as one of the models."""
+    return _style(("0.25", "0.55", "0.75")[index % 3], ("-", "--", ":", "-.")[index % 4],
+                  ("o", "s", "^", "D", "v")[index % 5], (None, "//", "..", "xx")[index % 4])
+
+
+def _series_styles(names, argument, others=None):
+    """``{name: style}`` for the series of one figure, in order.
+
+    Model names (``MODEL_STYLES`` or ``MODEL_ALIASES``) get their model's
+    style. Series that name no model at all (shift sizes, "clean" and
+    "shifted") get ``others(index)``; with ``others=None`` every name must be
+    a model. A mix is refused: a misspelt model name among models would
+    otherwise change colour without a word.
     """
-    return {name: f"C{index % 10}" for index, name in enumerate(names)}
+    names = list(names)
+    if others is None or any(isinstance(name, str) and name in _MODEL_NAMES for name in names):
+        return {name: _model_style(name, f"each name in {argument}") for name in names}
+    return {name: others(index) for index, name in enumerate(names)}
 
 
-def training_curves(histories, metrics=("loss", "accuracy"), title="Training curves"):
+def training_curves(histories, metrics=("loss", "accuracy"), title="Training curves", held_out="test"):
     """One panel per metric over epochs 1, 2, ... (integer ticks).
 
     ``histories`` maps a run name to a Keras-style history dict
-    (``{'loss': [...], 'val_loss': [...], ...}``). Each run has one colour
-    (:func:`_run_colours`): solid with filled dots = training, dashed with
-    open dots = the ``val_*`` entries, which in this course are the test set
-    scored after every epoch (``train_and_evaluate(..., test_every_epoch=True)``),
-    labelled "test".
+    (``{'loss': [...], 'val_loss': [...], ...}``). A run named after a model
+    is drawn in its :func:`model_style` colour and marker (other names: greys).
+    Solid with filled markers = training, dashed with open markers = the
+    ``val_*`` entries, labelled ``held_out``: "validation" for a held-out
+    part of the training data (``train_and_evaluate(..., validation=...)``),
+    "test" for the test set (``test_every_epoch=True``).
     """
     _check_histories(histories, metrics)
-    colours = _run_colours(histories)
+    checks.one_of(held_out, "held_out", ("test", "validation"))
+    styles = _series_styles(histories, "histories", others=_grey)
     fig = Figure(figsize=(5 * len(metrics), 3.6), layout="constrained")
     axes = np.atleast_1d(fig.subplots(1, len(metrics)))
     fig.suptitle(title)
     for ax, metric in zip(axes, metrics):
         for name, history in histories.items():
-            for key, style, face, part in ((metric, "-", colours[name], "train"),
-                                           (f"val_{metric}", "--", "white", "test")):
-                if key in history:
+            colour, marker = styles[name]["color"], styles[name]["marker"]
+            for key, line, face, part in ((metric, "-", colour, "train"), (f"val_{metric}", "--", "white", held_out)):
+                if key in history:   # the head of a model shows in its marker: the line style says train or held out
                     epochs = np.arange(1, len(history[key]) + 1)
-                    ax.plot(epochs, history[key], style, color=colours[name], marker="o",
-                            markerfacecolor=face, label=f"{name} {part}")
+                    ax.plot(epochs, history[key], linestyle=line, color=colour, marker=marker,
+                            markerfacecolor=face, label=f"{name} {part}", gid=name)
         ax.xaxis.set_major_locator(MaxNLocator(integer=True, min_n_ticks=1))  # whole epochs, even just 1
         ax.set_xlabel("epoch")
         ax.set_ylabel(metric)
@@ -293,18 +355,22 @@ def grouped_bars(groups, series, means, errors=None, ylabel="value", title="Comp
     """Grouped bars with optional error bars.
 
     ``groups``: x-axis categories (length G); ``series``: bar names per group
-    (length S); ``means``/``errors``: arrays ``(S, G)``.
+    (length S); ``means``/``errors``: arrays ``(S, G)``. Series named after
+    models take their :func:`model_style` colour and hatch; other series
+    (measures such as "clean" and "shifted") take greys.
     """
     _check_bars(groups, series, means, errors)
     means = np.asarray(means, dtype=float)
     errors = None if errors is None else np.asarray(errors, dtype=float)
     fig = Figure(figsize=(max(5, 1.3 * len(groups) * len(series) ** 0.5 + 2), 3.8), layout="constrained")
     ax = fig.subplots()
+    styles = _series_styles(series, "series", others=_grey)
     width = 0.8 / len(series)
     x = np.arange(len(groups))
-    for s, name in enumerate(series):
-        ax.bar(x + (s - (len(series) - 1) / 2) * width, means[s], width,
-               yerr=None if errors is None else errors[s], capsize=3, label=name)
+    for s, name in enumerate(series):   # white edges: the hatch of a head variant shows on any colour
+        ax.bar(x + (s - (len(series) - 1) / 2) * width, means[s], width, color=styles[name]["color"],
+               hatch=styles[name]["hatch"], edgecolor="white", yerr=None if errors is None else errors[s],
+               capsize=3, label=name, gid=name)
     ax.set_xticks(x, groups)
     ax.set_xlabel("variant")
     ax.set_ylabel(ylabel)
@@ -335,15 +401,17 @@ def confusion_matrix(matrix, title="Confusion matrix"):
 
 
 def line_plot(x, ys, xlabel, ylabel, title):
-    """Several named lines over the same x: ``ys`` maps a name to y values,
-    each in its colour from :func:`_run_colours` (the same as in
-    :func:`training_curves` for runs named in the same order)."""
+    """Several named lines over the same x: ``ys`` maps a name to y values
+    ``(len(x),)``. A line named after a model is drawn in its
+    :func:`model_style` (other names: greys)."""
     _check_lines(x, ys)
-    colours = _run_colours(ys)
+    styles = _series_styles(ys, "ys", others=_grey)
     fig = Figure(figsize=(5.5, 3.6), layout="constrained")
     ax = fig.subplots()
     for name, y in ys.items():
-        ax.plot(x, y, marker="o", color=colours[name], label=name)
+        style = styles[name]
+        ax.plot(x, y, color=style["color"], linestyle=style["linestyle"], marker=style["marker"],
+                label=name, gid=name)
     if all(float(v).is_integer() for v in np.ravel(x)):
         ax.xaxis.set_major_locator(MaxNLocator(integer=True, min_n_ticks=1))  # no 0.5 between whole x
     ax.set_xlabel(xlabel)
@@ -1020,9 +1088,11 @@ def accuracy_vs_shift(shifts, accuracies, title="Accuracy on shifted test digits
     model: the mean over seeds, error bars one sample sd over seeds.
 
     ``shifts``: ``(D,)`` pixels; ``accuracies``: ``{model: (S, D) array}``,
-    one row per seed (``S >= 1``; one seed draws no error bars).
+    one row per seed (``S >= 1``; one seed draws no error bars). Every key
+    must be a model: it is drawn in its :func:`model_style`.
     """
     shifts = np.asarray(shifts)
+    styles = _series_styles(accuracies, "accuracies")
     fig = Figure(figsize=(6.4, 4.2), layout="constrained")
     ax = fig.subplots()
     offsets = np.linspace(-0.12, 0.12, len(accuracies)) if len(accuracies) > 1 else [0.0]
@@ -1032,8 +1102,10 @@ def accuracy_vs_shift(shifts, accuracies, title="Accuracy on shifted test digits
             raise ValueError(f"accuracies[{name!r}] must be (seeds, {len(shifts)}) -- one column per shift, "
                              f"got shape {values.shape}")
         errors = values.std(axis=0, ddof=1) if len(values) > 1 else None
-        ax.errorbar(shifts + offset, values.mean(axis=0), yerr=errors, marker="o", capsize=3,
-                    label=f"{name} ({len(values)} seed{'s' * (len(values) > 1)})")
+        style = styles[name]
+        ax.errorbar(shifts + offset, values.mean(axis=0), yerr=errors, color=style["color"],
+                    linestyle=style["linestyle"], marker=style["marker"], capsize=3,
+                    label=f"{name} ({len(values)} seed{'s' * (len(values) > 1)})", gid=name)
     ax.set_xticks(shifts)
     ax.set_xlabel("shift of every test digit (px, each digit up, down, left or right)")
     ax.set_ylabel("test accuracy")
@@ -1043,19 +1115,27 @@ def accuracy_vs_shift(shifts, accuracies, title="Accuracy on shifted test digits
     return fig
 
 
+def _box_colour(index):
+    """The ``index``-th square that is not a model: on a grey digit a square
+    needs a colour, so not a grey; and none of the model colours."""
+    return _style(("tab:cyan", "tab:red", "tab:olive", "tab:brown")[index % 4])
+
+
 def receptive_fields(image, boxes, title="Receptive fields"):
     """``image`` ``(H, W)`` with one outlined square per entry of ``boxes``:
-    ``{label: (top, left, size)}`` in pixels."""
+    ``{label: (top, left, size)}`` in pixels. Labels that name models draw
+    their square in the model's :func:`model_style`; other labels (a layer,
+    "conv3 with pooling") take other colours."""
     image = np.squeeze(np.asarray(image))
     if image.ndim != 2:
         raise ValueError(f"image must be one (H, W) image, got shape {np.asarray(image).shape}")
     fig = Figure(figsize=(5.0, 4.6), layout="constrained")
     ax = fig.subplots()
     ax.imshow(image, cmap="gray_r")
-    colours = ["tab:blue", "tab:red", "tab:green", "tab:orange", "tab:purple"]
-    for (label, (top, left, size)), colour in zip(boxes.items(), colours * len(boxes)):
-        ax.add_patch(Rectangle((left - 0.5, top - 0.5), size, size, fill=False, lw=2.5, ec=colour,
-                               label=f"{label}: {size}×{size}"))
+    styles = _series_styles(boxes, "boxes", others=_box_colour)
+    for label, (top, left, size) in boxes.items():
+        ax.add_patch(Rectangle((left - 0.5, top - 0.5), size, size, fill=False, lw=2.5, ec=styles[label]["color"],
+                               linestyle=styles[label]["linestyle"], label=f"{label}: {size}×{size}", gid=label))
     ax.set_title(title)
     _pixel_axes(ax)
     ax.legend(loc="lower left", fontsize=8)

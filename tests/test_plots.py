@@ -24,7 +24,7 @@ FIGURES = {
     "feature_maps": lambda: plots.feature_maps(RNG.random((26, 26, 6))),
     "sliding_window": lambda: plots.sliding_window(RNG.random((8, 8)), RNG.random((6, 6)), 2, 3),
     "padding_stride_diagram": lambda: plots.padding_stride_diagram(5, 3, 2, pad=(1, 1)),
-    "training_curves": lambda: plots.training_curves({"a": {"loss": [1, 0.5], "accuracy": [0.5, 0.9]}}),
+    "training_curves": lambda: plots.training_curves({"max": {"loss": [1, 0.5], "accuracy": [0.5, 0.9]}}),
     "grouped_bars": lambda: plots.grouped_bars(["max", "avg"], ["train", "test"], [[0.9, 0.8], [0.85, 0.8]], [[0.01, 0.02], [0.0, 0.01]]),
     "confusion_matrix": lambda: plots.confusion_matrix(RNG.integers(0, 100, (10, 10))),
     "line_plot": lambda: plots.line_plot([0, 1, 2], {"dense": [1, 0.5, 0.2]}, "shift (px)", "accuracy", "Shift"),
@@ -81,7 +81,7 @@ def test_figure_has_title_and_labels_and_no_global_state(name):
 
 def test_every_public_plot_is_tested():
     public = {n for n, f in vars(plots).items() if callable(f) and not n.startswith("_") and f.__module__ == plots.__name__}
-    assert public == set(FIGURES)
+    assert public - {"model_style"} == set(FIGURES)   # model_style returns a style, not a figure
 
 
 @pytest.mark.parametrize("call, words", [
@@ -238,26 +238,16 @@ def test_receptive_fields_draws_each_square():
 
 
 # --- lesson 04 ---
-def test_training_curves_one_colour_per_run_in_every_figure_and_integer_epochs():
-    histories = {"dense": {"loss": [0.3, 0.2, 0.1], "accuracy": [0.9, 0.95, 0.97],
-                           "val_loss": [0.3, 0.25, 0.2], "val_accuracy": [0.9, 0.93, 0.94]},
-                 "convnet": {"loss": [0.2, 0.1, 0.05], "accuracy": [0.95, 0.98, 0.99],
-                             "val_loss": [0.1, 0.08, 0.07], "val_accuracy": [0.97, 0.98, 0.99]}}
-    curves = plots.training_curves(histories)
-    shift = plots.line_plot([0, 1, 2], {"dense": [0.9, 0.8, 0.5], "convnet": [0.99, 0.95, 0.9]},
-                            "shift (px)", "accuracy", "Shift")
+def test_training_curves_train_solid_test_dashed_and_integer_epochs():
+    history = {"loss": [0.3, 0.2, 0.1], "accuracy": [0.9, 0.95, 0.97],
+               "val_loss": [0.3, 0.25, 0.2], "val_accuracy": [0.9, 0.93, 0.94]}
+    curves = plots.training_curves({"dense": history, "convnet": history})
     for ax in curves.axes:
         lines = {line.get_label(): line for line in ax.get_lines()}
         assert set(lines) == {"dense train", "dense test", "convnet train", "convnet test"}
-        assert lines["dense train"].get_color() == lines["dense test"].get_color()
-        assert lines["convnet train"].get_color() == lines["convnet test"].get_color()
-        assert lines["dense train"].get_color() != lines["convnet train"].get_color()
         assert lines["dense train"].get_linestyle() == "-" and lines["dense test"].get_linestyle() == "--"
         ticks = [t for t in ax.get_xticks() if 1 <= t <= 3]
         assert ticks and all(float(t).is_integer() for t in ticks), ticks
-    curve_colour = {line.get_label(): line.get_color() for line in curves.axes[0].get_lines()}
-    shift_colour = {line.get_label(): line.get_color() for line in shift.axes[0].get_lines()}
-    assert shift_colour == {"dense": curve_colour["dense train"], "convnet": curve_colour["convnet train"]}
 
 
 def test_line_plot_whole_x_gets_whole_ticks():
@@ -430,3 +420,124 @@ def test_dilated_taps_marks_k_squared_taps_over_the_span():
 def test_lesson_02_figures_refuse_bad_input(call, words):
     with pytest.raises(ValueError, match=words):
         call()
+
+
+# --- one style per model, in every figure (issue 20) ----------------------------
+from matplotlib.lines import Line2D  # noqa: E402
+from matplotlib.patches import Patch  # noqa: E402
+
+
+def drawn_colours(fig):
+    """``{name: {hex colour, ...}}`` of every line and patch a figure drew for
+    a named series (the figures tag each artist with its series: ``gid``)."""
+    found = {}
+    for artist in fig.findobj(lambda a: isinstance(a, (Line2D, Patch)) and a.get_gid()):
+        if isinstance(artist, Line2D):
+            colour = artist.get_color()
+        else:   # a bar is its face; an outlined square (receptive_fields) its edge
+            colour = artist.get_facecolor() if artist.get_fill() else artist.get_edgecolor()
+        found.setdefault(artist.get_gid(), set()).add(to_hex(colour))
+    return found
+
+
+def assert_model_colours(fig, names):
+    """The figure drew exactly the models ``names``, each only in its map colour."""
+    drawn = drawn_colours(fig)
+    assert set(drawn) == set(names), f"drew {sorted(drawn)}, expected {sorted(names)}"
+    for name in names:
+        expected = {to_hex(plots.model_style(name)["color"])}
+        assert drawn[name] == expected, f"{name} is drawn in {drawn[name]}, its colour is {expected}"
+
+
+H3 = {"loss": [0.3, 0.2, 0.1], "accuracy": [0.9, 0.95, 0.97], "val_loss": [0.3, 0.25, 0.2],
+      "val_accuracy": [0.9, 0.93, 0.94]}
+VARIANTS = ["max", "avg", "strided_conv", "learned_pool", "none"]
+GLOBAL = ["global max head: max", "global max head: none"]
+MODEL_FIGURES = {  # figure -> (draw it with the names the lessons pass, those names)
+    "training_curves 04": (lambda: plots.training_curves({"dense": H3, "convnet": H3}), ["dense", "convnet"]),
+    "training_curves 05": (lambda: plots.training_curves({"max, Dense-64": H3, "none, Dense-512": H3}),
+                           ["max, Dense-64", "none, Dense-512"]),
+    "line_plot 04": (lambda: plots.line_plot([0, 1, 2], {"dense": [0.9, 0.8, 0.5], "convnet": [0.99, 0.95, 0.9]},
+                                             "shift (px)", "accuracy", "Shift"), ["dense", "convnet"]),
+    "accuracy_vs_shift 05": (lambda: plots.accuracy_vs_shift([0, 4], {n: [[0.9, 0.5], [0.8, 0.4]]
+                                                                      for n in VARIANTS + GLOBAL}), VARIANTS + GLOBAL),
+    "grouped_bars": (lambda: plots.grouped_bars(["clean", "4 px"], VARIANTS + GLOBAL, RNG.random((7, 2))),
+                     VARIANTS + GLOBAL),
+    "receptive_fields 05": (lambda: plots.receptive_fields(np.zeros((28, 28)), {"max": (5, 5, 18), "none": (11, 11, 7),
+                                                                                 "strided_conv": (3, 3, 22)}),
+                            ["max", "none", "strided_conv"]),
+}
+
+
+@pytest.mark.parametrize("figure", sorted(MODEL_FIGURES))
+def test_each_model_is_drawn_in_its_map_colour(figure):
+    draw, names = MODEL_FIGURES[figure]
+    assert_model_colours(draw(), names)
+
+
+def test_a_model_has_one_colour_across_all_figures():
+    colours = {}
+    for draw, _ in MODEL_FIGURES.values():
+        for name, found in drawn_colours(draw()).items():
+            colours.setdefault(plots.MODEL_ALIASES.get(name, name), set()).update(found)
+    assert colours["max"] == {to_hex(plots.MODEL_STYLES["max"]["color"])}   # lesson 04's convnet is lesson 05's max
+    assert all(len(found) == 1 for found in colours.values()), colours
+
+
+def test_the_map_gives_each_model_its_own_colour_and_each_head_its_models():
+    base = ["dense", *VARIANTS]
+    assert len({to_hex(plots.MODEL_STYLES[n]["color"]) for n in base}) == len(base)
+    families = [(f"global max head: {kind}", kind) for kind in VARIANTS] + [("none, Dense-512", "none")]
+    for variant, kind in families:
+        head, own = plots.MODEL_STYLES[variant], plots.MODEL_STYLES[kind]
+        assert head["color"] == own["color"], variant
+        assert all(head[key] != own[key] for key in ("linestyle", "marker", "hatch")), variant
+    assert plots.model_style("convnet") == plots.model_style("max") == plots.model_style("max, Dense-64")
+
+
+def test_a_head_variant_shows_its_line_style_and_hatch():
+    errorbars = MODEL_FIGURES["accuracy_vs_shift 05"][0]().axes[0].containers   # each: (line, caps, bars)
+    lines = {bars.lines[0].get_gid(): bars.lines[0] for bars in errorbars}
+    assert lines["global max head: max"].get_linestyle() == ":" and lines["max"].get_linestyle() == "-"
+    bars = {bar.get_gid(): bar for bar in MODEL_FIGURES["grouped_bars"][0]().axes[0].patches}
+    assert bars["global max head: none"].get_hatch() == "//" and not bars["none"].get_hatch()
+
+
+def test_an_unknown_model_name_is_refused_with_the_known_names():
+    with pytest.raises(ValueError, match=r"name must be one of 'dense', 'max'.*got 'maxx'"):
+        plots.model_style("maxx")
+    with pytest.raises(ValueError, match=r"each name in accuracies must be one of .*'none'.*got 'conv'"):
+        plots.accuracy_vs_shift([0, 4], {"conv": [[0.9, 0.5]]})
+    with pytest.raises(ValueError, match=r"each name in ys must be one of .*got 'convent'"):   # a typo among models
+        plots.line_plot([0, 1], {"dense": [1, 2], "convent": [1, 2]}, "x", "y", "t")
+
+
+def test_series_that_are_not_models_are_drawn_in_greys():
+    fig = plots.line_plot([0, 1], {"train": [1, 2], "test": [2, 3]}, "x", "y", "t")
+    model_colours = {to_hex(style["color"]) for style in plots.MODEL_STYLES.values()}
+    for colours in drawn_colours(fig).values():
+        (colour,) = colours
+        assert colour not in model_colours and colour[1:3] == colour[3:5] == colour[5:7], colour   # a grey: R = G = B
+
+
+def test_the_colour_check_catches_swapped_colours():
+    fig = plots.line_plot([0, 1], {"max": [1, 2], "none": [2, 3]}, "x", "y", "t")
+    assert_model_colours(fig, ["max", "none"])
+    first, second = (line for line in fig.axes[0].lines if line.get_gid())
+    colour = first.get_color()
+    first.set_color(second.get_color()), second.set_color(colour)
+    with pytest.raises(AssertionError, match="max is drawn in"):
+        assert_model_colours(fig, ["max", "none"])
+    bars = plots.grouped_bars(["clean"], ["max", "avg"], [[0.9], [0.8]])
+    bars.axes[0].patches[0].set_facecolor(plots.model_style("avg")["color"])
+    with pytest.raises(AssertionError, match="max is drawn in"):
+        assert_model_colours(bars, ["max", "avg"])
+
+
+def test_training_curves_name_the_held_out_set():
+    history = {"loss": [1.0, 0.5], "val_loss": [1.1, 0.6]}
+    for held_out in ("test", "validation"):
+        fig = plots.training_curves({"max": history}, metrics=("loss",), held_out=held_out)
+        assert [line.get_label() for line in fig.axes[0].get_lines()] == ["max train", f"max {held_out}"]
+    with pytest.raises(ValueError, match="held_out must be one of 'test', 'validation'"):
+        plots.training_curves({"max": history}, metrics=("loss",), held_out="val")
