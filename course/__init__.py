@@ -4,8 +4,9 @@ with papermill, records what each run measured, writes the report.
 For teachers, CI and maintainers; learners never import it (``helpers`` is
 theirs). One module per job:
 
-- ``lessons``: find the lesson notebooks, read their ``parameters`` cell;
-- ``parameters``: type and bound of each parameter, ``-p`` and QUICK checked;
+- ``lessons``: find the lesson notebooks, read their ``parameters`` cell and
+  their quick profile (notebook metadata ``course.quick``);
+- ``parameters``: type and bound of each parameter, ``-p`` and quick values checked;
 - ``execute``: one notebook in a fresh kernel, its time and memory sampled;
 - ``records``: the run record per lesson, and reading the lesson's results record;
 - ``report``: ``build/report.md`` and the figures as PNG;

@@ -11,9 +11,10 @@ only on success); ``pytest --nbval`` then checks their stored outputs.
 ``report`` rebuilds the report from the records.
 
 Everything that can be checked before a kernel starts is: the lessons are
-readable, every ``-p`` value and QUICK value fits its parameter's type and
-bound, the build folder is writable, the kernel exists. Any problem is one
-message and exit status 2; a failed lesson gives 1, Ctrl-C 130.
+readable, every ``-p`` value and quick-profile value (notebook metadata
+``course.quick``) fits its parameter's type and bound, the build folder
+is writable, the kernel exists. Any problem is one message and exit
+status 2; a failed lesson gives 1, Ctrl-C 130.
 """
 
 import argparse
@@ -72,8 +73,11 @@ def parser():
     _executing(run_cmd)
     run_cmd.add_argument("-p", "--parameter", nargs=2, action="append", default=[], metavar=("NAME", "VALUE"),
                          help="set a parameter in every lesson that declares it (VALUE: a Python literal or text)")
-    run_cmd.add_argument("--quick", action="store_true", help="each lesson's QUICK parameters (-p wins)")
-    _executing(commands.add_parser("refresh", help="re-execute the source notebooks in place (atomic)"))
+    run_cmd.add_argument("--quick", action="store_true",
+                         help="each lesson's quick profile, from its notebook metadata course.quick: "
+                              "small data, 1 epoch (-p wins)")
+    _executing(commands.add_parser("refresh", help="re-execute the source notebooks in place at their defaults "
+                                                   "(atomic); rewrites each lesson's runtime line from the run"))
     _common(commands.add_parser("report", help="build build/report.md and build/figures/"), default=False)
     return top
 

@@ -4,8 +4,12 @@
 written) and leaves a run record per lesson (:mod:`course.records`), then
 the report. ``refresh`` does the same at the defaults, then replaces each
 source with its executed copy, atomically and only on success: this is
-how the stored outputs that ``pytest --nbval`` compares are made, and the
-lesson's ``**Runtime:**`` sentence then quotes the run that made them.
+how the stored outputs that ``pytest --nbval`` compares are made. The
+lesson's ``**Runtime:**`` line is rewritten in plain words from the run
+that made them ("about 2 min on a 2-core laptop"); the exact wall and CPU
+seconds and the date stay in that run's record, ``build/runs/<lesson>.json``,
+and what only describes one execution (papermill's timestamps and
+durations) is stripped, so a refresh that changes no result changes no byte.
 """
 
 import contextlib
@@ -16,9 +20,9 @@ import time
 from pathlib import Path
 
 from course.execute import CELL_TIMEOUT, KERNEL, LessonInterrupted, execute
-from course.lessons import REPO, read_notebook
+from course.lessons import read_notebook
 from course.parameters import lesson_parameters
-from course.records import failure_text, summary_line, write_run
+from course.records import cpu_count, failure_text, summary_line, write_run
 from course.report import report
 from helpers.files import atomic_write
 
@@ -80,38 +84,60 @@ def _run_one(lesson, build, parameters, quick, kernel, progress, cell_timeout):
     return record
 
 
+VOLATILE_CELL_METADATA = ("execution", "papermill")  # timestamps and durations of one execution
+
+
+def without_volatile_metadata(notebook):
+    """``notebook`` without what only describes one execution: the
+    notebook's ``papermill`` metadata (paths, times, parameters), each
+    cell's ``execution`` and ``papermill`` metadata, and the empty ``tags``
+    lists papermill adds. Changed in place and returned."""
+    notebook.metadata.pop("papermill", None)
+    for cell in notebook.cells:
+        for key in VOLATILE_CELL_METADATA:
+            cell.metadata.pop(key, None)
+        if cell.metadata.get("tags") == []:
+            del cell.metadata["tags"]
+    return notebook
+
+
 def replace_source(source, fresh_nb):
-    """Atomically replace notebook ``source`` with ``fresh_nb`` (its
-    papermill paths pointing at the source, not the temp dir), keeping
-    the file's permissions."""
+    """Atomically replace notebook ``source`` with ``fresh_nb`` less its
+    volatile metadata (:func:`without_volatile_metadata`), keeping the
+    file's permissions."""
     import nbformat
 
     source = Path(source)
-    where = os.path.relpath(source, REPO) if source.resolve().is_relative_to(REPO) else str(source)
-    papermill_meta = fresh_nb.metadata.get("papermill", {})
-    papermill_meta["input_path"] = papermill_meta["output_path"] = where
-    text = nbformat.writes(fresh_nb)
+    text = nbformat.writes(without_volatile_metadata(fresh_nb))
     mode = stat.S_IMODE(source.stat().st_mode)
     atomic_write(source, text if text.endswith("\n") else text + "\n")
     os.chmod(source, mode)
 
 
-RUNTIME_LINE = re.compile(r"\*\*Runtime:\*\*[^\n(]*\([^)\n]*\)")
+# the runtime phrase of a lesson's first markdown cell: the plain form this runner writes
+# ("under a minute" / "about 2 min" "on a 2-core laptop"), or the older form whose details
+# stood in parentheses ("about 23 s at the defaults on ... (`course refresh`, ...: 23 s wall, 20 s CPU)")
+RUNTIME_LINE = re.compile(r"\*\*Runtime:\*\*(?: (?:under a minute|about \d+(?:\.\d+)? min) on an? \d+-core laptop"
+                          r"|[^\n(]*\([^)\n]*\))")
 
 
 def runtime_text(record):
-    """The runtime sentence a lesson shows, from the run ``record`` that made
-    its outputs (wall and CPU seconds, the date the run started)."""
+    """The runtime phrase a lesson shows, in plain words, from the run
+    ``record`` that made its outputs: ``**Runtime:** under a minute on a
+    2-core laptop`` (under 60 s wall) or ``**Runtime:** about 5 min on a
+    2-core laptop`` (minutes rounded). No tool, no date: the record keeps
+    the exact seconds, the CPU time and the date."""
     seconds = record["seconds"]
-    about = f"{seconds:.0f} s" if seconds < 90 else f"{seconds / 60:.1f} min"
-    return (f"**Runtime:** about {about} at the defaults on a {os.cpu_count()}-core CPU, no GPU (`course refresh`, "
-            f"{record['started'][:10]}: {seconds:.0f} s wall, {record['cpu_seconds']:.0f} s CPU)")
+    how_long = "under a minute" if seconds < 60 else f"about {round(seconds / 60)} min"
+    cores = record.get("cpus") or cpu_count()
+    return f"**Runtime:** {how_long} on a {cores}-core laptop"
 
 
 def with_runtime(notebook, record):
-    """``notebook`` with the ``**Runtime:** ... (...)`` sentence of its first
-    markdown cell replaced by :func:`runtime_text` (text after the closing
-    parenthesis stays). A lesson without that sentence is returned as is."""
+    """``notebook`` with the runtime phrase of its first markdown cell
+    (:data:`RUNTIME_LINE`, the plain or the older parenthesised form)
+    replaced by :func:`runtime_text`; the text after it (``; nothing is
+    trained.``) stays. A lesson without that phrase is returned as is."""
     for cell in notebook.cells:
         if cell.cell_type == "markdown":
             cell.source = RUNTIME_LINE.sub(lambda _: runtime_text(record), cell.source, count=1)

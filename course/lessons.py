@@ -2,10 +2,14 @@
 
 A lesson is a notebook ``NN_name.ipynb`` (NN: digits) in the lesson folder,
 run in file-name order. Its code cell tagged ``parameters`` (papermill's
-tag) declares its knobs, one ``NAME = literal  # comment`` per line, and
-``QUICK = {...}``: the values ``course run --quick`` injects (see
+tag) declares its knobs, one ``NAME = literal  # comment`` per line (see
 :mod:`course.parameters` for types and bounds). The cell is read with
 ``ast``; nothing in it is executed.
+
+Its quick profile -- the values ``course run --quick`` injects -- is the
+notebook metadata ``metadata["course"]["quick"]`` (``{"EPOCHS": 1}``),
+which a learner does not see; it is checked against the declarations like
+a ``-p`` value.
 """
 
 import re
@@ -13,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from course import CourseError
-from course.parameters import parse_declarations
+from course.parameters import check_quick, parse_declarations
 
 REPO = Path(__file__).resolve().parent.parent
 NOTEBOOKS = REPO / "notebooks"
@@ -24,8 +28,9 @@ class Lesson:
     """One notebook of the course.
 
     ``parameters``: ``{name: Parameter}`` in the order the cell declares
-    them; ``quick``: the cell's ``QUICK`` dict (checked against the
-    declarations), or None when the cell declares none.
+    them; ``quick``: the quick profile from the notebook metadata
+    ``course.quick`` (checked against the declarations, values converted),
+    or None when the notebook has none.
     """
 
     path: Path
@@ -63,15 +68,27 @@ def parameters_cell(nb):
     return None
 
 
+def quick_profile(nb, parameters, where):
+    """The checked quick profile of notebook ``nb`` (its metadata
+    ``course.quick``), or None when it has none."""
+    course = nb.get("metadata", {}).get("course", {})
+    if not isinstance(course, dict):
+        raise CourseError(f"{where}: the notebook metadata course must be a dict (it holds quick, "
+                          f"the quick profile); got {type(course).__name__}")
+    if "quick" not in course:
+        return None
+    return check_quick(course["quick"], parameters, where)
+
+
 def load_lesson(path):
-    """A :class:`Lesson` with the parameters and QUICK of its parameters
-    cell; :class:`CourseError` if the notebook or the cell is broken."""
+    """A :class:`Lesson` with the parameters of its parameters cell and the
+    quick profile of its metadata; :class:`CourseError` if the notebook,
+    the cell or the profile is broken."""
     path = Path(path)
-    cell = parameters_cell(read_notebook(path))
-    if cell is None:
-        return Lesson(path)
-    parameters, quick = parse_declarations(cell.source, where=path.stem)
-    return Lesson(path, parameters, quick)
+    nb = read_notebook(path)
+    cell = parameters_cell(nb)
+    parameters = {} if cell is None else parse_declarations(cell.source, where=path.stem)
+    return Lesson(path, parameters, quick_profile(nb, parameters, path.stem))
 
 
 def find_lessons(folder=NOTEBOOKS):

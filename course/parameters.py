@@ -8,11 +8,15 @@ inclusive bound ``lo..hi:`` (either side may be empty: ``1..:``,
 
     DIGIT_INDEX = 0     # 0..9999: which MNIST test image the examples use
     SHIFT = [2, 3]      # -8..8: [dy, dx]
-    QUICK = {"DIGIT_INDEX": 5}
 
-Every value the runner injects -- ``-p NAME VALUE`` and the lesson's QUICK
--- is converted to the parameter's type or refused here, before any kernel
-starts, so lessons never check their own parameters:
+The cell holds the lesson's knobs only. The quick profile (what ``course
+run --quick`` injects) is not a knob: it lives in the notebook metadata,
+``metadata["course"]["quick"] = {"DIGIT_INDEX": 5}``, out of a learner's
+sight; a ``QUICK = ...`` line in the cell is refused with that advice.
+
+Every value the runner injects -- ``-p NAME VALUE`` and the lesson's quick
+profile -- is converted to the parameter's type or refused here, before
+any kernel starts, so lessons never check their own parameters:
 
 - int takes an int (not 1.5, True or "x"); float takes an int or a float;
 - bool takes True or False; str takes anything, as text;
@@ -29,7 +33,8 @@ from dataclasses import dataclass
 
 from course import CourseError
 
-QUICK = "QUICK"
+QUICK = "QUICK"  # the old name of the quick profile, refused in a parameters cell
+QUICK_PLACE = "the notebook metadata course.quick"  # where the quick profile lives, in words
 BOUND = re.compile(r"^\s*(?P<low>-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?)?\.\.(?P<high>-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?)?\s*:")
 SCALARS = (bool, int, float, str)  # bool first: True is an int too
 # (one value, many values) in words, for error messages
@@ -125,43 +130,45 @@ def _assignments(tree):
 
 
 def parse_declarations(source, where="parameters cell"):
-    """``(parameters, quick)`` of a parameters cell's ``source``:
-    ``{name: Parameter}`` and the QUICK dict (converted), or None."""
+    """``{name: Parameter}`` of a parameters cell's ``source``, in order.
+    A ``QUICK = ...`` line (where the quick profile used to live) raises:
+    the profile belongs in the notebook metadata (:func:`check_quick`)."""
     try:
         tree = ast.parse(source)
         comments = comments_by_line(source)
     except (SyntaxError, tokenize.TokenError) as error:
         raise CourseError(f"{where}: cannot parse the parameters cell: {error}") from None
-    parameters, quick = {}, None
+    parameters = {}
     for name, node, first, last in _assignments(tree):
+        if name == QUICK:
+            raise CourseError(
+                f"{where}: line {first} of the parameters cell sets QUICK; the quick profile lives in "
+                f"{QUICK_PLACE}, out of the learner's sight. Move the dict there "
+                f"(nb.metadata[\"course\"][\"quick\"] = {{\"EPOCHS\": 1, ...}}, written with nbformat) "
+                f"and delete the line")
         try:
             value = ast.literal_eval(node)
         except ValueError:
             value = None  # not a literal: papermill can still override it, unchecked
-            if name == QUICK:
-                raise CourseError(f"{where}: QUICK must be a literal dict, e.g. QUICK = {{'EPOCHS': 1}}") from None
-        if name == QUICK:
-            quick = value
-        else:
-            parameters[name] = declare(name, value, comments.get(first, comments.get(last)), where)
-    if quick is not None:
-        quick = check_quick(quick, parameters, where)
-    return parameters, quick
+        parameters[name] = declare(name, value, comments.get(first, comments.get(last)), where)
+    return parameters
 
 
 def check_quick(quick, parameters, where):
-    """``quick`` with each value converted like a ``-p`` value; a name the
-    cell does not declare, or a value of the wrong type, raises."""
+    """``quick`` (a lesson's quick profile, from :data:`QUICK_PLACE`) with
+    each value converted like a ``-p`` value; a name the parameters cell
+    does not declare, or a value of the wrong type, raises."""
     if not isinstance(quick, dict):
-        raise CourseError(f"{where}: QUICK must be a dict of parameter -> value, got {type(quick).__name__}")
+        raise CourseError(f"{where}: {QUICK_PLACE} must be a dict of parameter -> value, "
+                          f"e.g. {{\"EPOCHS\": 1}}; got {type(quick).__name__}")
     unknown = sorted(set(quick) - set(parameters))
     if unknown:
-        raise CourseError(f"{where}: QUICK sets {', '.join(map(str, unknown))}, which the parameters cell "
+        raise CourseError(f"{where}: {QUICK_PLACE} sets {', '.join(map(str, unknown))}, which the parameters cell "
                           f"does not declare (declared: {', '.join(parameters) or 'none'})")
-    problems = [refusal(where, f"QUICK[{name!r}]", parameters[name], value) for name, value in quick.items()]
+    problems = [refusal(where, f"course.quick[{name!r}]", parameters[name], value) for name, value in quick.items()]
     problems = [problem for problem in problems if problem]
     if problems:
-        raise CourseError("\n".join(problems) + "\n(fix the lesson's QUICK dict)")
+        raise CourseError("\n".join(problems) + f"\n(fix the lesson's quick profile, {QUICK_PLACE})")
     return {name: convert(parameters[name], value) for name, value in quick.items()}
 
 
@@ -239,8 +246,9 @@ def lesson_parameters(lessons, overrides=(), quick=False):
 
     ``overrides``: ``[(NAME, text), ...]`` from ``-p``, each parsed
     (:func:`parse_cli_value`), converted for every lesson that declares
-    NAME, and applied on top of QUICK. A name no lesson declares, ``--quick``
-    on a lesson without QUICK, or a value a lesson cannot take raises one
+    NAME, and applied on top of the quick profile. A name no lesson
+    declares, ``--quick`` on a lesson without a quick profile, or a value a
+    lesson cannot take raises one
     :class:`CourseError` that lists every problem.
     """
     _check_names(lessons, overrides)
@@ -249,8 +257,8 @@ def lesson_parameters(lessons, overrides=(), quick=False):
         values = {}
         if quick:
             if lesson.quick is None:
-                problems.append(f"--quick: {lesson.name} declares no QUICK dict in its parameters cell "
-                                f"(declared: {', '.join(lesson.parameters) or 'none'})")
+                problems.append(f"--quick: {lesson.name} has no quick profile ({QUICK_PLACE} is missing; "
+                                f"declared parameters: {', '.join(lesson.parameters) or 'none'})")
             values.update(lesson.quick or {})
         for name, text in overrides:
             if name in lesson.parameters:
@@ -271,6 +279,6 @@ def _check_names(lessons, overrides):
     declared = "; ".join(f"{lesson.name}: {', '.join(lesson.parameters) or 'none'}" for lesson in lessons)
     for name, _ in overrides:
         if name == QUICK:
-            raise CourseError("-p QUICK: QUICK is the quick profile, not a parameter; use --quick")
+            raise CourseError("-p QUICK: the quick profile is not a parameter; use --quick")
         if not any(name in lesson.parameters for lesson in lessons):
             raise CourseError(f"-p {name}: no selected lesson declares this parameter. Declared parameters: {declared}")

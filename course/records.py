@@ -15,6 +15,7 @@ problem)`` and never raise, so a bad file is reported, not a traceback.
 import datetime
 import json
 import numbers
+import os
 from pathlib import Path
 
 from helpers import session
@@ -33,9 +34,10 @@ RUN_FIELDS = {
     "peak_rss_bytes": "int: largest summed RSS of the kernel's process tree, sampled every 0.1 s",
     "peak_rss_cell": "int or null: 1-based position of the code cell running at that peak",
     "failure": "null, or {cell, execution_count, exception}: where and why the lesson failed",
-    "parameters": "{name: value}: what was injected (QUICK and -p), empty at the defaults",
+    "parameters": "{name: value}: what was injected (the quick profile and -p), empty at the defaults",
     "quick": "bool: whether --quick was given",
     "cell_timeout": "float: seconds one cell was allowed",
+    "cpus": "int: CPUs the runner could use (a lesson's runtime line says 'on a N-core laptop')",
     "started": "str: UTC start time, ISO 8601",
     "results": "str or null: the results record this run wrote, null if none",
     "metrics": "{name: number}: that record's key_metrics, copied for the summary line",
@@ -121,6 +123,14 @@ def fresh_results(build, lesson, since):
         return None
 
 
+def cpu_count():
+    """The CPUs this process may run on (its affinity), else the machine's count."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
 def write_run(build, lesson, execution, parameters, quick, started, cell_timeout):
     """Write ``build/runs/<lesson>.json`` for ``execution`` (a
     :class:`course.execute.Execution` of ``lesson``) and return the record."""
@@ -132,6 +142,7 @@ def write_run(build, lesson, execution, parameters, quick, started, cell_timeout
         "seconds": round(execution.seconds, 2), "cpu_seconds": round(execution.cpu_seconds, 2),
         "peak_rss_bytes": execution.peak_rss, "peak_rss_cell": execution.peak_cell,
         "failure": execution.failure, "parameters": parameters, "quick": quick, "cell_timeout": cell_timeout,
+        "cpus": cpu_count(),
         "started": datetime.datetime.fromtimestamp(started, datetime.timezone.utc).isoformat(timespec="seconds"),
         "results": str(results) if results else None, "metrics": metrics,
     }

@@ -12,6 +12,11 @@ template makes a page look like the notebook a learner opens. Jupyter Book
 Sphinx and a theme for five pages. The pages depend on nothing online:
 figures are embedded, and the template drops require.js, MathJax and
 mermaid (the lessons use none of them).
+
+Solutions are folded as in JupyterLab: every code cell whose metadata has
+``jupyter.source_hidden`` (the lessons' solution cells, also tagged
+``solution``) is rendered, input and outputs, inside a closed
+``<details><summary>Solution</summary>``; a click opens it.
 """
 
 import argparse
@@ -36,6 +41,8 @@ body.course-index { max-width: 60em; margin: 0 auto; padding: 1em; font: 16px/1.
 body.course-index table { border-collapse: collapse; }
 body.course-index td, body.course-index th { border: 1px solid #ccc; padding: .3em .5em; vertical-align: top; }
 body.course-index pre { background: #f6f6f6; padding: .6em; overflow-x: auto; }
+details.course-solution { margin: .3em 0 .6em; }
+details.course-solution > summary { cursor: pointer; padding: .2em .6em; font: 14px/1.4 sans-serif; color: #555; }
 """
 
 

@@ -5,7 +5,10 @@ copy of notebooks/; headless Debian Chromium, driven by Playwright, opens
 every lesson in the Lab UI (cells rendered = cells in the file, title
 visible, the course kernel picked without a dialog) and runs lesson 01
 through the Run menu (no error or stderr output, every code cell executed).
-A screenshot of each lesson goes to build/screenshots/.
+Solutions open folded: a solution cell (``jupyter.source_hidden`` and
+``outputs_hidden`` in its metadata) shows JupyterLab's collapsed
+placeholders, not its code or output, until a click expands it. A
+screenshot of each lesson goes to build/screenshots/.
 
 The last tests prove the checks can fail: a notebook with a stderr cell
 and a deliberately broken cell, run the same way, must be reported cell by
@@ -217,6 +220,16 @@ def run_all_cells(page):
     page.locator(".lm-Menu-item[data-command='runmenu:run-all']").click()
 
 
+def expand_all_cells(page):
+    """View menu -> Expand All Code, then Expand All Outputs: the folded
+    solution cells show their prompts and outputs (a collapsed cell shows
+    neither), as a learner who opens them all would see them."""
+    for command in ("notebook:show-all-cell-code", "notebook:show-all-cell-outputs"):
+        page.locator(".lm-MenuBar-item", has_text=re.compile(r"^View$")).click()
+        page.locator(f".lm-Menu-item[data-command='{command}']").click()
+    expect(page.locator(".jp-NotebookPanel .jp-InputPlaceholder")).to_have_count(0)
+
+
 def wait_until_run_finishes(page, lab, path, timeout_s=RUN_ALL_TIMEOUT_S):
     """Until no cell shows ``[*]`` and the kernel is idle, twice in a row."""
     deadline = time.monotonic() + timeout_s
@@ -324,6 +337,76 @@ def test_lesson_renders_in_jupyterlab(browser, lab, lesson):
         assert lab.kernel_of(path)["name"] == KERNEL_NAME
         kernel_label = page.locator(".jp-NotebookPanel-toolbar [data-jp-item-name='kernelName']").first
         assert kernel_label.inner_text().strip() == KERNEL_DISPLAY_NAME
+        # the solution cells, and only they, open with their input collapsed
+        hidden = [i for i, cell in enumerate(notebook.cells) if cell.metadata.get("jupyter", {}).get("source_hidden")]
+        assert collapsed_inputs(page) == hidden, f"{lesson.name}: collapsed cells on open"
+    finally:
+        page.close()
+        lab.close_sessions()
+
+
+def collapsed_inputs(page):
+    """Positions of the rendered cells that show JupyterLab's collapsed-input placeholder."""
+    return page.evaluate("""() => Array.from(
+        document.querySelectorAll('.jp-NotebookPanel .jp-Notebook .jp-Cell')).flatMap((cell, i) => {
+          const placeholder = cell.querySelector('.jp-InputPlaceholder');
+          return placeholder && placeholder.offsetParent !== null ? [i] : [];
+        })""")
+
+
+def solution_notebook():
+    """An exercise cell, a folded solution cell (marked as the lessons mark
+    them) with an output, and a cell after it; outputs stored, as committed."""
+    from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
+
+    solution = new_code_cell("answer = 6 * 7  # SOLUTION_INPUT\nprint('SOLUTION_OUTPUT', answer)", execution_count=2,
+                             outputs=[new_output("stream", name="stdout", text="SOLUTION_OUTPUT 42\n")])
+    solution.metadata.update(jupyter={"source_hidden": True, "outputs_hidden": True}, tags=["solution"])
+    return new_notebook(
+        cells=[new_markdown_cell("# Solutions folded\n\n**Exercise 1.** Compute the answer."),
+               new_code_cell("answer = None  # EXERCISE_INPUT", execution_count=1),
+               new_markdown_cell("## Solutions\n\n**Solution 1.**"), solution,
+               new_code_cell("print('AFTER')", execution_count=3,
+                             outputs=[new_output("stream", name="stdout", text="AFTER\n")])],
+        metadata={"kernelspec": {"name": KERNEL_NAME, "display_name": KERNEL_DISPLAY_NAME, "language": "python"}},
+    )
+
+
+def test_a_solution_opens_collapsed_and_expands_on_click(browser, lab):
+    """A fixture notebook (the lessons are edited elsewhere): JupyterLab shows
+    the solution's input and output as collapsed placeholders, the other
+    cells in full; a click on each placeholder shows the code and the output."""
+    path = "scratch/solutions.ipynb"
+    nbformat.write(solution_notebook(), lab.root / path)
+    page = open_notebook(browser, lab, path)
+    try:
+        cells = rendered_cells(page)
+        solution, exercise = cells.nth(3), cells.nth(1)
+        assert collapsed_inputs(page) == [3]
+        expect(solution.locator(".jp-Cell-inputCollapser")).to_be_attached()
+        expect(solution.locator(".jp-InputPlaceholder")).to_be_visible()
+        expect(solution.locator(".jp-InputArea")).to_be_hidden()
+        # JupyterLab 4 previews the source's first line in the placeholder (so a lesson's solution
+        # cell starts with a comment line, not the answer); the output is hidden entirely
+        expect(solution.locator(".jp-InputPlaceholder .jp-PlaceholderText")).to_have_text(
+            "answer = 6 * 7  # SOLUTION_INPUT")
+        expect(solution.locator(".jp-OutputArea")).to_be_hidden()
+        expect(page.get_by_text("SOLUTION_OUTPUT 42")).to_be_hidden()
+        expect(exercise.locator(".jp-InputArea")).to_be_visible()
+        expect(exercise.locator(".jp-InputPlaceholder")).to_have_count(0)
+        screenshot(page, "solution_collapsed")
+        solution.locator(".jp-InputPlaceholder").click()
+        expect(solution.locator(".jp-InputArea")).to_be_visible()
+        expect(solution.locator(".jp-InputArea .cm-content")).to_contain_text("print('SOLUTION_OUTPUT', answer)")
+        expect(solution.locator(".jp-InputPlaceholder")).to_be_hidden()
+        # outputs_hidden: the output now shows as its own placeholder, opened by a second click
+        expect(solution.locator(".jp-OutputArea")).to_have_count(0)
+        expect(solution.locator(".jp-OutputPlaceholder .jp-PlaceholderText")).to_have_text("SOLUTION_OUTPUT 42")
+        solution.locator(".jp-OutputPlaceholder").click()
+        expect(solution.locator(".jp-OutputArea")).to_be_visible()
+        expect(solution.locator(".jp-OutputArea")).to_contain_text("SOLUTION_OUTPUT 42")
+        assert collapsed_inputs(page) == []
+        screenshot(page, "solution_expanded")
     finally:
         page.close()
         lab.close_sessions()
@@ -347,6 +430,7 @@ def test_lesson_01_runs_through_the_ui(browser, lab):
     nbformat.write(without_outputs(committed), lab.root / path)
     page = open_notebook(browser, lab, path)
     try:
+        expand_all_cells(page)  # the folded solutions too: every prompt and output on screen
         before = [c["prompt"].strip() for c in cell_report(page) if c["type"] == "code"]
         assert set(before) == {"[ ]:"}, f"the cleared copy shows prompts {sorted(set(before))}"
         run_all_cells(page)

@@ -12,7 +12,7 @@ ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text()
 CONTRIBUTING = (ROOT / "CONTRIBUTING.md").read_text()
 MAKEFILE = (ROOT / "Makefile").read_text()
-LESSONS = sorted(p.stem for p in (ROOT / "notebooks").glob("*.ipynb"))
+LESSONS = sorted(p.stem for p in (ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))  # not _template
 CC_BY = "https://creativecommons.org/licenses/by/4.0/"
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())
 
@@ -98,36 +98,45 @@ def test_the_weekly_job_reports_lock_drift_with_the_makefiles_uv():
     assert re.search(r"^UV_VERSION := \d+\.\d+\.\d+$", MAKEFILE, re.M)
 
 
-README_RUNTIME = re.compile(r"\| (\d+) s \((\d+) s CPU\) \|")
-LESSON_RUNTIME = re.compile(r"\*\*Runtime:\*\*[^\n]*?: (\d+) s wall, (\d+) s CPU\)")
+PHRASE = r"under a minute|about \d+ min"  # what `course refresh` writes (course.commands.runtime_text)
+README_RUNTIME = re.compile(rf"\| ({PHRASE}) \|")
+LESSON_RUNTIME = re.compile(rf"\*\*Runtime:\*\* ({PHRASE}) on a \d+-core laptop")
 
 
 def readme_runtimes(readme):
-    """``{"01": (wall, cpu), ...}``: the runtime column of the README's lesson table."""
+    """``{"01": "under a minute", ...}``: the runtime column of the README's lesson table."""
     rows = {}
     for line in readme.splitlines():
         number, runtime = re.match(r"\| (\d\d) \|", line), README_RUNTIME.search(line)
         if number and runtime:
-            rows[number.group(1)] = tuple(int(seconds) for seconds in runtime.groups())
+            rows[number.group(1)] = runtime.group(1)
     return rows
 
 
 def lesson_runtime(name):
-    """``(wall, cpu)`` of the **Runtime:** sentence ``course refresh`` wrote into the lesson."""
+    """The phrase ("under a minute", "about 2 min") of the **Runtime:** line
+    ``course refresh`` wrote into the lesson's first markdown cell."""
     cells = json.loads((ROOT / "notebooks" / f"{name}.ipynb").read_text())["cells"]
     intro = "".join(next(cell for cell in cells if cell["cell_type"] == "markdown")["source"])
     found = LESSON_RUNTIME.search(intro)
-    assert found, f"{name}: no runtime sentence in its first markdown cell"
-    return tuple(int(seconds) for seconds in found.groups())
+    assert found, f"{name}: no runtime line ('**Runtime:** about N min on a 2-core laptop') in its first markdown cell"
+    line = next(line for line in intro.splitlines() if "**Runtime:**" in line)
+    assert not re.search(r"\b20\d\d\b|course |refresh|s wall|s CPU", line), f"{name}: runner details in {line!r}"
+    return found.group(1)
 
 
 def test_readme_lesson_runtimes_are_the_ones_each_lesson_quotes():
     rows = readme_runtimes(README)
     assert sorted(rows) == [name[:2] for name in LESSONS]  # one row with a runtime per lesson
-    assert {name[:2]: lesson_runtime(name) for name in LESSONS} == rows
+    lessons = {name[:2]: lesson_runtime(name) for name in LESSONS}
+    assert lessons == rows, "copy each lesson's **Runtime:** phrase into the README's lesson table"
+    table_end = README.index("\n\n", README.index("| 01 |"))
+    note = README[table_end:README.index("\n\n", table_end + 2)]
+    assert note.lstrip().startswith("Runtimes:") and "build/runs/<lesson>.json" in note, \
+        "the paragraph under the table says where the runtimes come from: the runner's record of the run"
 
 
 def test_readme_runtime_reader_reads_rows_and_skips_other_tables():
-    table = ("| 01 | a | 14 s (12 s CPU) | b |\n| 02 | a | 91 s (137 s CPU) | b |\n"
+    table = ("| 01 | a | under a minute | b |\n| 02 | a | about 2 min | b |\n| 03 | a | about 12 mins | b |\n"
              "| 01_convolution | ok | 12 s | 11 s | 0.7 GB |")
-    assert readme_runtimes(table) == {"01": (14, 12), "02": (91, 137)}
+    assert readme_runtimes(table) == {"01": "under a minute", "02": "about 2 min"}

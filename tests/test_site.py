@@ -2,9 +2,12 @@
 
 Every page loads with no request leaving the site, every image decodes,
 every local link resolves, each lesson page shows all its cells, and the
-index links every lesson. Screenshots of the index and lesson 01 go to
-build/screenshots/. A test of the test: a page with a broken image, a dead
-link and a missing cell must be reported by the same checks.
+index links every lesson. Solutions are folded: a solution cell (code cell
+with ``jupyter.source_hidden``) is hidden when the page loads, input and
+output, and shown after a click on its "Solution" summary. Screenshots of
+the index and lesson 01 go to build/screenshots/. A test of the test: a
+page with a broken image, a dead link and a missing cell must be reported
+by the same checks.
 """
 
 import time
@@ -13,6 +16,7 @@ from urllib.parse import unquote, urlparse
 
 import nbformat
 import pytest
+from playwright.sync_api import expect
 
 from chromium import chromium_context
 from course import site
@@ -112,9 +116,59 @@ def test_lesson_page(built, browser, lesson):
     assert len(report["images"]) >= figures, "every stored figure is on the page"
     assert "index.html" in report["links"]
     assert any("colab.research.google.com" in href for href in report["links"])
+    # every solution cell of the lesson is folded on load, and nothing else is
+    hidden = sum(1 for cell in nbformat.read(str(lesson), as_version=4).cells
+                 if cell.cell_type == "code" and cell.metadata.get("jupyter", {}).get("source_hidden"))
+    folded = report["page"].eval_on_selector_all("details", "ds => ds.map(d => d.open)")
+    assert folded == [False] * hidden, f"{lesson.stem}: {hidden} solution cells, <details> open states {folded}"
     if lesson == LESSONS[0]:
         report["page"].screenshot(path=str(SCREENSHOTS / f"site-{lesson.stem}.png"))
     report["page"].close()
+
+
+def solution_lesson(folder):
+    """A lesson with an exercise cell, a folded solution cell (marked as the
+    lessons mark them) that printed something, and a cell after it."""
+    from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
+
+    solution = new_code_cell("answer = 6 * 7  # SOLUTION_INPUT\nprint(answer)", execution_count=2,
+                             outputs=[new_output("stream", name="stdout", text="SOLUTION_OUTPUT 42\n")])
+    solution.metadata.update(jupyter={"source_hidden": True, "outputs_hidden": True}, tags=["solution"])
+    notebook = new_notebook(cells=[
+        new_markdown_cell("# Lesson 09 — Solutions folded\n\n**Exercise 1.** Compute the answer."),
+        new_code_cell("answer = None  # EXERCISE_INPUT", execution_count=1),
+        new_markdown_cell("## Solutions\n\n**Solution 1.**"), solution,
+        new_code_cell("print('AFTER_OUTPUT')", execution_count=3,
+                      outputs=[new_output("stream", name="stdout", text="AFTER_OUTPUT\n")]),
+    ])
+    folder.mkdir(parents=True, exist_ok=True)
+    nbformat.write(notebook, str(folder / "09_solutions.ipynb"))
+    return folder
+
+
+def test_a_solution_is_folded_on_load_and_opens_on_click(tmp_path, browser):
+    out = tmp_path / "site"
+    site.build(notebooks=solution_lesson(tmp_path / "notebooks"), out=out)
+    report = page_report(browser, out / "09_solutions.html")
+    page = report["page"]
+    try:
+        assert problems(report, out / "09_solutions.html", expected_cells=5) == []
+        summary = page.locator("details.course-solution > summary")
+        expect(summary).to_have_count(1)
+        expect(summary).to_be_visible()
+        expect(summary).to_have_text("Solution")
+        solution_input = page.get_by_text("SOLUTION_INPUT")
+        solution_output = page.get_by_text("SOLUTION_OUTPUT 42")
+        expect(solution_input).to_be_hidden()  # folded on load: input and output
+        expect(solution_output).to_be_hidden()
+        expect(page.get_by_text("EXERCISE_INPUT")).to_be_visible()  # the other cells are not folded
+        expect(page.get_by_text("AFTER_OUTPUT").last).to_be_visible()
+        summary.click()
+        expect(solution_input).to_be_visible()
+        expect(solution_output).to_be_visible()
+        assert page.eval_on_selector("details.course-solution", "d => d.open") is True
+    finally:
+        page.close()
 
 
 def test_the_checks_catch_a_broken_page(tmp_path, browser):

@@ -7,5 +7,5 @@ from runner_fixtures import write_lesson
 
 @pytest.fixture
 def make_lesson():
-    """``make_lesson(folder, name, parameters_source, *cells)``: see ``runner_fixtures.write_lesson``."""
+    """``make_lesson(folder, name, parameters_source, *cells, quick=None)``: see ``runner_fixtures.write_lesson``."""
     return write_lesson

@@ -16,11 +16,14 @@ REPO = Path(__file__).resolve().parents[2]
 KERNELSPEC = {"name": "convnets-course", "display_name": "Python 3 (convnets course)", "language": "python"}
 
 
-def write_lesson(folder, name, parameters, *cells):
+def write_lesson(folder, name, parameters, *cells, quick=None):
     """Write ``folder/name.ipynb``: a title, a ``parameters`` cell (unless
-    None), then ``cells`` (source strings, or ``(source, [tags])``).
-    Returns the path."""
+    None), then ``cells`` (source strings, or ``(source, [tags])``);
+    ``quick``: the quick profile, written where lessons keep it (notebook
+    metadata ``course.quick``), none if None. Returns the path."""
     nb = new_notebook(metadata={"kernelspec": KERNELSPEC})
+    if quick is not None:
+        nb.metadata["course"] = {"quick": quick}
     nb.cells.append(new_markdown_cell(f"# {name}"))
     if parameters is not None:
         cell = new_code_cell(parameters)

@@ -21,6 +21,13 @@ def test_command_line_options_go_before_or_after_the_command():
     assert parser.parse_args(["refresh", "--only", "04", "--cell-timeout", "90"]).cell_timeout == 90.0
 
 
+def test_help_says_where_the_quick_profile_lives(capsys):
+    with pytest.raises(SystemExit):
+        cli.parser().parse_args(["run", "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    assert "quick profile, from its notebook metadata course.quick" in text and "QUICK" not in text
+
+
 @pytest.mark.parametrize("argv", [
     ["run", "--cell-timeout", "0"], ["run", "--cell-timeout", "-5"], ["run", "--cell-timeout", "soon"],
     ["refresh", "--cell-timeout", "inf"],
@@ -46,9 +53,9 @@ def test_course_console_script_is_installed(tmp_path):
 def lessons(tmp_path, make_lesson):
     """Two lessons whose first code cell would leave a file ``ran`` if a kernel ever ran it."""
     folder = tmp_path / "nb"
-    make_lesson(folder, "01_a", "SEED = 0\nEPOCHS = 5  # 1..: epochs\nQUICK = {'EPOCHS': 1}",
-                "open('ran', 'w').close()")
-    make_lesson(folder, "02_b", "TRAIN_SIZE = 100  # 1..60000: images\nQUICK = {}", "open('ran', 'w').close()")
+    make_lesson(folder, "01_a", "SEED = 0\nEPOCHS = 5  # 1..: epochs", "open('ran', 'w').close()",
+                quick={"EPOCHS": 1})
+    make_lesson(folder, "02_b", "TRAIN_SIZE = 100  # 1..60000: images", "open('ran', 'w').close()", quick={})
     return folder
 
 
@@ -101,9 +108,18 @@ def test_a_broken_notebook_among_the_lessons(capsys, tmp_path, lessons):
 
 
 def test_a_bad_quick_value_in_a_lesson(capsys, tmp_path, lessons, make_lesson):
-    make_lesson(lessons, "03_c", "SEEDS = [0]  # 0..: seeds\nQUICK = {'SEEDS': -1}")
+    make_lesson(lessons, "03_c", "SEEDS = [0]  # 0..: seeds", quick={"SEEDS": -1})
     err = setup_error(capsys, tmp_path, lessons, "run", "--quick")
-    assert "03_c: QUICK['SEEDS'] got -1 (int); SEEDS takes a list of whole numbers each >= 0" in err
+    assert "03_c: course.quick['SEEDS'] got -1 (int); SEEDS takes a list of whole numbers each >= 0" in err
+    assert "(fix the lesson's quick profile, the notebook metadata course.quick)" in err
+
+
+def test_a_quick_line_left_in_a_parameters_cell(capsys, tmp_path, lessons, make_lesson):
+    make_lesson(lessons, "03_c", "SEEDS = [0]  # 0..: seeds\nQUICK = {'SEEDS': [1]}")
+    for command in ("run", "refresh"):
+        err = setup_error(capsys, tmp_path, lessons, command)
+        assert "03_c: line 2 of the parameters cell sets QUICK; the quick profile lives in the notebook " \
+               "metadata course.quick" in err
 
 
 def test_no_lessons(capsys, tmp_path):

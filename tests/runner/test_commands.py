@@ -45,14 +45,13 @@ def fixture_course(tmp_path_factory):
     and peaks in memory in its 4th cell."""
     root = tmp_path_factory.mktemp("course")
     notebooks, build, log = root / "notebooks", root / "build", root / "order.log"
-    params = "SEED = 0  # seed\nEPOCHS = 5  # 1..5: epochs (each <= 5)\nLOG = 'unset'  # where to log\n" \
-             "QUICK = {'EPOCHS': 1, 'SEED': 7}"
+    params = "SEED = 0  # seed\nEPOCHS = 5  # 1..5: epochs (each <= 5)\nLOG = 'unset'  # where to log"
     write_lesson(notebooks, "01_first", params, LOG_STEP.format(name="01"),
-                 "print('epochs', EPOCHS, 'seed', SEED)", FIGURE_STEP, RESULTS_STEP)
-    write_lesson(notebooks, "02_broken", "LOG = 'unset'\nSIZE = 10\nQUICK = {'SIZE': 2}",
-                 LOG_STEP.format(name="02"), "assert SIZE > 5, f'SIZE={SIZE} is too small'", "print('unreached')")
-    write_lesson(notebooks, "03_third", "LOG = 'unset'\nQUICK = {}", LOG_STEP.format(name="03"), MEMORY_STEP,
-                 "print('done')")
+                 "print('epochs', EPOCHS, 'seed', SEED)", FIGURE_STEP, RESULTS_STEP, quick={"EPOCHS": 1, "SEED": 7})
+    write_lesson(notebooks, "02_broken", "LOG = 'unset'\nSIZE = 10", LOG_STEP.format(name="02"),
+                 "assert SIZE > 5, f'SIZE={SIZE} is too small'", "print('unreached')", quick={"SIZE": 2})
+    write_lesson(notebooks, "03_third", "LOG = 'unset'", LOG_STEP.format(name="03"), MEMORY_STEP,
+                 "print('done')", quick={})
     before = snapshot(notebooks)
     result = course_subprocess("--notebooks", notebooks, "--build", build, "run", "--quick",
                                "-p", "EPOCHS", "3", "-p", "LOG", log)
@@ -67,7 +66,7 @@ def injected(nb):
     """``{name: value}`` of papermill's injected-parameters cell."""
     cells = [c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", [])]
     assert len(cells) <= 1
-    return {name: p.default for name, p in parse_declarations(cells[0].source)[0].items()} if cells else {}
+    return {name: p.default for name, p in parse_declarations(cells[0].source).items()} if cells else {}
 
 
 def test_lessons_run_in_order_each_into_build_and_sources_untouched(fixture_course):
@@ -107,7 +106,7 @@ def test_failing_lesson_does_not_stop_the_others(fixture_course):
 def test_quick_parameters_and_p_overrides_are_injected(fixture_course):
     build = fixture_course["build"]
     nb = read_notebook(build / "notebooks" / "01_first.ipynb")
-    # QUICK gives EPOCHS=1, SEED=7; -p EPOCHS 3 wins over QUICK; -p LOG reaches every lesson declaring LOG
+    # the quick profile gives EPOCHS=1, SEED=7; -p EPOCHS 3 wins over it; -p LOG reaches every lesson declaring LOG
     assert injected(nb) == {"EPOCHS": 3, "SEED": 7, "LOG": str(fixture_course["log"])}
     printed = "".join(o.get("text", "") for c in nb.cells if c.cell_type == "code" for o in c.outputs)
     assert "epochs 3 seed 7" in printed
@@ -186,7 +185,7 @@ def test_refresh_replaces_only_after_success(tmp_path):
     bad = write_lesson(notebooks, "02_bad", "N = 3", "print(N)", "raise RuntimeError('boom')")
     good.chmod(0o644)
     titled = read_notebook(good)
-    titled.cells[0].source += "\n\n**Runtime:** (to be measured); nothing is trained."
+    titled.cells[0].source += "\n\n**Runtime:** about 9 min on a 2-core laptop; nothing is trained."
     nbformat.write(titled, str(good))
     bad_bytes = bad.read_bytes()
     build = tmp_path / "build"
@@ -198,25 +197,85 @@ def test_refresh_replaces_only_after_success(tmp_path):
     assert sorted(p.name for p in notebooks.iterdir()) == ["01_good.ipynb", "02_bad.ipynb"]  # no temp files
     nb = read_notebook(good)
     assert nb.cells[2].execution_count == 2 and nb.cells[2].outputs[0]["text"] == "6\n"
-    assert nb.metadata["papermill"]["output_path"] == str(good)
     assert good.stat().st_mode & 0o777 == 0o644  # permissions kept
-    # the run that made the stored outputs left its record (a lesson's runtime line cites it)
-    assert record(build, "01_good")["status"] == "ok" and record(build, "02_bad")["status"] == "failed"
-    # ... and the runtime sentence quotes that record, the text after it kept
-    assert nb.cells[0].source.endswith(f"\n\n{commands.runtime_text(record(build, '01_good'))}; nothing is trained.")
+    # the run that made the stored outputs left its record, with the exact times the lesson does not show
+    run = record(build, "01_good")
+    assert run["status"] == "ok" and record(build, "02_bad")["status"] == "failed"
+    assert run["seconds"] > 0 and run["cpu_seconds"] > 0 and run["started"] and run["cpus"] >= 1
+    # ... and the runtime sentence says it in plain words, the text after it kept
+    assert nb.cells[0].source.endswith(
+        f"\n\n**Runtime:** under a minute on a {run['cpus']}-core laptop; nothing is trained.")
+    # nothing that only describes this execution is stored: no papermill paths or times, no cell timestamps
+    assert "papermill" not in nb.metadata
+    for cell in nb.cells:
+        assert not {"execution", "papermill"} & set(cell.metadata), cell.metadata
+
+
+def test_a_second_refresh_with_the_same_results_changes_no_byte(tmp_path):
+    """Two refreshes of a lesson whose outputs do not change leave the file
+    byte-identical (both runs are under a minute: the same runtime phrase)."""
+    notebooks, build = tmp_path / "nb", tmp_path / "build"
+    path = write_lesson(notebooks, "01_same", "N = 3  # 1..: n", "print(N * 2)", "import time\ntime.sleep(0.3)",
+                        FIGURE_STEP.replace("EPOCHS", "N"), quick={"N": 1})
+    nb = read_notebook(path)
+    nb.cells[0].source += "\n\n**Runtime:** about 3 min on a 2-core laptop; nothing is trained."
+    nbformat.write(nb, str(path))
+    path.chmod(0o640)
+    texts = []
+    for _ in range(2):
+        result = course_subprocess("--notebooks", notebooks, "--build", build, "refresh")
+        assert result.returncode == 0, result.stdout + result.stderr
+        texts.append(path.read_bytes())
+    assert texts[0] == texts[1]
+    assert b"under a minute" in texts[1] and b"iopub" not in texts[1] and b"papermill" not in texts[1]
+    assert read_notebook(path).metadata["course"] == {"quick": {"N": 1}}  # the lesson's own metadata kept
+    assert path.stat().st_mode & 0o777 == 0o640
+
+
+def test_refresh_strips_volatile_metadata_only():
+    from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+    kernelspec = {"name": "k", "display_name": "K"}
+    nb = new_notebook(metadata={"papermill": {"duration": 3.2}, "course": {"quick": {}}, "kernelspec": kernelspec},
+                      cells=[new_markdown_cell("# A"), new_code_cell("x = 1")])
+    nb.cells[0].metadata.update(tags=[], papermill={"status": "completed"})
+    nb.cells[1].metadata.update(tags=["solution"], execution={"iopub.status.busy": "2026-01-01T00:00:00Z"},
+                                papermill={"duration": 0.1}, jupyter={"source_hidden": True})
+    commands.without_volatile_metadata(nb)
+    assert nb.metadata == {"course": {"quick": {}}, "kernelspec": kernelspec}
+    assert nb.cells[0].metadata == {}
+    assert nb.cells[1].metadata == {"tags": ["solution"], "jupyter": {"source_hidden": True}}
+
+
+@pytest.mark.parametrize("seconds, phrase", [
+    (0.4, "under a minute"), (59.9, "under a minute"), (60, "about 1 min"), (89, "about 1 min"),
+    (91, "about 2 min"), (267, "about 4 min"), (300, "about 5 min"), (3600, "about 60 min"),
+])
+def test_runtime_text_is_plain_words(seconds, phrase):
+    run = {"seconds": seconds, "cpu_seconds": 1.0, "started": "2026-01-02T03:04:05+00:00", "cpus": 2}
+    assert commands.runtime_text(run) == f"**Runtime:** {phrase} on a 2-core laptop"
+    assert "core laptop" in commands.runtime_text({"seconds": seconds})  # an older record: this machine's CPUs
 
 
 def test_with_runtime_replaces_the_first_markdown_cells_sentence_only():
     from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-    run = {"seconds": 125.4, "cpu_seconds": 98.6, "started": "2026-01-02T03:04:05+00:00"}
-    old = "**Runtime:** about 9 min on a laptop (a run, 2025: 540 s wall)"
-    nb = new_notebook(cells=[new_markdown_cell(f"# A\n\n{old}. Then more."), new_code_cell("x = 1"),
-                             new_markdown_cell(old)])
-    commands.with_runtime(nb, run)
-    text = commands.runtime_text(run)
-    assert nb.cells[0].source == f"# A\n\n{text}. Then more." and nb.cells[2].source == old
-    assert "about 2.1 min" in text and "2026-01-02: 125 s wall, 99 s CPU)" in text
+    run = {"seconds": 125.4, "cpu_seconds": 98.6, "started": "2026-01-02T03:04:05+00:00", "cpus": 2}
+    text = "**Runtime:** about 2 min on a 2-core laptop"
+    for before, after in [
+        ("**Runtime:** under a minute on a 2-core laptop; nothing is trained.", f"{text}; nothing is trained."),
+        ("**Runtime:** about 5 min on a 16-core laptop.", f"{text}."),
+        # the older form, details in parentheses: upgraded, the text after the parenthesis kept
+        ("**Runtime:** about 1.5 min at the defaults on a 2-core CPU, no GPU (`course refresh`, 2026-11-24: "
+         "91 s wall, 137 s CPU); `--quick` needs less.", f"{text}; `--quick` needs less."),
+        ("**Runtime:** (to be measured); nothing is trained.", f"{text}; nothing is trained."),
+    ]:
+        nb = new_notebook(cells=[new_markdown_cell(f"# A\n\n{before} Then more."), new_code_cell("x = 1"),
+                                 new_markdown_cell(before)])
+        commands.with_runtime(nb, run)
+        assert nb.cells[0].source == f"# A\n\n{after} Then more." and nb.cells[2].source == before
+        assert not re.search(r"course|refresh|20\d\d|wall|CPU\)", nb.cells[0].source.split(" Then")[0].replace(
+            "`--quick` needs less.", ""))
     plain = new_notebook(cells=[new_markdown_cell("# B, with no runtime sentence")])
     assert commands.with_runtime(plain, run).cells[0].source == "# B, with no runtime sentence"
 
@@ -246,7 +305,7 @@ def test_nbval_really_compares_a_refreshed_lesson(tmp_path):
         "print('address', object())",  # masked by the sanitize file's 0xADDRESS rule
         "print('stable')",
     )
-    assert course_subprocess("--notebooks", notebooks, "refresh").returncode == 0
+    assert course_subprocess("--notebooks", notebooks, "--build", tmp_path / "build", "refresh").returncode == 0
     failed, done = nbval_failures(path)
     assert failed == [] and done.returncode == 0, done.stdout[-3000:]
     nb = read_notebook(path)
@@ -275,7 +334,7 @@ def test_nbval_really_compares_a_real_lesson(tmp_path):
 
 def test_quick_run_of_the_real_lessons(tmp_path):
     """``course run --quick`` over whatever lessons notebooks/ holds: each
-    succeeds, and runs with exactly its QUICK parameters injected."""
+    succeeds, and runs with exactly its quick profile injected."""
     lessons = load_lessons(find_lessons(REPO / "notebooks"))
     build = tmp_path / "build"
     started = time.monotonic()

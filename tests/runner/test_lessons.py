@@ -31,11 +31,48 @@ def test_notebooks_folder_must_exist(tmp_path):
         find_lessons(tmp_path / "nope")
 
 
-def test_quick_is_read_from_the_parameters_cell_only(tmp_path, make_lesson):
-    lesson = load_lesson(make_lesson(tmp_path, "01_a", "EPOCHS = 5\nQUICK = {'EPOCHS': 1}", "QUICK = {'EPOCHS': 99}"))
-    assert list(lesson.parameters) == ["EPOCHS"] and lesson.parameters["EPOCHS"].default == 5
-    assert lesson.quick == {"EPOCHS": 1}
+def test_the_quick_profile_is_read_from_the_notebook_metadata(tmp_path, make_lesson):
+    path = make_lesson(tmp_path, "01_a", "EPOCHS = 5  # 1..: epochs\nRATE = 0.1", quick={"EPOCHS": 1, "RATE": 1})
+    lesson = load_lesson(path)
+    assert list(lesson.parameters) == ["EPOCHS", "RATE"] and lesson.parameters["EPOCHS"].default == 5
+    assert lesson.quick == {"EPOCHS": 1, "RATE": 1.0}  # converted like a -p value
     assert (lesson.name, lesson.number) == ("01_a", "01")
+    assert load_lesson(make_lesson(tmp_path, "02_b", "EPOCHS = 5")).quick is None  # no profile: none
+
+
+def test_a_quick_line_in_the_parameters_cell_says_where_the_profile_goes(tmp_path, make_lesson):
+    make_lesson(tmp_path, "01_a", "EPOCHS = 5\nQUICK = {'EPOCHS': 1}")
+    with pytest.raises(CourseError) as error:
+        load_lessons(find_lessons(tmp_path))
+    message = str(error.value)
+    assert "01_a: line 2 of the parameters cell sets QUICK" in message
+    assert "notebook metadata course.quick" in message and "delete the line" in message
+
+
+@pytest.mark.parametrize("quick, message", [
+    ({"EPOCH": 1}, r"02_b: the notebook metadata course.quick sets EPOCH, which the parameters cell does not "
+                   r"declare \(declared: SEED, EPOCHS\)"),
+    ({"EPOCHS": 0}, r"02_b: course.quick\['EPOCHS'\] got 0 \(int\); EPOCHS takes a whole number >= 1 \(default 5\)"
+                    r"\n\(fix the lesson's quick profile, the notebook metadata course.quick\)"),
+    ({"EPOCHS": "1"}, r"02_b: course.quick\['EPOCHS'\] got '1' \(str\); EPOCHS takes a whole number >= 1"),
+    ([1], r"02_b: the notebook metadata course.quick must be a dict of parameter -> value, .*got list"),
+])
+def test_a_bad_quick_profile_names_the_lesson_and_what_to_fix(tmp_path, make_lesson, quick, message):
+    make_lesson(tmp_path, "01_a", "SEED = 0")
+    make_lesson(tmp_path, "02_b", "SEED = 0\nEPOCHS = 5  # 1..: epochs", quick=quick)
+    with pytest.raises(CourseError, match=message):
+        load_lessons(find_lessons(tmp_path))
+
+
+def test_course_metadata_that_is_not_a_dict(tmp_path, make_lesson):
+    import nbformat
+
+    path = make_lesson(tmp_path, "01_a", "SEED = 0")
+    nb = nbformat.read(str(path), as_version=4)
+    nb.metadata["course"] = "quick"
+    nbformat.write(nb, str(path))
+    with pytest.raises(CourseError, match="01_a: the notebook metadata course must be a dict"):
+        load_lesson(path)
 
 
 def test_a_lesson_without_parameters_cell_declares_nothing(tmp_path, make_lesson):
@@ -70,9 +107,10 @@ def test_a_parameters_cell_that_does_not_parse_names_its_lesson(tmp_path, make_l
 
 def test_every_real_lesson_loads():
     """The lessons in notebooks/ declare parameters the runner can check
-    (defaults inside their own bounds, QUICK of the right types)."""
+    (defaults inside their own bounds), a quick profile in their metadata
+    of the right types, and no QUICK in their parameters cell."""
     lessons = load_lessons(find_lessons(REPO / "notebooks"))
     assert lessons, "notebooks/ holds no lessons"
     for lesson in lessons:
-        assert lesson.quick is not None, f"{lesson.name}: no QUICK dict"
+        assert lesson.quick is not None, f"{lesson.name}: no quick profile (notebook metadata course.quick)"
         assert "SEED" in lesson.parameters, f"{lesson.name}: no SEED"

@@ -1,4 +1,4 @@
-"""course.parameters: declared types and bounds; -p and QUICK values
+"""course.parameters: declared types and bounds; -p and quick-profile values
 converted or refused before any kernel starts (no kernels here)."""
 
 from pathlib import Path
@@ -7,7 +7,7 @@ import pytest
 
 from course import CourseError
 from course.lessons import Lesson
-from course.parameters import (Parameter, convert, injectable, lesson_parameters, parse_cli_value,
+from course.parameters import (Parameter, check_quick, convert, injectable, lesson_parameters, parse_cli_value,
                                parse_declarations)
 
 CELL = """\
@@ -22,14 +22,14 @@ MAX_STRIDE = 7       # 1..: the stride experiment tries 1 .. MAX_STRIDE
 SMALL = 3            # ..8: at most eight
 PATH = None          # a file, or None
 TRAIN: int = 600     # annotated
-QUICK = {"SEEDS": 1, "RATE": 1}
 """
+QUICK = {"SEEDS": 1, "RATE": 1}  # the lesson's quick profile (notebook metadata course.quick)
 
 
 @pytest.fixture
 def lesson():
-    parameters, quick = parse_declarations(CELL, where="01_x")
-    return Lesson(Path("01_x.ipynb"), parameters, quick)
+    parameters = parse_declarations(CELL, where="01_x")
+    return Lesson(Path("01_x.ipynb"), parameters, check_quick(QUICK, parameters, "01_x"))
 
 
 def plan(lesson, *pairs, quick=False):
@@ -104,7 +104,7 @@ def test_bad_values_are_refused_with_what_to_pass(lesson, name, text, got, wante
 
 
 def test_every_refusal_is_listed_at_once(lesson):
-    other = Lesson(Path("02_y.ipynb"), *parse_declarations("SEED = 0  # 0..9: seed"))
+    other = Lesson(Path("02_y.ipynb"), parse_declarations("SEED = 0  # 0..9: seed"))
     with pytest.raises(CourseError) as error:
         lesson_parameters([lesson, other], [("SEED", "12"), ("DIGIT_INDEX", "x")])
     lines = str(error.value).splitlines()
@@ -115,19 +115,18 @@ def test_unknown_names_and_missing_quick_are_errors(lesson):
     with pytest.raises(CourseError, match=r"-p EPOCH: no selected lesson declares this parameter. "
                                           r"Declared parameters: 01_x: SEED, DIGIT_INDEX"):
         plan(lesson, ("EPOCH", "1"))
-    with pytest.raises(CourseError, match="-p QUICK: QUICK is the quick profile"):
+    with pytest.raises(CourseError, match="-p QUICK: the quick profile is not a parameter; use --quick"):
         plan(lesson, ("QUICK", "{}"))
-    bare = Lesson(Path("02_y.ipynb"), *parse_declarations("EPOCHS = 5"))
-    with pytest.raises(CourseError, match=r"--quick: 02_y declares no QUICK dict .*declared: EPOCHS"):
+    bare = Lesson(Path("02_y.ipynb"), parse_declarations("EPOCHS = 5"))
+    with pytest.raises(CourseError, match=r"--quick: 02_y has no quick profile \(the notebook metadata course.quick "
+                                          r"is missing; declared parameters: EPOCHS\)"):
         lesson_parameters([bare], [], quick=True)
 
 
 @pytest.mark.parametrize("cell, message", [
-    ("SEED = 0\nQUICK = {'EPOCHS': 1}", "QUICK sets EPOCHS, which the parameters cell does not declare"),
-    ("SEED = 0\nQUICK = dict(SEED=1)", "QUICK must be a literal dict"),
-    ("SEED = 0\nQUICK = [1]", "QUICK must be a dict"),
-    ("SEED = 0  # 0..9: s\nQUICK = {'SEED': 10}", r"QUICK\['SEED'\] got 10 \(int\); SEED takes a whole number in 0..9"),
-    ("SEED = 0\nQUICK = {'SEED': (1, 1)}", r"QUICK\['SEED'\] got \(1, 1\) \(tuple\)"),
+    ("SEED = 0\nQUICK = {'SEED': 1}", "line 2 of the parameters cell sets QUICK; the quick profile lives in "
+                                      "the notebook metadata course.quick"),
+    ("SEED = 0\nQUICK = dict(SEED=1)", "line 2 of the parameters cell sets QUICK"),
     ("N = 12  # 0..9: n", r"the default N = 12 is not a whole number in 0..9"),
     ("NAME = 'max'  # 0..9: n", r"NAME has a bound \(0..9:\) but its default 'max' is not a number"),
     ("SEED = = 0", "cannot parse the parameters cell"),
@@ -138,8 +137,23 @@ def test_bad_declarations_are_errors_naming_the_lesson(cell, message):
     assert str(error.value).startswith("03_z: ")
 
 
+@pytest.mark.parametrize("quick, message", [
+    ({"EPOCHS": 1}, "the notebook metadata course.quick sets EPOCHS, which the parameters cell does not declare "
+                    r"\(declared: SEED\)"),
+    ([1], "the notebook metadata course.quick must be a dict of parameter -> value"),
+    ({"SEED": 10}, r"course.quick\['SEED'\] got 10 \(int\); SEED takes a whole number in 0..9"),
+    ({"SEED": 1.5}, r"course.quick\['SEED'\] got 1.5 \(float\); SEED takes a whole number in 0..9 \(default 0\)"),
+    ({"SEED": None}, r"course.quick\['SEED'\] got None \(NoneType\)"),
+])
+def test_a_bad_quick_profile_is_an_error_naming_the_lesson(quick, message):
+    parameters = parse_declarations("SEED = 0  # 0..9: s")
+    with pytest.raises(CourseError, match=message) as error:
+        check_quick(quick, parameters, "03_z")
+    assert str(error.value).startswith("03_z: ")
+
+
 def test_a_float_bound_and_a_multi_line_declaration():
-    parameters, _ = parse_declarations("RATE = 0.5  # 0.1..1e3: rate\nSIZES = [\n    5,\n    28,\n]  # 1..28: sizes")
+    parameters = parse_declarations("RATE = 0.5  # 0.1..1e3: rate\nSIZES = [\n    5,\n    28,\n]  # 1..28: sizes")
     assert (parameters["RATE"].low, parameters["RATE"].high) == (0.1, 1000.0)
     assert (parameters["SIZES"].low, parameters["SIZES"].high) == (1, 28)
 
