@@ -739,7 +739,7 @@ def window_positions(n, windows, stride=1, title=None):
             inp.add_patch(Rectangle((corner, corner), k - 2 * inset, k - 2 * inset, fill=False,
                                     edgecolor=colour, linewidth=2.2, linestyle=style))
         _cell_grid(inp, total, total, -before, -before)
-        inp.set_title(f"{label}: {k}x{k} window, pads ({before}, {after}), {out}x{out} windows",
+        inp.set_title(f"{label}: {k}x{k} window, pads ({before}, {after}), {out * out} window positions",
                       fontsize=10, color=colour)
         notes = (["grey: padding"] if before or after else []) + \
                 ([] if covered[before:before + n].all() else ["hatched: never covered"])
@@ -809,7 +809,7 @@ def strided_walk(image, k=3, strides=(1, 2, 3), title=None):
         for c in np.flatnonzero(~seen_cols):
             ax.add_patch(Rectangle((c - 0.5, -0.5), 1, h, **_UNSEEN_HATCH))
         unseen = h * w - int(seen_rows.sum()) * int(seen_cols.sum())
-        ax.set_title(f"stride {s}: {len(rows)}x{len(cols)} windows, {unseen} px never seen",
+        ax.set_title(f"stride {s}: {len(rows) * len(cols)} window positions, {unseen} px never seen",
                      fontsize=10, color=colour)
         ax.set_xlabel("input column (px)")
         ax.set_ylabel("input row (px)")
