@@ -37,8 +37,8 @@ class Result:
     """What one training run measured.
 
     ``history`` maps metric -> per-epoch list (``val_*`` entries are the
-    test set, when it was scored every epoch); ``epoch_seconds`` is the wall
-    time of each epoch.
+    validation set, or the test set, whichever was scored every epoch);
+    ``epoch_seconds`` is the wall time of each epoch.
     """
 
     model: str
@@ -161,8 +161,22 @@ def _check_shift_args(model, images, labels, distances, seed, batch_size):
     return images, labels, distances
 
 
+def _check_validation(validation, train):
+    """``(x_val, y_val)``, checked as the training pair's held-out twin."""
+    if not isinstance(validation, (tuple, list)) or len(validation) != 2:
+        raise TypeError("validation must be (x_val, y_val): held-out images and one-hot labels, "
+                        f"got {checks.describe(validation)}")
+    try:
+        _, (x_val, y_val) = _check_training_data((train, validation))
+    except (TypeError, ValueError) as error:  # the same checks, with the validation arrays' names
+        raise type(error)(str(error).replace("x_test", "x_val").replace("y_test", "y_val")) from None
+    if len(x_val) != len(y_val):
+        raise ValueError(f"validation images and labels differ in length: {len(x_val)} vs {len(y_val)}")
+    return x_val, y_val
+
+
 def train_and_evaluate(build, data, *, epochs, batch_size, seed, optimizer="rmsprop",
-                       progress=False, label="", test_every_epoch=False):
+                       progress=False, label="", test_every_epoch=False, validation=None):
     """Seed everything, build, compile, fit and evaluate one model.
 
     ``build``: a no-argument function returning an uncompiled model;
@@ -171,6 +185,9 @@ def train_and_evaluate(build, data, *, epochs, batch_size, seed, optimizer="rmsp
     ``progress=True`` prints one line per epoch (prefixed by ``label``);
     ``test_every_epoch=True`` also scores the test set after every epoch
     (``history['val_accuracy']``), for learning curves.
+    ``validation=(x_val, y_val)`` scores that held-out part of the training
+    data after every epoch instead, so that curves and the choice of epochs
+    never look at the test set, which is then scored once, at the end.
     Returns ``(model, result)``: the trained model and its :class:`Result`.
     """
     _check_fit_options(build, epochs, batch_size, seed, optimizer, progress, label, test_every_epoch)
@@ -182,14 +199,22 @@ def train_and_evaluate(build, data, *, epochs, batch_size, seed, optimizer="rmsp
         )
     if epochs < 1 or batch_size < 1:
         raise ValueError(f"epochs and batch_size must be >= 1, got {epochs} and {batch_size}")
+    if validation is not None and test_every_epoch:
+        raise ValueError("pass validation=(x_val, y_val) or test_every_epoch=True, not both: "
+                         "each one fills history['val_*']")
+    held_out = None if validation is None else _check_validation(validation, (x_train, y_train))
     x_train, y_train, x_test, y_test = map(as_tensor, (x_train, y_train, x_test, y_test))  # one copy each
+    if test_every_epoch:
+        held_out = (x_test, y_test)
+    elif held_out is not None:
+        held_out = tuple(map(as_tensor, held_out))
     keras.utils.set_random_seed(seed)
     model = build()
     model.compile(optimizer=optimizer, loss="categorical_crossentropy", metrics=["accuracy"])
     log = EpochLog(epochs, label=label, show=progress)
     start = time.perf_counter()
     history = model.fit(x_train, y_train, epochs=epochs, batch_size=batch_size, verbose=0,
-                        validation_data=(x_test, y_test) if test_every_epoch else None,
+                        validation_data=held_out,
                         callbacks=[log])
     fit_seconds = time.perf_counter() - start
     test_loss, test_acc = model.evaluate(x_test, y_test, verbose=0)
