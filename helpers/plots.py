@@ -33,7 +33,7 @@ def _pixel_axes(ax, label_axes=True):
     if label_axes:
         ax.set_xlabel("column (px)")
         ax.set_ylabel("row (px)")
-    ax.tick_params(labelsize=6)
+    ax.tick_params(labelsize=8)
 
 
 # --- argument checks (bad-input agent): clear errors before matplotlib ---------
