@@ -9,6 +9,7 @@ marker, hatch) in every figure of the course: ``MODEL_STYLES``, read with
 """
 
 import numpy as np
+from matplotlib.colors import SymLogNorm
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 from matplotlib.ticker import MaxNLocator
@@ -29,6 +30,13 @@ def _figure(rows, cols, cell=1.6, title=None):
     return fig, axes
 
 
+def _grid_labels(fig, x, y):
+    """Axis names once for a whole grid of images (on one panel they
+    collide with the titles of the row below)."""
+    fig.supxlabel(x, fontsize=8)
+    fig.supylabel(y, fontsize=8)
+
+
 def _pixel_axes(ax, label_axes=True):
     if label_axes:
         ax.set_xlabel("column (px)")
@@ -46,13 +54,24 @@ def _check_images(images, name, shape):
     return checks.array_of(images, name, kinds="biuf", shape=shape, empty=False)
 
 
-def _check_captions(captions, count, name):
-    """None, or one caption per panel (a str is one caption, not a list)."""
+MAX_PANELS = 256  # a grid of small images: 16x16 is already too small to read, and 5,000 take minutes
+
+
+def _check_panels(count, name):
+    """At most ``MAX_PANELS`` panels, refused before matplotlib makes them."""
+    if count > MAX_PANELS:
+        raise ValueError(f"{name} would make {count:,} panels; a grid shows at most {MAX_PANELS}: "
+                         f"pass a slice of {name}, e.g. [:{MAX_PANELS}]")
+
+
+def _check_captions(captions, count, name, exact=False):
+    """None, or one caption per panel (a str is one caption, not a list);
+    ``exact=True``: no more captions than panels either (a mismatch)."""
     if captions is None:
         return
     if isinstance(captions, str) or not hasattr(captions, "__len__"):
         raise TypeError(f"{name} must be a list of {count} captions, got {checks.describe(captions)}")
-    if len(captions) < count:
+    if len(captions) < count or exact and len(captions) > count:
         raise ValueError(f"{name} must have one caption per panel ({count}), got {len(captions)}")
 
 
@@ -116,7 +135,8 @@ def image_grid(images, labels=None, cols=8, title="Images", cmap="gray_r"):
         images = images[..., 0]
     if images.ndim != 3:
         raise ValueError(f"images must be (N, H, W) or (N, H, W, 1), got {images.shape}")
-    _check_captions(labels, len(images), "labels")
+    _check_panels(len(images), "images")
+    _check_captions(labels, len(images), "labels", exact=True)  # more labels than images: a mismatch
     rows, cols = _grid(len(images), checks.positive_int(cols, "cols"))
     fig, axes = _figure(rows, cols, title=title)
     for i, ax in enumerate(axes):
@@ -127,32 +147,33 @@ def image_grid(images, labels=None, cols=8, title="Images", cmap="gray_r"):
         ax.set_xticks([]), ax.set_yticks([])
         if labels is not None:
             ax.set_title(str(labels[i]), fontsize=8)
-    axes[0].set_xlabel("column (px)", fontsize=7)
-    axes[0].set_ylabel("row (px)", fontsize=7)
+    _grid_labels(fig, "column (px)", "row (px)")
     return fig
 
 
 def kernel_grid(kernel, cols=8, title="Kernels", channel=0):
     """The filters of a conv kernel ``(kh, kw, c_in, c_out)``, one panel per
     output channel, input channel ``channel``; blue negative, red positive."""
-    kernel = _check_images(kernel, "kernel", "(kh, kw, c_in, c_out)")
+    # finite: a NaN in the kernel would draw every filter blank (the colour limit is NaN)
+    kernel = checks.array_of(kernel, "kernel", kinds="biuf", shape="(kh, kw, c_in, c_out)", empty=False, finite=True)
     if kernel.ndim != 4:
         raise ValueError(f"kernel must be (kh, kw, c_in, c_out), got {kernel.shape}")
     channel = checks.integer(channel, "channel", 0, kernel.shape[2] - 1)
     cols = checks.positive_int(cols, "cols")
     filters = np.moveaxis(kernel[:, :, channel, :], -1, 0)
     limit = float(np.abs(filters).max()) or 1.0
+    _check_panels(len(filters), "kernel")
     rows, cols = _grid(len(filters), cols)
     fig, axes = _figure(rows, cols, cell=1.2, title=title)
     for i, ax in enumerate(axes):
         if i >= len(filters):
             ax.axis("off")
             continue
-        ax.imshow(filters[i], cmap="bwr", vmin=-limit, vmax=limit)
+        image = ax.imshow(filters[i], cmap="bwr", vmin=-limit, vmax=limit)
         ax.set_xticks([]), ax.set_yticks([])
         ax.set_title(f"filter {i}", fontsize=7)
-    axes[0].set_xlabel("kernel column", fontsize=7)
-    axes[0].set_ylabel("kernel row", fontsize=7)
+    fig.colorbar(image, ax=list(axes), shrink=0.8, label="weight (one scale for all filters)")
+    _grid_labels(fig, "kernel column", "kernel row")
     return fig
 
 
@@ -165,6 +186,7 @@ def feature_maps(maps, cols=8, title="Feature maps", names=None, max_maps=None):
     max_maps = None if max_maps is None else checks.positive_int(max_maps, "max_maps")
     count = maps.shape[-1] if max_maps is None else min(max_maps, maps.shape[-1])
     _check_captions(names, count, "names")
+    _check_panels(count, "max_maps" if max_maps else "maps")
     rows, cols = _grid(count, cols)
     fig, axes = _figure(rows, cols, title=title)
     for i, ax in enumerate(axes):
@@ -173,9 +195,9 @@ def feature_maps(maps, cols=8, title="Feature maps", names=None, max_maps=None):
             continue
         ax.imshow(maps[..., i], cmap="viridis")
         ax.set_xticks([]), ax.set_yticks([])
-        ax.set_title(names[i] if names else f"channel {i}", fontsize=7)
-    axes[0].set_xlabel("column", fontsize=7)
-    axes[0].set_ylabel("row", fontsize=7)
+        dead = " (all 0)" if not np.any(maps[..., i]) else ""  # else it looks like any dark map
+        ax.set_title((names[i] if names else f"channel {i}") + dead, fontsize=7)
+    _grid_labels(fig, "column", "row")
     return fig
 
 
@@ -385,18 +407,19 @@ def confusion_matrix(matrix, title="Confusion matrix"):
     if matrix.ndim != 2 or matrix.shape[0] != matrix.shape[1] or matrix.min() < 0:
         raise ValueError(f"matrix must be a square (K, K) array of counts >= 0, got shape {matrix.shape}"
                          + (f" with a count of {matrix.min()}" if matrix.ndim == 2 else ""))
-    fig = Figure(figsize=(5, 4.4), layout="constrained")
+    fig = Figure(figsize=(6.4, 5.6), layout="constrained")
     ax = fig.subplots()
-    image = ax.imshow(np.log1p(matrix), cmap="Blues")
+    # a log scale, so the few mistakes show beside the ~1,000 correct per class
+    image = ax.imshow(matrix, cmap="Blues", norm=SymLogNorm(linthresh=1, vmin=0, vmax=max(int(matrix.max()), 1)))
     for (r, c), count in np.ndenumerate(matrix):
-        ax.text(c, r, str(count), ha="center", va="center", fontsize=6,
+        ax.text(c, r, str(count), ha="center", va="center", fontsize=8,
                 color="white" if count > matrix.max() / 2 else "black")
     ax.set_xticks(range(matrix.shape[1]))
     ax.set_yticks(range(matrix.shape[0]))
     ax.set_xlabel("predicted digit")
     ax.set_ylabel("true digit")
     ax.set_title(title)
-    fig.colorbar(image, ax=ax, label="log(1 + count)")
+    fig.colorbar(image, ax=ax, label="count (log scale)")
     return fig
 
 

@@ -508,7 +508,7 @@ def test_the_parametrised_test_names_the_lesson_and_the_cell(tmp_path):
         test_lesson_surface(path, check_runner_vocabulary)
 
 
-@pytest.mark.parametrize("seconds, words", [(59, "under a minute"), (60, "about 1 min"), (330, "about 6 min")])
+@pytest.mark.parametrize("seconds, words", [(29, "under a minute"), (30, "about 1 min"), (60, "about 1 min"), (330, "about 6 min")])
 def test_the_runtime_line_the_runner_writes_passes_the_check(seconds, words):
     from course.commands import runtime_text
 

@@ -15,7 +15,7 @@ def _titled_and_labelled(fig):
     titles = [fig.get_suptitle()] + [ax.get_title() for ax in fig.axes]
     assert any(titles), "the figure has no title"
     labelled = [ax for ax in fig.axes if ax.get_xlabel() and ax.get_ylabel()]
-    assert labelled, "no axes carry both an x and a y label"
+    assert labelled or (fig.get_supxlabel() and fig.get_supylabel()), "no axes carry both an x and a y label"
 
 
 FIGURES = {
@@ -541,3 +541,16 @@ def test_training_curves_name_the_held_out_set():
         assert [line.get_label() for line in fig.axes[0].get_lines()] == ["max train", f"max {held_out}"]
     with pytest.raises(ValueError, match="held_out must be one of 'test', 'validation'"):
         plots.training_curves({"max": history}, metrics=("loss",), held_out="val")
+
+
+def test_an_all_zero_feature_map_says_so():
+    maps = RNG.random((5, 5, 3))
+    maps[..., 1] = 0
+    titles = [ax.get_title() for ax in plots.feature_maps(maps).axes[:3]]
+    assert titles == ["channel 0", "channel 1 (all 0)", "channel 2"]
+
+
+def test_grid_axis_names_are_the_figure_s_not_one_panel_s():
+    fig = plots.image_grid(RNG.random((4, 8, 8)), labels=[1, 2, 3, 4], cols=2)
+    assert (fig.get_supxlabel(), fig.get_supylabel()) == ("column (px)", "row (px)")
+    assert not any(ax.get_xlabel() for ax in fig.axes)

@@ -248,7 +248,7 @@ def test_refresh_strips_volatile_metadata_only():
 
 
 @pytest.mark.parametrize("seconds, phrase", [
-    (0.4, "under a minute"), (59.9, "under a minute"), (60, "about 1 min"), (89, "about 1 min"),
+    (0.4, "under a minute"), (29.9, "under a minute"), (30, "about 1 min"), (59.9, "about 1 min"), (89, "about 1 min"),
     (91, "about 2 min"), (267, "about 4 min"), (300, "about 5 min"), (3600, "about 60 min"),
 ])
 def test_runtime_text_is_plain_words(seconds, phrase):
