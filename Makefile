@@ -117,6 +117,8 @@ bench: data
 	@echo "==> benchmarks: every part, results in benchmarks/results/"
 	$(PY) -m benchmarks $(BENCH_ARGS)
 	$(PY) -m benchmarks.readme
+	$(PY) -m benchmarks.summary
 
 readme-results: setup
 	$(PY) -m benchmarks.readme
+	$(PY) -m benchmarks.summary

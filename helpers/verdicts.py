@@ -10,8 +10,8 @@ rule:
   ``p < alpha``;
 * **contradicted** when every seed's difference has the opposite sign AND
   ``p < alpha``;
-* **not settled** otherwise: mixed signs (or a zero), ``p >= alpha``, or
-  a single seed (no spread, no test).
+* **not settled** otherwise: mixed signs (or a zero, a *tie*, counted
+  apart in the reason), ``p >= alpha``, or a single seed (no spread, no test).
 
 ``alpha`` is 0.05 (:data:`ALPHA`). The sign test (how likely signs this
 lopsided are if each seed were a coin toss) is reported beside it but does
@@ -119,7 +119,9 @@ def decide(claim, metric, diffs, expect="+", alpha=ALPHA):
         elif agree == n or signs.count(against) == n:
             verdict, reason = NOT_SETTLED, f"all {n} seeds {signs[0]}, but p >= {alpha:g}"
         else:
-            verdict, reason = NOT_SETTLED, f"signs differ: {agree} of {n} seeds {expect}"
+            ties = signs.count("0")
+            verdict, reason = NOT_SETTLED, f"signs differ: {agree} of {n} seeds {expect}" + (
+                f", {ties} tie{'s' * (ties > 1)}" if ties else "")
     return Verdict(claim=claim, metric=metric, diffs=diffs.tolist(), mean=mean, sd=sd, signs=signs, expect=expect,
                    t=t, p=p, sign_p=sign_test_p(diffs), alpha=alpha, verdict=verdict, reason=reason)
 

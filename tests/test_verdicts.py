@@ -34,6 +34,11 @@ def test_floating_point_noise_is_a_tie_not_a_sign():
     same = (0.953 - 0.316) * 100 - (0.965 - 0.328) * 100  # the same drop, 637 of 1,000 digits, twice
     v = verdicts.decide("a < b", "drop (pp)", [-2.2, -3.6, same], expect="-")
     assert v.signs == "--0" and v.verdict == verdicts.NOT_SETTLED
+    assert v.reason == "signs differ: 2 of 3 seeds -, 1 tie"  # a tie is not a seed of the other sign
+
+
+def test_ties_are_counted_apart_from_the_other_sign():
+    assert verdicts.decide("a > b", "m", [1.0, 0.0, -1.0, 0.0, 2.0]).reason == "signs differ: 2 of 5 seeds +, 2 ties"
 
 
 def test_every_seed_disagrees_and_the_test_is_significant_contradicts():
