@@ -20,7 +20,10 @@ what to pass -- e.g. ``stride must be an int >= 1, got 0``::
 for a size), and a whole float (``3.0``) is not an int either.
 """
 
+import math
 import numbers
+import os
+from pathlib import Path
 
 import numpy as np
 
@@ -102,6 +105,13 @@ def text(value, name, empty=False):
     return value
 
 
+def path(value, name):
+    """A file path: a non-empty ``str`` or an ``os.PathLike`` (a ``Path``); returned as a ``Path``."""
+    if not isinstance(value, (str, os.PathLike)) or not str(value):
+        raise TypeError(f"{name} must be a file path (a non-empty str or a Path), got {describe(value)}")
+    return Path(value)
+
+
 def one_of(value, name, options):
     """``value`` if it is one of ``options`` (compared by type and ``==``, so
     an array or a list never raises here); else ``ValueError`` listing them."""
@@ -176,6 +186,23 @@ def array_of(value, name, ndim=None, kinds=None, shape=None, empty=True, finite=
 def finite(value, name):
     """Real numbers with no NaN or infinity, as an array (a scalar gives a 0-d array)."""
     return array_of(value, name, kinds=NUMERIC, finite=True)
+
+
+# The most memory one array a helper makes may take. Binder gives a learner
+# 2 GB in all; a size this big is a typo (pad=10**5), and NumPy's own
+# failure ("array is too big", a MemoryError for 1.75 TiB) names no argument.
+MAX_ARRAY_BYTES = 2**30
+
+
+def fits_in_memory(shape, dtype, name):
+    """Refuse, naming ``name``, an array of ``shape`` and ``dtype`` that would
+    take more than ``MAX_ARRAY_BYTES``; computed before anything is allocated."""
+    size = math.prod(int(n) for n in shape) * np.dtype(dtype).itemsize  # Python ints: no overflow
+    if size > MAX_ARRAY_BYTES:
+        raise ValueError(f"{name} would make an array of shape {tuple(int(n) for n in shape)} "
+                         f"({size / 2**30:,.1f} GiB of {np.dtype(dtype)}), more than the "
+                         f"{MAX_ARRAY_BYTES / 2**30:g} GiB a helper may allocate; pass a smaller {name}")
+    return size
 
 
 def same_length(**named):

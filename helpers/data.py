@@ -85,9 +85,14 @@ def read_idx(path):
     IDX: 2 zero bytes, a type byte (0x08 = uint8), the number of dims, then
     each dim as a big-endian uint32, then the data.
     """
-    opener = gzip.open if str(path).endswith(".gz") else open
-    with opener(path, "rb") as f:
-        raw = f.read()
+    path = checks.path(path, "path")
+    opener = gzip.open if path.name.endswith(".gz") else open
+    try:
+        with opener(path, "rb") as f:
+            raw = f.read()
+    except gzip.BadGzipFile:  # gzip's own error names neither the file nor what to do
+        raise ValueError(f"path {str(path)!r} ends in .gz but is not gzip-compressed; pass a "
+                         ".gz IDX file, or rename it without .gz if it is a plain one") from None
     if len(raw) < 4 or raw[0] != 0 or raw[1] != 0 or raw[2] != 0x08:
         raise ValueError(f"{path} is not a uint8 IDX file (header {raw[:4].hex()})")
     ndim = raw[3]
@@ -123,7 +128,7 @@ def verify(arrays, expected=None, shapes=None):
 def read_npz(path):
     """The MNIST arrays of an ``.npz`` file, by name; ``ValueError`` saying
     what the file is instead (an HTML page, empty, truncated, not an npz)."""
-    path = Path(path)
+    path = checks.path(path, "path")
     with open(path, "rb") as f:
         head = f.read(256)
     if not head.startswith(b"PK"):  # every zip, so every npz, starts so
@@ -155,9 +160,18 @@ def _what_it_is(head):
 def write_npz_atomic(arrays, path):
     """Write ``arrays`` to ``path`` as a compressed npz, all at once
     (:func:`helpers.files.atomic_write`: never half a file)."""
+    _check_arrays(arrays)
+    path = checks.path(path, "path")
     buffer = io.BytesIO()
     np.savez_compressed(buffer, **arrays)
     return atomic_write(path, buffer.getvalue())
+
+
+def _check_arrays(arrays):
+    """A non-empty dict of name (str) -> array, as np.savez takes it."""
+    if not isinstance(arrays, dict) or not arrays or not all(isinstance(k, str) and k for k in arrays):
+        raise TypeError(f"arrays must be a non-empty dict of name (str) -> array, e.g. "
+                        f"{{'x_train': x_train}}, got {checks.describe(arrays)}")
 
 
 # --- the four sources ------------------------------------------------------------

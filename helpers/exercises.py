@@ -40,9 +40,13 @@ What counts as the same answer -- strict, so a wrong answer is never "right":
   or an array of the same shape;
 * ``True``/``False`` only match bools (``True`` is not ``1``), numbers only
   match numbers (``"3"`` is not ``3``), strings only equal strings;
-* an int expected needs the exact value (``26.0`` is fine, ``25.9999`` is
-  not); floats match within ``rtol=1e-6`` (relative) + ``atol=1e-9``;
-  NaN matches NaN.
+* a whole number expected (an int: a count, a size) needs an int answer
+  of exactly that value, or a float within ``WHOLE_ATOL = 1e-6`` of it --
+  float rounding, not a different answer: ``26.0``, ``12.0000001`` and
+  ``1e-10`` (for ``0``) count, ``25.9999`` and ``12.5`` do not, and the
+  "not yet" line says so (``expected a whole number; a float counts within
+  1e-06 of it``); floats match within ``rtol=1e-6`` (relative) +
+  ``atol=1e-9``; NaN matches NaN.
 
 Assign the return value (``answered = check(...)``): a bare ``check(...)``
 as a cell's last line would also display ``False``. A lesson's worked
@@ -57,6 +61,10 @@ import numpy as np
 from helpers.checks import describe
 
 RTOL, ATOL = 1e-6, 1e-9
+# A count computed in floats (28 / 2, a mean of 0s) is off by rounding only:
+# far less than this, while a wrong count is off by at least 1.
+WHOLE_ATOL = 1e-6
+WHOLE_RULE = f"expected a whole number; a float counts within {WHOLE_ATOL:g} of it"
 NOT_ANSWERED = "not answered yet: replace the ... with your answer"
 
 
@@ -160,10 +168,17 @@ def _number_difference(answer, expected, rtol, atol):
         return f"{_kind(answer)}, expected a number"
     answer = answer.item() if isinstance(answer, np.generic | np.ndarray) else answer
     if isinstance(expected, numbers.Integral):
-        return None if answer == expected else ""
+        return _whole_difference(answer, expected)
     if isinstance(expected, numbers.Real) and np.isnan(expected):
         return None if isinstance(answer, numbers.Real) and np.isnan(answer) else ""
     return None if abs(answer - expected) <= atol + rtol * abs(expected) else ""
+
+
+def _whole_difference(answer, expected):
+    """An int answer: exact; a float answer: within ``WHOLE_ATOL`` (see the module docstring)."""
+    if not isinstance(answer, numbers.Real) or isinstance(answer, numbers.Integral):
+        return None if answer == expected else ""  # ints (and complex numbers): exact
+    return None if abs(answer - expected) <= WHOLE_ATOL else WHOLE_RULE
 
 
 def _sequence_difference(answer, expected, rtol, atol):
@@ -198,8 +213,10 @@ def _array_difference(answer, expected, rtol, atol):
     if kinds[1] in "iufc":
         if kinds[0] not in "iufc":
             return f"dtype {answer.dtype}, expected numbers"
-        if kinds[1] in "iu":
+        if kinds[1] in "iu" and kinds[0] in "iu":
             return None if np.array_equal(answer, expected) else ""
+        if kinds[1] in "iu":  # float answers to whole numbers: the scalar rule, entry by entry
+            return None if np.allclose(answer, expected, rtol=0, atol=WHOLE_ATOL) else WHOLE_RULE
         return None if np.allclose(answer, expected, rtol=rtol, atol=atol, equal_nan=True) else ""
     if kinds[1] in "US":
         return None if kinds[0] == kinds[1] and np.array_equal(answer, expected) else ""

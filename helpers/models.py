@@ -5,6 +5,8 @@ Every builder returns a fresh, *uncompiled* ``keras.Model`` that takes
 fixed, so lessons and tests can look layers up by name.
 """
 
+import numpy as np
+
 from helpers import checks
 from helpers.session import configure_backend
 
@@ -135,16 +137,59 @@ def param_counts(model):
 
 
 def forward_flops(model):
-    """Multiply-adds x 2 of one forward pass of one sample through the Conv2D
-    and Dense layers (pooling and activations are not counted)."""
+    """Multiply-adds x 2 of one forward pass of one sample through the
+    Conv1D/2D/3D and Dense layers, from each layer's actual output shape:
+    ``2 x (output positions) x (output channels) x (weights per output)``.
+
+    A conv's output positions are its output map (``h x w`` for Conv2D); a
+    Dense layer counts once per position of its input's leading axes (on
+    ``(5, 16)`` it is applied 5 times). Nested models (a ``Sequential``
+    block inside a model) are walked, and a layer called twice counts twice.
+    Biases, pooling, activations and other layers without weights count 0;
+    any other layer with weights (BatchNormalization, DepthwiseConv2D, ...)
+    is refused by name rather than silently left out.
+    """
     _check_model(model)
-    flops = 0
+    if not model.built or not model.inputs:
+        raise ValueError(f"model must be built with a known input shape to count its FLOPs, got the "
+                         f"unbuilt model {model.name!r}; start it with keras.Input(shape=...) or call "
+                         "model.build((None, 28, 28, 1)) first")
+    return sum(_layer_flops(layer) for layer in _leaf_layers(model))
+
+
+COUNTED = (layers.Conv1D, layers.Conv2D, layers.Conv3D, layers.Dense)
+
+
+def _leaf_layers(model):
+    """The layers of ``model``, nested models opened up (a Sequential block is one layer of its parent)."""
     for layer in model.layers:
-        if isinstance(layer, layers.Conv2D):
-            _, h, w, c_out = layer.output.shape
-            kh, kw, c_in, _ = layer.kernel.shape
-            flops += 2 * h * w * c_out * kh * kw * c_in
-        elif isinstance(layer, layers.Dense):
-            n_in, n_out = layer.kernel.shape
-            flops += 2 * n_in * n_out
-    return int(flops)
+        if isinstance(layer, keras.Model):
+            yield from _leaf_layers(layer)
+        else:
+            yield layer
+
+
+def _layer_flops(layer):
+    # type(...) in, not isinstance: Conv2DTranspose and the depthwise convs are
+    # counted differently and must be refused, not counted as a Conv2D
+    if type(layer) not in COUNTED:
+        if layer.weights:
+            raise ValueError(f"forward_flops counts Conv1D/2D/3D and Dense layers (and weight-free "
+                             f"layers as 0); it cannot count layer {layer.name!r} "
+                             f"({type(layer).__name__}): pass a model without it")
+        return 0
+    # one node per call of the layer: its output shape in that call (the public
+    # layer.output raises for a layer called more than once)
+    shapes = [tuple(node.output_tensors[0].shape) for node in layer._inbound_nodes]
+    if not shapes:
+        raise ValueError(f"forward_flops needs layer {layer.name!r} called on a known input; it was "
+                         "never called symbolically (a subclassed model?): pass a Sequential or "
+                         "functional model")
+    weights_per_output = int(np.prod(layer.kernel.shape[:-1]))  # kh*kw*c_in/groups, or n_in
+    total = 0
+    for shape in shapes:
+        if None in shape[1:]:
+            raise ValueError(f"forward_flops needs fixed input sizes, got output shape {shape} for "
+                             f"layer {layer.name!r}; pass a model whose keras.Input has a full shape, e.g. (28, 28, 1)")
+        total += 2 * int(np.prod(shape[1:])) * weights_per_output
+    return total

@@ -171,6 +171,8 @@ def pad2d(x, pad, value=0.0):
     if min(top, bottom, left, right) < 0:
         raise ValueError(f"pad must not be negative, got {pad!r}")
     value = _fill_value(value, batch.dtype)
+    n, h, w, c = batch.shape
+    checks.fits_in_memory((n, h + top + bottom, w + left + right, c), batch.dtype, "pad")
     widths = ((0, 0), (top, bottom), (left, right), (0, 0))
     return _unbatch(np.pad(batch, widths, constant_values=value), single)
 
@@ -193,13 +195,15 @@ def _fill_value(value, dtype):
     return int(value)
 
 
-def _pad_for(batch, window, strides, padding, value=0.0):
-    """Apply 'same' padding for this window and stride (no-op for 'valid')."""
+def _pad_for(batch, window, strides, padding, value=0.0, name="pool"):
+    """Apply 'same' padding for this window and stride (no-op for 'valid');
+    a padded array too big for memory is refused naming ``name``, the window."""
     _check_padding(padding)
     if padding == "valid":
         return batch
-    _, h, w, _ = batch.shape
+    n, h, w, c = batch.shape
     pads = (same_padding(h, window[0], strides[0]), same_padding(w, window[1], strides[1]))
+    checks.fits_in_memory((n, h + sum(pads[0]), w + sum(pads[1]), c), batch.dtype, name)
     return pad2d(batch, pads, value=value)
 
 
@@ -242,8 +246,11 @@ def _check_conv_args(x, kernel, bias, stride, padding):
     dtype = _compute_dtype(batch, kernel, *([] if bias is None else [bias]))
     batch, kernel = batch.astype(dtype, copy=False), kernel.astype(dtype, copy=False)
     bias = None if bias is None else bias.astype(dtype, copy=False)
-    padded = _pad_for(batch, kernel.shape[:2], strides, padding)
+    padded = _pad_for(batch, kernel.shape[:2], strides, padding, name="kernel")
     _check_window_fits(padded, kernel.shape[:2], "kernel")
+    n, h, w, _ = padded.shape  # the output, before the einsum asks for it
+    out_shape = (n, (h - kernel.shape[0]) // strides[0] + 1, (w - kernel.shape[1]) // strides[1] + 1, kernel.shape[3])
+    checks.fits_in_memory(out_shape, dtype, "kernel")
     return padded, single, kernel, bias, strides
 
 

@@ -57,11 +57,11 @@ def _check_images(images, name, shape):
 MAX_PANELS = 256  # a grid of small images: 16x16 is already too small to read, and 5,000 take minutes
 
 
-def _check_panels(count, name):
-    """At most ``MAX_PANELS`` panels, refused before matplotlib makes them."""
+def _check_panels(count, name, fix):
+    """At most ``MAX_PANELS`` panels, refused before matplotlib makes them; ``fix``: what to pass."""
     if count > MAX_PANELS:
         raise ValueError(f"{name} would make {count:,} panels; a grid shows at most {MAX_PANELS}: "
-                         f"pass a slice of {name}, e.g. [:{MAX_PANELS}]")
+                         f"pass {fix}")
 
 
 def _check_captions(captions, count, name, exact=False):
@@ -135,7 +135,7 @@ def image_grid(images, labels=None, cols=8, title="Images", cmap="gray_r"):
         images = images[..., 0]
     if images.ndim != 3:
         raise ValueError(f"images must be (N, H, W) or (N, H, W, 1), got {images.shape}")
-    _check_panels(len(images), "images")
+    _check_panels(len(images), "images", f"images[:{MAX_PANELS}]")
     _check_captions(labels, len(images), "labels", exact=True)  # more labels than images: a mismatch
     rows, cols = _grid(len(images), checks.positive_int(cols, "cols"))
     fig, axes = _figure(rows, cols, title=title)
@@ -162,7 +162,7 @@ def kernel_grid(kernel, cols=8, title="Kernels", channel=0):
     cols = checks.positive_int(cols, "cols")
     filters = np.moveaxis(kernel[:, :, channel, :], -1, 0)
     limit = float(np.abs(filters).max()) or 1.0
-    _check_panels(len(filters), "kernel")
+    _check_panels(len(filters), "kernel", f"kernel[..., :{MAX_PANELS}]")
     rows, cols = _grid(len(filters), cols)
     fig, axes = _figure(rows, cols, cell=1.2, title=title)
     for i, ax in enumerate(axes):
@@ -186,7 +186,7 @@ def feature_maps(maps, cols=8, title="Feature maps", names=None, max_maps=None):
     max_maps = None if max_maps is None else checks.positive_int(max_maps, "max_maps")
     count = maps.shape[-1] if max_maps is None else min(max_maps, maps.shape[-1])
     _check_captions(names, count, "names")
-    _check_panels(count, "max_maps" if max_maps else "maps")
+    _check_panels(count, "maps", f"max_maps={MAX_PANELS} or fewer")
     rows, cols = _grid(count, cols)
     fig, axes = _figure(rows, cols, title=title)
     for i, ax in enumerate(axes):

@@ -113,11 +113,45 @@ def _check_training_data(data):
         if kind != "f":
             what = "float images in [0, 1]" if images else "float one-hot labels"
             raise TypeError(f"{name} must be {what} (see data.preprocess), got a {kind!r}-kind dtype")
+    for name, array in named.items():
+        _check_finite(array, name)
     for a, b in (("x_train", "x_test"), ("y_train", "y_test")):
         if np.shape(named[a])[1:] != np.shape(named[b])[1:]:
             raise ValueError(f"{a} and {b} must have the same shape per sample, "
                              f"got {np.shape(named[a])} and {np.shape(named[b])}")
     return (x_train, y_train), (x_test, y_test)
+
+
+def _check_finite(array, name, chunk=4096):
+    """No NaN or inf in ``array``: one would make the loss NaN and the run
+    worthless. Checked ``chunk`` samples at a time, so the check never holds
+    a second full-size array (a tensor is checked by TensorFlow)."""
+    import tensorflow as tf
+
+    if tf.is_tensor(array):
+        ok = tf.reduce_all(tf.math.is_finite(array), axis=tuple(range(1, array.shape.rank)))
+        bad = np.flatnonzero(~ok.numpy())
+    else:
+        bad = []
+        for start in range(0, len(array), chunk):
+            finite = np.isfinite(array[start:start + chunk]).reshape(min(chunk, len(array) - start), -1).all(axis=1)
+            if not finite.all():
+                bad = start + np.flatnonzero(~finite)
+                break
+    if len(bad):
+        raise ValueError(f"{name} must hold finite numbers, got NaN or inf in sample {bad[0]}; "
+                         "it would make the loss NaN: fix or drop those samples")
+
+
+class StopOnNaN(keras.callbacks.Callback):
+    """Stops training at the end of the first epoch whose loss is NaN or inf
+    (every later epoch would be NaN too); ``epoch`` is that epoch (1-based)."""
+
+    epoch = None
+
+    def on_epoch_end(self, epoch, logs=None):
+        if not np.isfinite((logs or {}).get("loss", 0.0)):
+            self.epoch, self.model.stop_training = epoch + 1, True
 
 
 def _dtype_kind(array):
@@ -211,12 +245,16 @@ def train_and_evaluate(build, data, *, epochs, batch_size, seed, optimizer="rmsp
     keras.utils.set_random_seed(seed)
     model = build()
     model.compile(optimizer=optimizer, loss="categorical_crossentropy", metrics=["accuracy"])
-    log = EpochLog(epochs, label=label, show=progress)
+    log, nan = EpochLog(epochs, label=label, show=progress), StopOnNaN()
     start = time.perf_counter()
     history = model.fit(x_train, y_train, epochs=epochs, batch_size=batch_size, verbose=0,
                         validation_data=held_out,
-                        callbacks=[log])
+                        callbacks=[log, nan])
     fit_seconds = time.perf_counter() - start
+    if nan.epoch is not None:  # a NaN result would read as a measurement; it is a failed run
+        raise FloatingPointError(
+            f"training {label or model.name} stopped: the loss became NaN or inf in epoch {nan.epoch} "
+            f"of {epochs}; use a smaller learning rate (optimizer) or check the model's layers")
     test_loss, test_acc = model.evaluate(x_test, y_test, verbose=0)
     history = {k: [float(v) for v in values] for k, values in history.history.items()}
     return model, Result(

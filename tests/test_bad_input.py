@@ -43,6 +43,8 @@ def _plots():
     bad("bool size", TypeError, "cols", lambda: plots.image_grid(IMGS, cols=True))
     bad("too few labels", ValueError, "labels", lambda: plots.image_grid(IMGS, labels=["a"]))
     bad("bare string", TypeError, "labels", lambda: plots.image_grid(IMGS, labels="abcd"))
+    bad("more labels than images", ValueError, "labels", lambda: plots.image_grid(IMGS, labels=list("abcde")))
+    bad("5,000 panels", ValueError, "images", lambda: plots.image_grid(np.zeros((5000, 2, 2))))
     # kernel_grid
     bad("wrong ndim", ValueError, "kernel", lambda: plots.kernel_grid(np.zeros((3, 3, 8))))
     bad("empty", ValueError, "kernel", lambda: plots.kernel_grid(np.zeros((3, 3, 1, 0))))
@@ -52,6 +54,9 @@ def _plots():
     bad("negative index", ValueError, "channel", lambda: plots.kernel_grid(KERNEL, channel=-1))
     bad("float index", TypeError, "channel", lambda: plots.kernel_grid(KERNEL, channel=0.0))
     bad("zero size", ValueError, "cols", lambda: plots.kernel_grid(KERNEL, cols=0))
+    bad("NaN kernel (drew a blank figure)", ValueError, "kernel", lambda: plots.kernel_grid(np.full((3, 3, 1, 2), NAN)))
+    bad("inf kernel", ValueError, "kernel", lambda: plots.kernel_grid(np.full((3, 3, 1, 2), INF)))
+    bad("300 panels", ValueError, "kernel", lambda: plots.kernel_grid(np.zeros((3, 3, 1, 300))))
     # feature_maps
     bad("a batch", ValueError, "maps", lambda: plots.feature_maps(np.zeros((1, 8, 8, 3))))
     bad("empty", ValueError, "maps", lambda: plots.feature_maps(np.zeros((8, 8, 0))))
@@ -59,6 +64,7 @@ def _plots():
     bad("complex", TypeError, "maps", lambda: plots.feature_maps(np.zeros((8, 8, 3), complex)))
     bad("too few names", ValueError, "names", lambda: plots.feature_maps(MAPS, names=["a"]))
     bad("zero size", ValueError, "max_maps", lambda: plots.feature_maps(MAPS, max_maps=0))
+    bad("300 panels", ValueError, "maps", lambda: plots.feature_maps(np.zeros((2, 2, 300))))
     bad("float size", TypeError, "max_maps", lambda: plots.feature_maps(MAPS, max_maps=1.5))
     bad("negative size", ValueError, "cols", lambda: plots.feature_maps(MAPS, cols=-2))
     # sliding_window
@@ -186,6 +192,9 @@ def _ops():
             if value is not None:  # stride=None is the default: the window
                 bad(f"{function} stride {value!r}", error, "stride", lambda p=pool, v=value: p(X, 2, v))
         bad(f"{function} pool huge", ValueError, "pool", lambda p=pool: p(X, 10**9))
+        bad(f"{function} pool huge 'same' (array is too big)", ValueError, "pool",
+            lambda p=pool: p(X, 10**9, padding="same"))
+        bad(f"{function} pool huge stride 1 'same'", ValueError, "pool", lambda p=pool: p(X, 10**5, 1, "same"))
         bad(f"{function} pool three", TypeError, "pool", lambda p=pool: p(X, (2, 2, 2)))
         bad(f"{function} padding unknown", ValueError, "padding", lambda p=pool: p(X, 2, padding="causal"))
         bad(f"{function} padding None", TypeError, "padding", lambda p=pool: p(X, 2, padding=None))
@@ -220,6 +229,11 @@ def _ops():
                          (((1, 1), (1, -1)), ValueError), (((1, 1.5), (1, 1)), TypeError),
                          (((True, 1), (1, 1)), TypeError), ("1", ValueError)):
         bad(f"pad2d pad {value!r}", error, "pad", lambda v=value: ops.pad2d(X, v))
+    bad("pad2d pad 10**5 (MemoryError)", ValueError, "pad", lambda: ops.pad2d(X, 10**5))
+    bad("pad2d one huge side", ValueError, "pad", lambda: ops.pad2d(X, ((0, 10**12), (0, 0))))
+    for function in ("conv2d", "conv2d_naive"):
+        bad(f"{function} output too big", ValueError, "kernel",
+            lambda f=getattr(ops, function): f(np.ones((2000, 28, 28, 1), np.float32), np.ones((1, 1, 1, 8192), np.float32)))
     U8 = X.astype(np.uint8)
     for value, error in ((-1, ValueError), (256, ValueError), (0.5, ValueError), (-INF, ValueError),
                          (NAN, ValueError), ("0", TypeError), (None, TypeError)):
@@ -298,6 +312,29 @@ def _data():
     bad("load_mnist path empty", TypeError, "path", lambda: data.load_mnist(""))
     bad("load_mnist path missing", ValueError, "path", lambda: data.load_mnist("/no/such/mnist.npz"))
     bad("verify a list", TypeError, "arrays", lambda: data.verify([1, 2]))
+    bad("read_idx None", TypeError, "path", lambda: data.read_idx(None))
+    bad("read_idx int", TypeError, "path", lambda: data.read_idx(3))
+    bad("read_idx .gz not gzip (BadGzipFile)", ValueError, "path", lambda: data.read_idx(_not_gzip()))
+    bad("read_npz None", TypeError, "path", lambda: data.read_npz(None))
+    bad("read_npz empty", TypeError, "path", lambda: data.read_npz(""))
+    bad("write_npz_atomic arrays None", TypeError, "arrays", lambda: data.write_npz_atomic(None, _scratch("a.npz")))
+    bad("write_npz_atomic arrays a list", TypeError, "arrays", lambda: data.write_npz_atomic([u8], _scratch("a.npz")))
+    bad("write_npz_atomic arrays empty", TypeError, "arrays", lambda: data.write_npz_atomic({}, _scratch("a.npz")))
+    bad("write_npz_atomic path None", TypeError, "path", lambda: data.write_npz_atomic({"x": u8}, None))
+
+
+def _scratch(name):
+    """A path in a fresh temporary folder (made when the case runs, not at collection)."""
+    import tempfile
+    from pathlib import Path
+
+    return Path(tempfile.mkdtemp(prefix="bad-input-")) / name
+
+
+def _not_gzip():
+    path = _scratch("train-images-idx3-ubyte.gz")
+    path.write_bytes(b"\x00\x00\x08\x01\x00\x00\x00\x01\x07")  # a plain IDX file, not compressed
+    return path
 
 
 _data()
@@ -381,6 +418,12 @@ def _training():
     ):
         bad(f"train_and_evaluate {name}", error, name.split()[0] if name != "differ in length" else name,
             lambda d=data: fit(d))
+    nan_x, inf_y = x.copy(), y.copy()
+    nan_x[1, 5, 5, 0], inf_y[2, 3] = NAN, INF
+    for name, data in (("x_train", ((nan_x, y), (x, y))), ("y_train", ((x, inf_y), (x, y))),
+                       ("x_test", ((x, y), (nan_x, y))), ("y_test", ((x, y), (x, inf_y)))):
+        bad(f"train_and_evaluate NaN or inf in {name}", ValueError, name, lambda d=data: fit(d))
+    bad("train_and_evaluate NaN in x_val", ValueError, "x_val", lambda: fit(validation=(nan_x, y)))
     for value, error in ((-1, ValueError), (1.5, TypeError), (None, TypeError)):
         bad(f"random_directions n {value!r}", error, "n", lambda v=value: training.random_directions(v, 0))
         bad(f"random_directions seed {value!r}", error, "seed", lambda v=value: training.random_directions(3, v))
@@ -421,6 +464,15 @@ def _models():
             lambda v=value: models.downsampling_variant("max", head_units=v))
     for value, error in (("dense1024", ValueError), (None, TypeError), (64, TypeError)):
         bad(f"no_pool_convnet head {value!r}", error, "head", lambda v=value: models.no_pool_convnet(v))
+    keras, L = models.keras, models.layers
+    bad("forward_flops unbuilt model (AttributeError)", ValueError, "model",
+        lambda: models.forward_flops(keras.Sequential([L.Conv2D(8, 3)])))
+    bad("forward_flops BatchNormalization", ValueError, "'bn'",
+        lambda: models.forward_flops(keras.Sequential([keras.Input((8, 8, 1)), L.BatchNormalization(name="bn")])))
+    bad("forward_flops Conv2DTranspose", ValueError, "'up'",
+        lambda: models.forward_flops(keras.Sequential([keras.Input((8, 8, 1)), L.Conv2DTranspose(2, 3, name="up")])))
+    bad("forward_flops variable input size", ValueError, "'c'",
+        lambda: models.forward_flops(keras.Sequential([keras.Input((None, None, 1)), L.Conv2D(2, 3, name="c")])))
     for function in ("param_counts", "forward_flops"):
         for value in (None, "mnist_convnet", models.mnist_convnet):
             bad(f"{function} model {value!r:.20}", TypeError, "model",
@@ -567,6 +619,10 @@ def _valid_data_and_exercises():
                                     (np.int64(5), 5, True), (np.array([[1, 2]]), [[1, 2]], True),
                                     (None, 3, False), (..., (1, 2), False), ((13, 13, 32), (13, 13, 32), True)):
         valid(f"check {answer!r:.16} vs {expected!r:.16}", lambda a=answer, e=expected: check(a, e), right)
+    # the rule for a float against a whole number (issue 26): within WHOLE_ATOL = 1e-6 of it
+    for answer, expected, right in ((12.0000001, 12, True), (1e-10, 0, True), (np.float64(-1e-7), 0, True),
+                                    (12.01, 12, False), (1e-5, 0, False)):
+        valid(f"check {answer!r} vs whole {expected}", lambda a=answer, e=expected: check(a, e), right)
     valid("positive_int np.uint8", lambda: checks.positive_int(np.uint8(3), "k"), 3)
     valid("pair of np.int64", lambda: checks.pair(np.array([2, 3]), "pool"), (2, 3))
 

@@ -17,6 +17,11 @@ def _said(capsys):
     (18_496, 18_496),
     (np.int64(18_496), 18_496),
     (26.0, 26),                                   # a whole float is the int
+    (12.0000001, 12),                             # float rounding of a whole number ...
+    (1e-10, 0),                                   # ... and of zero (WHOLE_ATOL)
+    (np.float32(28 / 3 * 3), 28),
+    (np.array([26.0000001, 13.0]), np.array([26, 13])),
+    (complex(12, 0), 12),
     ((13, 13, 32), (13, 13, 32)),
     ([13, 13, 32], (13, 13, 32)),                 # a list stands for the tuple
     (np.array([13, 13, 32]), (13, 13, 32)),
@@ -61,7 +66,11 @@ def test_right_answers(capsys, answer, expected):
     (3, "3", "a number, expected a str"),
     ("valid", "same", ""),
     ((13, 13), (13, 13, 32), "2 entries, expected 3"),
-    (25.99999, 26, ""),                      # an int expected needs the exact value
+    (25.99999, 26, "expected a whole number; a float counts within 1e-06 of it"),
+    (12.5, 12, "expected a whole number"),
+    (-1e-5, 0, "expected a whole number"),
+    (np.array([26.5]), np.array([26]), "expected a whole number"),
+    (np.int64(11), 12, ""),
     (0.31, 0.3, ""),
     (float("nan"), 0.3, ""),
     (0.3, float("nan"), ""),
@@ -217,3 +226,13 @@ def test_difference_reports_reasons():
     assert exercises.difference((1, 2), (1, 2)) is None
     assert exercises.difference((1, 3), (1, 2)) == "entry 1: wrong value"
     assert exercises.difference(np.zeros(2), np.zeros(3)) == "shape (2,), expected shape (3,)"
+
+
+def test_the_whole_number_rule_is_stated_where_the_learner_reads_it(capsys):
+    """The rule for floats against a whole-number answer: in the docstring and in the "not yet" line."""
+    assert "WHOLE_ATOL" in exercises.__doc__ and "12.0000001" in exercises.__doc__
+    assert check(12.0000001, 12) and _said(capsys) == "right: 12.0000001"
+    assert not check(12.01, 12)
+    assert _said(capsys) == "not yet: 12.01 is not the answer (expected a whole number; a float counts within 1e-06 of it)."
+    assert not check(11, 12)
+    assert _said(capsys) == "not yet: 11 is not the answer."  # an int answer: the message it always had

@@ -108,6 +108,65 @@ def test_forward_flops(keras):
     assert models.forward_flops(models.mnist_convnet()) == 2 * macs
 
 
+# hand counts, 2 x multiply-adds, layer by layer (conv: output h*w*c_out x kh*kw*c_in; dense: n_in*n_out)
+LESSON_FLOPS = {
+    ("max", "flatten"): 2 * (26 * 26 * 32 * 9 + 11 * 11 * 64 * 288 + 3 * 3 * 64 * 576 + 576 * 64 + 64 * 10),
+    ("avg", "flatten"): 2 * (26 * 26 * 32 * 9 + 11 * 11 * 64 * 288 + 3 * 3 * 64 * 576 + 576 * 64 + 64 * 10),
+    ("max", "global_max"): 2 * (26 * 26 * 32 * 9 + 11 * 11 * 64 * 288 + 3 * 3 * 64 * 576 + 64 * 64 + 64 * 10),
+    ("strided_conv", "flatten"): 2 * (13 * 13 * 32 * 9 + 6 * 6 * 64 * 288 + 4 * 4 * 64 * 576 + 1024 * 64 + 640),
+    ("learned_pool", "flatten"): 2 * (26 * 26 * 32 * 9 + 13 * 13 * 32 * 128 + 11 * 11 * 64 * 288
+                                      + 5 * 5 * 64 * 256 + 3 * 3 * 64 * 576 + 576 * 64 + 640),
+    ("none", "flatten"): 2 * (26 * 26 * 32 * 9 + 24 * 24 * 64 * 288 + 22 * 22 * 64 * 576 + 30_976 * 64 + 640),
+}
+
+
+@pytest.mark.parametrize("kind, head", list(LESSON_FLOPS))
+def test_forward_flops_of_the_lesson_models_match_hand_counts(keras, kind, head):
+    assert models.forward_flops(models.downsampling_variant(kind, head=head)) == LESSON_FLOPS[kind, head]
+
+
+def test_forward_flops_of_the_dense_baseline(keras):
+    assert models.forward_flops(models.dense_baseline()) == 2 * (784 * 512 + 512 * 10)
+
+
+def test_forward_flops_opens_nested_models(keras):
+    """Issue 26: convs inside a Sequential block were left out (only the head was counted)."""
+    L = keras.layers
+    block = keras.Sequential([L.Conv2D(8, 3, activation="relu"), L.MaxPooling2D(2)], name="block")
+    model = keras.Sequential([keras.Input((28, 28, 1)), block, L.Flatten(), L.Dense(10)])
+    assert models.forward_flops(model) == 2 * (26 * 26 * 8 * 9 + 13 * 13 * 8 * 10)
+    inputs = keras.Input((28, 28, 1))  # a functional block with its own Input, inside a functional model
+    inner = keras.Model(inputs, L.Conv2D(4, 3)(inputs), name="inner")
+    outer_in = keras.Input((28, 28, 1))
+    outer = keras.Model(outer_in, L.Dense(2)(L.Flatten()(inner(outer_in))))
+    assert models.forward_flops(outer) == 2 * (26 * 26 * 4 * 9 + 26 * 26 * 4 * 2)
+
+
+def test_forward_flops_uses_the_actual_shapes(keras):
+    L = keras.layers
+    # a Dense layer on (5, 16) is applied at each of the 5 positions (issue 26: 256 instead of 1,280)
+    assert models.forward_flops(keras.Sequential([keras.Input((5, 16)), L.Dense(8)])) == 2 * 5 * 16 * 8
+    assert models.forward_flops(keras.Sequential([keras.Input((10, 3)), L.Conv1D(4, 3)])) == 2 * 8 * 4 * 3 * 3
+    assert models.forward_flops(keras.Sequential([keras.Input((6, 6, 6, 1)), L.Conv3D(2, 3)])) == 2 * 64 * 2 * 27
+    # a strided, 'same'-padded, grouped conv: 14x14 outputs, each 3*3*(4/2) multiply-adds
+    grouped = keras.Sequential([keras.Input((28, 28, 4)), L.Conv2D(6, 3, strides=2, padding="same", groups=2)])
+    assert models.forward_flops(grouped) == 2 * 14 * 14 * 6 * 3 * 3 * 2
+    conv = L.Conv2D(4, 3)  # one layer called on two inputs counts twice
+    a, b = keras.Input((8, 8, 1)), keras.Input((10, 10, 1))
+    assert models.forward_flops(keras.Model([a, b], [conv(a), conv(b)])) == 2 * (6 * 6 + 8 * 8) * 4 * 9
+
+
+def test_forward_flops_refuses_what_it_cannot_count(keras):
+    L = keras.layers
+    with pytest.raises(ValueError, match="model must be built"):  # was an AttributeError from Keras
+        models.forward_flops(keras.Sequential([L.Conv2D(8, 3)]))
+    for layer in (L.BatchNormalization(name="bn"), L.DepthwiseConv2D(3, name="bn"), L.Conv2DTranspose(2, 3, name="bn")):
+        with pytest.raises(ValueError, match="cannot count layer 'bn'"):
+            models.forward_flops(keras.Sequential([keras.Input((8, 8, 1)), layer]))
+    with pytest.raises(ValueError, match="fixed input sizes"):
+        models.forward_flops(keras.Sequential([keras.Input((None, None, 1)), L.Conv2D(2, 3, name="c")]))
+
+
 def test_bad_arguments_are_explained():
     with pytest.raises(ValueError, match="kind must be one of"):
         models.downsampling_variant("median")

@@ -175,3 +175,26 @@ def test_in_batches_refuses_bad_input(fn, images, batch_size, error, words):
     with pytest.raises(error) as info:
         training.in_batches(fn, images, batch_size=batch_size)
     assert words in str(info.value)
+
+
+@pytest.mark.training
+def test_a_loss_that_becomes_nan_stops_the_run_with_a_message(keras):
+    """Issue 26: the run ends in an error, never in a Result whose loss is NaN."""
+    x, y = np.zeros((4, 28, 28, 1), np.float32), np.eye(10, dtype=np.float32)[:4]
+
+    def build():  # finite data, a layer that makes every activation NaN
+        inputs = keras.Input((28, 28, 1))
+        hidden = keras.layers.Lambda(lambda t: t * float("nan"))(keras.layers.Flatten()(inputs))
+        return keras.Model(inputs, keras.layers.Dense(10, activation="softmax")(hidden), name="nan_net")
+
+    with pytest.raises(FloatingPointError, match="nan_net stopped: the loss became NaN or inf in epoch 1 of 3"):
+        training.train_and_evaluate(build, ((x, y), (x, y)), epochs=3, batch_size=2, seed=0)
+
+
+def test_nan_in_a_tensor_is_refused_before_training(keras):
+    x, y = np.zeros((4, 28, 28, 1), np.float32), np.eye(10, dtype=np.float32)[:4]
+    bad = x.copy()
+    bad[3, 0, 0, 0] = np.inf
+    with pytest.raises(ValueError, match="x_train must hold finite numbers, got NaN or inf in sample 3"):
+        training.train_and_evaluate(models.dense_baseline, ((training.as_tensor(bad), y), (x, y)),
+                                    epochs=1, batch_size=2, seed=0)

@@ -2,6 +2,7 @@
 the runner in a subprocess, and records as the runner and the lessons write them."""
 
 import json
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -41,10 +42,15 @@ def write_lesson(folder, name, parameters, *cells, quick=None):
     return path
 
 
-def course_subprocess(*args, timeout=300):
-    """``python -m course --no-progress ARGS`` in a subprocess, from the repo."""
+def course_subprocess(*args, timeout=300, sigint=signal.SIG_DFL):
+    """``python -m course --no-progress ARGS`` in a subprocess, from the repo.
+
+    The child starts with SIGINT set to ``sigint``, not to whatever this test
+    process inherited: under ``nohup ... &`` or a CI launcher SIGINT arrives
+    ignored, and an ignored signal stays ignored across exec."""
     return subprocess.run([sys.executable, "-m", "course", "--no-progress", *map(str, args)],
-                          cwd=REPO, capture_output=True, text=True, timeout=timeout)
+                          cwd=REPO, capture_output=True, text=True, timeout=timeout,
+                          preexec_fn=lambda: signal.signal(signal.SIGINT, sigint))
 
 
 def snapshot(folder):

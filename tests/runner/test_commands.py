@@ -5,6 +5,7 @@ lessons, then a quick run of the real ones, and proof that ``pytest
 import json
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -177,6 +178,31 @@ def test_ctrl_c_shuts_the_kernel_down_and_leaves_sources_untouched(tmp_path):
     assert record(build, "01_done")["status"] == "ok"
     assert record(build, "02_stopped")["status"] == "interrupted"
     assert not (build / "notebooks" / "03_never.ipynb").exists()
+
+
+def test_ctrl_c_is_ignored_when_the_run_starts_with_sigint_ignored_and_sigterm_stops_it(tmp_path):
+    """``nohup course run &`` (or a background job of a script, some CI
+    launchers) starts the runner with SIGINT ignored. The runner keeps it so,
+    as any program that respects nohup does: Ctrl-C does not stop it, SIGTERM
+    (``kill PID``, what the README says to use) stops it as cleanly as Ctrl-C."""
+    notebooks, build, pid_file = tmp_path / "nb", tmp_path / "build", tmp_path / "kernel.pid"
+    survived = tmp_path / "survived"
+    write_lesson(notebooks, "01_stopped", f"PID_FILE, SURVIVED = {str(pid_file)!r}, {str(survived)!r}",
+                 "import os, pathlib, signal, time\npathlib.Path(PID_FILE).write_text(str(os.getpid()))",
+                 "os.kill(os.getppid(), signal.SIGINT)\ntime.sleep(2)\npathlib.Path(SURVIVED).write_text('yes')",
+                 "os.kill(os.getppid(), signal.SIGTERM)\ntime.sleep(120)", "print('unreached')")
+    before = snapshot(notebooks)
+    started = time.monotonic()
+    result = course_subprocess("--notebooks", notebooks, "--build", build, "run", timeout=120,
+                               sigint=signal.SIG_IGN)
+    assert survived.read_text() == "yes"  # the SIGINT did not stop the run
+    assert result.returncode == cli.INTERRUPTED, result.stderr
+    assert time.monotonic() - started < 60
+    assert "interrupted; the kernel was shut down" in result.stderr
+    kernel_pid = int(pid_file.read_text())
+    assert not psutil.pid_exists(kernel_pid) or psutil.Process(kernel_pid).status() == psutil.STATUS_ZOMBIE
+    assert snapshot(notebooks) == before
+    assert record(build, "01_stopped")["status"] == "interrupted"
 
 
 def test_refresh_replaces_only_after_success(tmp_path):
