@@ -856,11 +856,14 @@ def stride_shrink(strides, sizes, unseen, n, title=None):
     left, right = fig.subplots(1, 2)
     fig.suptitle(title or f"A conv on an {n}x{n} input, strides {strides[0]}..{strides[-1]}", fontsize=11)
     left.plot(strides, [n / s for s in strides], ":", color="black", label="n / s")
-    markers = {"valid": "s", "same": "o"}
+    # 'valid' large and hollow, 'same' small and filled: where they are equal both still show
+    markers = {"valid": ("s", 10, "none"), "same": ("o", 5, None)}
     for ax, series in ((left, sizes), (right, unseen)):
         for label, values in series.items():
-            ax.plot(strides, values, marker=markers.get(label, "^"), color=_padding_colour(label),
-                    label=f"'{label}'")
+            marker, size, face = markers.get(label, ("^", 6, None))
+            colour = _padding_colour(label)
+            ax.plot(strides, values, marker=marker, markersize=size, markerfacecolor=face or colour,
+                    color=colour, label=f"'{label}'")
         ax.set_xlabel("stride s")
         ax.set_xticks(strides)
         ax.legend(fontsize=9)
