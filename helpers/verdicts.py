@@ -21,6 +21,9 @@ seed agrees (3 seeds: p = 0.25 at best).
 The paired t asks "do these two *recipes* differ" (the seeds are the
 samples); McNemar's test (:func:`helpers.stats.mcnemar`) asks "do these
 two *trained networks* differ" on the same test images, one seed at a time.
+When every seed is scored on the same test images, the spread between seeds
+holds training noise only: a verdict then holds for those test images, and
+says nothing about how another draw of test images would come out.
 
     >>> v = decide("(a) max vs avg", "clean accuracy, max - avg (pp)", [3.1, 2.4, 2.9])
     >>> v.verdict, v.reason
