@@ -51,9 +51,15 @@ def bootstrap_accuracies(correct, draws=1000, seed=0):
     return correct[index].mean(axis=1)
 
 
-def _binomial_cdf_half(k, n):
-    """P(X <= k) for X ~ Binomial(n, 1/2), exactly (integer arithmetic)."""
-    return sum(math.comb(n, i) for i in range(k + 1)) / 2**n
+def sign_test(plus, minus):
+    """Two-sided exact sign test: if each of ``plus + minus`` outcomes went
+    either way with probability 1/2, the chance of a split at least as
+    uneven as ``plus`` against ``minus`` (integer arithmetic; none: 1)."""
+    n = plus + minus
+    if n == 0:
+        return 1.0
+    tail = sum(math.comb(n, i) for i in range(min(plus, minus) + 1)) / 2**n
+    return min(1.0, 2.0 * tail)
 
 
 def mcnemar(a_correct, b_correct):
@@ -71,10 +77,7 @@ def mcnemar(a_correct, b_correct):
         raise ValueError(f"a_correct and b_correct must be two (n,) arrays of the same n, "
                          f"got shapes {a.shape} and {b.shape}")
     b01, b10 = int(np.sum(~a & b)), int(np.sum(a & ~b))
-    if b01 + b10 == 0:
-        return 0, 0, 1.0
-    p = min(1.0, 2.0 * _binomial_cdf_half(min(b01, b10), b01 + b10))
-    return b01, b10, p
+    return b01, b10, sign_test(b01, b10)  # McNemar's exact test is a sign test on the disagreements
 
 
 def t_two_sided_p(t, df):

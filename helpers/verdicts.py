@@ -79,12 +79,7 @@ def sign_test_p(diffs):
     - with probability 1/2, of a split at least as lopsided as this one
     (zeros, within :data:`TIE`, are dropped; none left: p = 1)."""
     diffs = np.asarray(diffs, dtype=float).ravel()
-    plus, minus = int(np.sum(diffs > TIE)), int(np.sum(diffs < -TIE))
-    n = plus + minus
-    if n == 0:
-        return 1.0
-    tail = sum(math.comb(n, i) for i in range(min(plus, minus) + 1)) / 2**n
-    return min(1.0, 2.0 * tail)
+    return stats.sign_test(int(np.sum(diffs > TIE)), int(np.sum(diffs < -TIE)))
 
 
 def _checked(values, name):
