@@ -67,34 +67,6 @@ def _plots():
     bad("300 panels", ValueError, "maps", lambda: plots.feature_maps(np.zeros((2, 2, 300))))
     bad("float size", TypeError, "max_maps", lambda: plots.feature_maps(MAPS, max_maps=1.5))
     bad("negative size", ValueError, "cols", lambda: plots.feature_maps(MAPS, cols=-2))
-    # sliding_window
-    image, out = np.zeros((8, 8)), np.zeros((6, 6))
-    bad("zero k", ValueError, "k", lambda: plots.sliding_window(image, out, 0, 0, k=0))
-    bad("negative k", ValueError, "k", lambda: plots.sliding_window(image, out, 0, 0, k=-3))
-    bad("float k", TypeError, "k", lambda: plots.sliding_window(image, out, 0, 0, k=3.0))
-    bad("window outside image", ValueError, "k", lambda: plots.sliding_window(image, out, 5, 5, k=4))
-    bad("window outside image", ValueError, "stride", lambda: plots.sliding_window(image, out, 5, 0, stride=2))
-    bad("zero stride", ValueError, "stride", lambda: plots.sliding_window(image, out, 0, 0, stride=0))
-    bad("row outside output", ValueError, "row", lambda: plots.sliding_window(image, out, 6, 0))
-    bad("negative col", ValueError, "col", lambda: plots.sliding_window(image, out, 0, -1))
-    bad("float row", TypeError, "row", lambda: plots.sliding_window(image, out, 1.5, 0))
-    bad("None col", TypeError, "col", lambda: plots.sliding_window(image, out, 0, None))
-    bad("empty image", ValueError, "image", lambda: plots.sliding_window(np.zeros((0, 8)), out, 0, 0))
-    bad("wrong ndim", ValueError, "image", lambda: plots.sliding_window(np.zeros((2, 8, 8)), out, 0, 0))
-    bad("None", TypeError, "output", lambda: plots.sliding_window(image, None, 0, 0))
-    # padding_stride_diagram
-    bad("huge n", ValueError, "n", lambda: plots.padding_stride_diagram(3000, 3))
-    bad("huge padding", ValueError, "pad", lambda: plots.padding_stride_diagram(8, 3, pad=(100, 0)))
-    bad("zero n", ValueError, "n", lambda: plots.padding_stride_diagram(0, 3))
-    bad("zero k", ValueError, "k", lambda: plots.padding_stride_diagram(5, 0))
-    bad("k > n", ValueError, "k", lambda: plots.padding_stride_diagram(3, 5))
-    bad("zero stride", ValueError, "stride", lambda: plots.padding_stride_diagram(5, 3, 0))
-    bad("float n", TypeError, "n", lambda: plots.padding_stride_diagram(5.0, 3))
-    bad("bool k", TypeError, "k", lambda: plots.padding_stride_diagram(5, True))
-    bad("string n", TypeError, "n", lambda: plots.padding_stride_diagram("5", 3))
-    bad("negative pad", ValueError, "pad", lambda: plots.padding_stride_diagram(5, 3, pad=(-1, 1)))
-    bad("three pads", TypeError, "pad", lambda: plots.padding_stride_diagram(5, 3, pad=(1, 1, 1)))
-    bad("None pad", TypeError, "pad", lambda: plots.padding_stride_diagram(5, 3, pad=None))
     # training_curves
     bad("bare string", TypeError, "metrics", lambda: plots.training_curves(H, metrics="loss"))
     bad("unknown metric", ValueError, "metrics", lambda: plots.training_curves(H, metrics=("auc",)))
@@ -512,14 +484,6 @@ valid("bool images", lambda: plots.image_grid(np.eye(5, dtype=bool)[np.newaxis])
 valid("float16 maps", lambda: plots.feature_maps(np.ones((4, 4, 2), np.float16)), _figure_with(lambda f: len(f.axes) == 2))
 valid("labels as an array", lambda: plots.image_grid(np.zeros((2, 3, 3)), labels=np.array([7, 1])),
       _figure_with(lambda f: [a.get_title() for a in f.axes] == ["7", "1"]))
-valid("window at the last cell", lambda: plots.sliding_window(np.zeros((8, 8)), np.zeros((6, 6)), 5, 5),
-      _figure_with(lambda f: len(f.axes) == 2))
-valid("k > n with padding", lambda: plots.padding_stride_diagram(3, 5, pad=(2, 2)),
-      _figure_with(lambda f: f.axes[0].get_title().endswith(": 3 outputs")))
-valid("int pad", lambda: plots.padding_stride_diagram(5, 3, pad=1),
-      _figure_with(lambda f: f.axes[0].get_title().endswith(": 5 outputs")))
-valid("the largest diagram", lambda: plots.padding_stride_diagram(plots.MAX_DIAGRAM_CELLS, 3, 61),
-      _figure_with(lambda f: f.axes[0].get_title().endswith(": 2 outputs")))
 valid("one metric in a list", lambda: plots.training_curves(H, metrics=["loss"]),
       _figure_with(lambda f: len(f.axes) == 1))
 valid("only val_ entries", lambda: plots.training_curves({"a": {"val_loss": [1.0]}}, metrics=("loss",)),

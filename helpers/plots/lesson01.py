@@ -1,0 +1,220 @@
+"""Figures of lesson 01, the convolution operation (``signed_maps`` also in lesson 03)."""
+
+import numpy as np
+from matplotlib.figure import Figure
+from matplotlib.patches import Rectangle
+
+from helpers import checks
+from helpers.plots.kit import SIGNED_CMAP, _grid
+
+_SMALL = 10  # largest side of an array whose numbers conv_arithmetic writes in its cells
+
+
+def _as_channels(array, name):
+    """``(H, W)`` -> ``(H, W, 1)``; ``(H, W, C)`` stays; anything else raises."""
+    array = checks.array_of(array, name, ndim=(2, 3), kinds="biuf", shape="(H, W) or (H, W, C)", empty=False)
+    return array[..., np.newaxis] if array.ndim == 2 else array
+
+
+def _number_grid(ax, values, title, highlight=None, label_axes=False):
+    """Draw a small 2D array as a table of numbers; ``highlight`` = (row, col, h, w) to outline."""
+    rows, cols = values.shape
+    shade = np.zeros(values.shape)
+    if highlight is not None:
+        r, c, h, w = highlight
+        shade[r:r + h, c:c + w] = 1.0
+        ax.add_patch(Rectangle((c - 0.5, r - 0.5), w, h, fill=False, edgecolor="red", linewidth=2.5))
+    ax.imshow(shade, cmap="Oranges", vmin=0, vmax=3)
+    for (r, c), value in np.ndenumerate(values):
+        text = f"{value:g}" if float(value).is_integer() else f"{value:.2f}"
+        ax.text(c, r, text, ha="center", va="center", fontsize=10)
+    ax.set_xticks(range(cols))
+    ax.set_yticks(range(rows))
+    ax.set_xticks(np.arange(cols + 1) - 0.5, minor=True)
+    ax.set_yticks(np.arange(rows + 1) - 0.5, minor=True)
+    ax.grid(which="minor", color="0.6", linewidth=0.8)
+    ax.tick_params(which="both", length=0, labelsize=8)
+    ax.set_title(title, fontsize=10)
+    if label_axes:
+        ax.set_xlabel("column")
+        ax.set_ylabel("row")
+
+
+def conv_arithmetic(image, kernel, row=0, col=0, title=None):
+    """One output cell of a 'valid', stride-1 convolution, with every number shown.
+
+    ``image`` ``(H, W)`` or ``(H, W, C)`` and ``kernel`` ``(kh, kw)`` or
+    ``(kh, kw, C)``, small (sides <= 10); ``(row, col)`` is the output cell
+    outlined, its window outlined on the input. With one channel: three
+    panels, input | kernel | output. With C channels: one row per channel
+    (input channel c | kernel channel c | their correlation) and a last
+    column with the output, the sum of the C correlations.
+    """
+    from helpers import ops  # plots draws; ops computes the correlations it draws
+
+    image, kernel = _as_channels(image, "image"), _as_channels(kernel, "kernel")
+    if max(image.shape[:2]) > _SMALL:
+        raise ValueError(f"image must be at most {_SMALL}x{_SMALL} to print its numbers, got {image.shape[:2]}")
+    if kernel.shape[2] != image.shape[2]:
+        raise ValueError(f"kernel has {kernel.shape[2]} channels but image has {image.shape[2]}; "
+                         "pass one kernel channel per image channel")
+    kh, kw, channels = kernel.shape
+    partial = np.stack([ops.conv2d(image[..., c:c + 1], kernel[..., c:c + 1, np.newaxis])[..., 0]
+                        for c in range(channels)], axis=-1)   # (H', W', C): one correlation per channel
+    out_h, out_w = partial.shape[:2]
+    if row >= out_h or col >= out_w:
+        raise ValueError(f"(row, col)=({row}, {col}) is outside the {out_h}x{out_w} output")
+    row, col = checks.non_negative_int(row, "row"), checks.non_negative_int(col, "col")
+    window, cell = (row, col, kh, kw), (row, col, 1, 1)
+    columns = 3 if channels == 1 else 4
+    fig = Figure(figsize=(2.3 * columns, 2.5 * channels + 0.5), layout="constrained")
+    grid = fig.add_gridspec(channels, columns)
+    for c in range(channels):
+        which = "" if channels == 1 else f" channel {c}"
+        _number_grid(fig.add_subplot(grid[c, 0]), image[..., c], f"input{which}", window, label_axes=True)
+        _number_grid(fig.add_subplot(grid[c, 1]), kernel[..., c], f"kernel{which}")
+        name = "output" if channels == 1 else f"correlation,{which}"
+        _number_grid(fig.add_subplot(grid[c, 2]), partial[..., c], name, cell)
+    if channels > 1:
+        total = partial.sum(axis=-1)
+        _number_grid(fig.add_subplot(grid[:, 3]), total, "output = sum over channels", cell)
+    value = partial[row, col].sum()
+    fig.suptitle(title or f"output[{row}, {col}] = sum of the outlined window times the kernel = {value:g}")
+    return fig
+
+
+def _symmetric_limit(maps):
+    return float(np.abs(maps).max()) or 1.0
+
+
+def signed_maps(maps, names=None, title="Response maps", shared_scale=False, cols=4):
+    """Signed feature maps ``(H, W, C)``, one panel per channel, coloured on a
+    zero-centred diverging scale (red positive, blue negative, white zero)
+    with a colour bar: one for all panels if ``shared_scale``, else one each."""
+    maps = checks.array_of(maps, "maps", ndim=3, kinds="biuf", shape="(H, W, C) (one image, not a batch)",
+                           empty=False).astype(float)
+    count = maps.shape[-1]
+    if names is not None and len(names) != count:
+        raise ValueError(f"names must have one entry per channel ({count}), got {len(names)}")
+    rows, cols = _grid(count, cols)
+    fig = Figure(figsize=(cols * 2.6, rows * 2.4 + 0.5), layout="constrained")
+    axes = np.atleast_1d(fig.subplots(rows, cols, squeeze=False)).ravel()
+    fig.suptitle(title)
+    shared = _symmetric_limit(maps)
+    for i, ax in enumerate(axes):
+        if i >= count:
+            ax.axis("off")
+            continue
+        limit = shared if shared_scale else _symmetric_limit(maps[..., i])
+        image = ax.imshow(maps[..., i], cmap=SIGNED_CMAP, vmin=-limit, vmax=limit)
+        ax.set_title(names[i] if names is not None else f"channel {i}", fontsize=10)
+        ax.tick_params(labelsize=7)
+        if not shared_scale:
+            fig.colorbar(image, ax=ax, shrink=0.8)
+    if shared_scale:
+        fig.colorbar(image, ax=list(axes[:count]), shrink=0.8, label="response")
+    axes[0].set_xlabel("column")
+    axes[0].set_ylabel("row")
+    return fig
+
+
+def shift_equivariance(before, after, shift, title=None):
+    """Equivariance, made visible: a response map ``before`` ``(H, W)``, the
+    response ``after`` to the input shifted by ``shift`` = ``(dy, dx)``, and
+    their difference ``after - shift(before)``. One shared zero-centred
+    colour scale; the strongest response is marked in both maps, with an
+    arrow from where it was to where it moved; the dashed box on the
+    difference is the interior, where both maps hold shifted content."""
+    from helpers import ops
+
+    before = checks.array_of(before, "before", ndim=2, kinds="biuf", shape="(H, W)", empty=False).astype(float)
+    after = checks.array_of(after, "after", ndim=2, kinds="biuf", shape="(H, W)", empty=False).astype(float)
+    if before.shape != after.shape:
+        raise ValueError(f"before and after must be maps of one shape, got {before.shape} and {after.shape}")
+    if not isinstance(shift, (tuple, list)) or len(shift) != 2 or not all(checks.is_int(s) for s in shift):
+        raise TypeError(f"shift must be (dy, dx), two ints, got {checks.describe(shift)}")
+    dy, dx = (int(s) for s in shift)
+    h, w = before.shape
+    difference = after - ops.shift2d(before[..., np.newaxis], dy, dx)[..., 0]
+    limit = _symmetric_limit(np.stack([before, after]))
+    fig = Figure(figsize=(10, 3.6), layout="constrained")
+    axes = fig.subplots(1, 3)
+    fig.suptitle(title or f"Shift the input by (dy, dx) = ({dy}, {dx}): the response map moves by the same")
+    panels = [(before, "response to the input"), (after, f"response to the input shifted by ({dy}, {dx})"),
+              (difference, "after − (before shifted)")]
+    for ax, (values, name) in zip(axes, panels):
+        image = ax.imshow(values, cmap=SIGNED_CMAP, vmin=-limit, vmax=limit)
+        ax.set_title(name, fontsize=10)
+        ax.set_xlabel("column")
+        ax.set_ylabel("row")
+        ax.tick_params(labelsize=7)
+    # the strongest response whose shifted place is still on the map
+    inside = np.full(before.shape, -np.inf)
+    inside[max(-dy, 0): h - max(dy, 0), max(-dx, 0): w - max(dx, 0)] = 0.0
+    peak_r, peak_c = np.unravel_index(np.argmax(before + inside), before.shape)
+    axes[0].plot(peak_c, peak_r, "o", mfc="none", mec="black", ms=10, mew=2)
+    axes[1].plot(peak_c, peak_r, "o", mfc="none", mec="0.5", ms=10, mew=1.5)
+    axes[1].plot(peak_c + dx, peak_r + dy, "o", mfc="none", mec="black", ms=10, mew=2)
+    axes[1].annotate("", xy=(peak_c + dx, peak_r + dy), xytext=(peak_c, peak_r),
+                     arrowprops={"arrowstyle": "->", "color": "black", "lw": 1.5})
+    axes[2].add_patch(Rectangle((max(dx, 0) - 0.5, max(dy, 0) - 0.5), w - abs(dx), h - abs(dy),
+                                fill=False, edgecolor="black", linestyle="--", linewidth=1.5))
+    for ax in axes:
+        ax.set_xlim(-0.5, w - 0.5)
+        ax.set_ylim(h - 0.5, -0.5)
+    fig.colorbar(image, ax=list(axes), shrink=0.8, label="response")
+    return fig
+
+
+def kernel_recovery(losses, learned, true, title="Learning a kernel by gradient descent"):
+    """The loss per step (log scale) and the learned kernel next to the true
+    one, numbers written in the cells, on one zero-centred colour scale.
+    ``losses``: 1D, one value per step; ``learned``, ``true``: ``(kh, kw)``."""
+    losses = checks.array_of(losses, "losses", ndim=1, kinds="iuf", empty=False).astype(float)
+    learned = checks.array_of(learned, "learned", ndim=2, kinds="iuf", shape="(kh, kw)", empty=False).astype(float)
+    true = checks.array_of(true, "true", ndim=2, kinds="iuf", shape="(kh, kw)", empty=False).astype(float)
+    if learned.shape != true.shape:
+        raise ValueError(f"learned and true must be kernels of one shape, got {learned.shape} and {true.shape}")
+    fig = Figure(figsize=(10, 3.4), layout="constrained")
+    loss_ax, true_ax, learned_ax = fig.subplots(1, 3, gridspec_kw={"width_ratios": [1.4, 1, 1]})
+    fig.suptitle(title)
+    loss_ax.plot(np.arange(len(losses)), losses, marker=".")
+    loss_ax.set_yscale("log")
+    loss_ax.set_xlabel("gradient-descent step")
+    loss_ax.set_ylabel("mean squared error")
+    loss_ax.set_title("loss", fontsize=10)
+    limit = _symmetric_limit(np.stack([learned, true]))
+    for ax, kernel, name in ((true_ax, true, "true kernel"), (learned_ax, learned, f"learned after {len(losses)} steps")):
+        image = ax.imshow(kernel, cmap=SIGNED_CMAP, vmin=-limit, vmax=limit)
+        for (r, c), value in np.ndenumerate(kernel):
+            ax.text(c, r, f"{0.0 if abs(value) < 0.005 else value:.2f}", ha="center", va="center", fontsize=10,
+                    color="white" if abs(value) > limit / 2 else "black")
+        ax.set_title(name, fontsize=10)
+        ax.set_xticks(range(kernel.shape[1]))
+        ax.set_yticks(range(kernel.shape[0]))
+        ax.set_xlabel("kernel column")
+        ax.set_ylabel("kernel row")
+    fig.colorbar(image, ax=[true_ax, learned_ax], shrink=0.8, label="weight")
+    return fig
+
+
+def influence_maps(maps, names, title="Input pixels that reach one output unit"):
+    """Binary maps ``(N, S, S)``: 1 where poking that input pixel changes one
+    output unit. Drawn black on white with a pixel grid; ``names``: one
+    caption per map."""
+    maps = checks.array_of(maps, "maps", ndim=3, kinds="biuf", shape="(N, S, S)", empty=False).astype(float)
+    if isinstance(names, str) or len(names) != len(maps):
+        raise ValueError(f"names must have one entry per map ({len(maps)}), got {len(names)}")
+    fig = Figure(figsize=(3 * len(maps), 3.6), layout="constrained")
+    axes = np.atleast_1d(fig.subplots(1, len(maps)))
+    fig.suptitle(title)
+    for ax, values, name in zip(axes, maps, names):
+        ax.imshow(values, cmap="Greys", vmin=0, vmax=1)
+        ax.set_xticks(np.arange(values.shape[1] + 1) - 0.5, minor=True)
+        ax.set_yticks(np.arange(values.shape[0] + 1) - 0.5, minor=True)
+        ax.grid(which="minor", color="0.8", linewidth=0.5)
+        ax.tick_params(which="both", length=0, labelsize=7)
+        ax.set_title(name, fontsize=10)
+        ax.set_xlabel("input column")
+        ax.set_ylabel("input row")
+    return fig
