@@ -109,16 +109,18 @@ clean:
 site: setup
 	$(PY) -m course.site
 
-# Benchmarks (benchmarks/): speed, memory and accuracy in one run (~60 min on
-# 2 cores), then the README's results table from the newest complete result.
+# Benchmarks (benchmarks/): speed, memory and accuracy in one run (~80 min on
+# 2 cores), then lesson 05's full-data summary (helpers/full_data/) from the
+# newest default part 4, and the README's Results from the newest complete
+# result and that summary.
 # Options go through BENCH_ARGS, e.g. make bench BENCH_ARGS="--parts ops,flops".
 .PHONY: bench readme-results
 bench: data
 	@echo "==> benchmarks: every part, results in benchmarks/results/"
 	$(PY) -m benchmarks $(BENCH_ARGS)
-	$(PY) -m benchmarks.readme
 	$(PY) -m benchmarks.summary
+	$(PY) -m benchmarks.readme
 
 readme-results: setup
-	$(PY) -m benchmarks.readme
 	$(PY) -m benchmarks.summary
+	$(PY) -m benchmarks.readme

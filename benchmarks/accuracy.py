@@ -9,17 +9,26 @@
    the same for max and none under a GlobalMaxPooling2D head (claim c); and
    the paired comparisons max - other (``helpers.ablation.compare``: per-seed
    differences, mean +- sd, signs, paired t, McNemar per seed).
+3. Claim (d)'s learning curves (``helpers.ablation.train_curves``): the
+   no-pool stack under a Dense-512 head, under a Dense-64 head (the control
+   that differs only in head width) and lesson 04's convnet, each trained
+   for ``curve_epochs`` on a class-stratified ``curve_train_size`` digits on
+   every one of ``curve_seeds``, the test set scored after every epoch.
 
 Every run: rmsprop, batch ``batch_size``; gap = final-epoch train accuracy -
 test accuracy; std is the sample standard deviation over seeds (ddof=1).
 Cost on 2 cores, full data: the MNIST convnet (5 epochs) about 1.5 min per
 seed; with 1 variant epoch, the five variants and the two global-head runs
-about 7 min per seed together (the default 5 seeds: part 4 about 45 min).
+about 7 min per seed together (the default 5 seeds: about 45 min); the
+curves (6,000 digits, 10 epochs) about 7 min per seed (3 seeds: about 20 min).
 """
 
 import statistics
 
+import numpy as np
+
 from helpers import ablation, stats
+from helpers.data import subset
 
 VARIANTS = ("max", "avg", "strided_conv", "learned_pool", "none")
 GLOBAL_VARIANTS = ("max", "none")
@@ -78,8 +87,22 @@ def _log_variants(runs, variants, shifts, log):
         log(f"  {kind:13s} mean over seeds: {line}")
 
 
-def run(data, *, seeds, seed_epochs, variant_epochs, batch_size, variants=VARIANTS, threshold=0.990,
-        shifts=SHIFTS, global_variants=GLOBAL_VARIANTS, log=print):
+def _curves(data, seeds, epochs, train_size, batch_size, log):
+    """Claim (d): :func:`helpers.ablation.train_curves` on a class-stratified ``train_size`` training digits."""
+    (x_train, y_train), test = data
+    index, _ = subset(np.arange(len(y_train)), np.asarray(y_train).argmax(axis=1), train_size, seed=0)
+    runs = ablation.train_curves(list(ablation.CURVE_MODELS), ((x_train[index], y_train[index]), test), seeds=seeds,
+                                 epochs=epochs, batch_size=batch_size, progress=False)
+    for r in runs:
+        log(f"  {r['model']} seed {r['seed']}: lowest test loss {min(r['history']['val_loss']):.4f} "
+            f"(epoch {int(np.argmin(r['history']['val_loss'])) + 1}), last {r['history']['val_loss'][-1]:.4f}; "
+            f"train acc {r['train_acc']:.4f}, test acc {r['test_acc']:.4f}")
+    return {"seeds": list(seeds), "epochs": epochs, "train_samples": int(len(index)), "runs": runs}
+
+
+def run(data, *, seeds, seed_epochs, variant_epochs, batch_size, curve_seeds=(0, 1, 2), curve_train_size=6000,
+        curve_epochs=10, variants=VARIANTS, threshold=0.990, shifts=SHIFTS, global_variants=GLOBAL_VARIANTS,
+        log=print):
     """``data``: preprocessed ``((x_train, y_train), (x_test, y_test))``."""
     if not seeds:
         raise ValueError("seeds must name at least one seed, e.g. [0, 1, 2]")
@@ -93,6 +116,7 @@ def run(data, *, seeds, seed_epochs, variant_epochs, batch_size, variants=VARIAN
     global_runs = ablation.train_variants(global_variants, data, seeds=seeds, epochs=variant_epochs,
                                           batch_size=batch_size, shifts=shifts, head="global_max", progress=False)
     _log_variants(global_runs, global_variants, shifts, log)
+    curves = _curves(data, curve_seeds, curve_epochs, curve_train_size, batch_size, log) if curve_seeds else None
     acc_mean, acc_std = stats.mean_sd([r["test_acc"] for r in mnist])
     gap_mean, gap_std = stats.mean_sd([r["train_test_gap"] for r in mnist])
     (x_train, _), (x_test, _) = data
@@ -116,4 +140,5 @@ def run(data, *, seeds, seed_epochs, variant_epochs, batch_size, variants=VARIAN
             "variants": {kind: variant_summary(global_runs, kind, shifts) for kind in global_variants},
             "paired": _paired(global_runs, [(global_variants[0], other) for other in global_variants[1:]], compared),
         },
+        "curves": curves,
     }

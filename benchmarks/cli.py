@@ -44,6 +44,9 @@ DEFAULTS = {
     "ops_repeats": 10,
     "matmul_n": 2048,
     "flops_epochs": 3,
+    "curve_seeds": [0, 1, 2],
+    "curve_train_size": 6000,
+    "curve_epochs": 10,
     "course_quick": False,
     "course_notebooks": None,
     "data_npz": None,
@@ -89,6 +92,12 @@ def parser():
     p.add_argument("--epochs", type=_positive, default=d["epochs"], help="part 4: MNIST convnet epochs (default: 5)")
     p.add_argument("--variant-epochs", type=_positive, default=d["variant_epochs"],
                    help="part 4: epochs of every downsampling variant (default: 1)")
+    p.add_argument("--curve-seeds", type=_int_list, default=d["curve_seeds"],
+                   help="part 4, claim (d): seeds of the learning curves (default: 0,1,2)")
+    p.add_argument("--curve-train-size", type=_positive, default=d["curve_train_size"],
+                   help="part 4, claim (d): training digits of the learning curves (default: 6000)")
+    p.add_argument("--curve-epochs", type=_positive, default=d["curve_epochs"],
+                   help="part 4, claim (d): epochs of the learning curves, test digits scored after each (default: 10)")
     p.add_argument("--batch-size", type=_positive, default=d["batch_size"], help="parts 1, 4, 5 (default: 64)")
     p.add_argument("--train-size", type=_positive, default=d["train_size"],
                    help="training images for parts 1, 4, 5 (stratified subset; default: all 60000)")
@@ -170,7 +179,9 @@ def run_part(name, config, data, log):
         from . import accuracy
         prepared = (preprocess(x_train, y_train), preprocess(x_test, y_test))
         return accuracy.run(prepared, seeds=config["seeds"], seed_epochs=config["epochs"],
-                            variant_epochs=config["variant_epochs"], batch_size=config["batch_size"], log=log)
+                            variant_epochs=config["variant_epochs"], batch_size=config["batch_size"],
+                            curve_seeds=config["curve_seeds"], curve_train_size=config["curve_train_size"],
+                            curve_epochs=config["curve_epochs"], log=log)
     if name == "flops":
         from . import flops
         return flops.run(preprocess(x_train, y_train), batch_size=config["batch_size"],

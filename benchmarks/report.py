@@ -5,6 +5,8 @@
 README shows. Parts that did not run are left out, never invented.
 """
 
+from helpers.verdicts import format_p
+
 COURSE_TARGET_S = 8 * 60
 LESSON_TARGET_GB = 1.5
 CONV_TARGET_RATIO = 3.0
@@ -187,10 +189,10 @@ def _paired_rows(paired, label=""):
     rows = []
     for pair, by_shift in sorted(paired.items(), key=lambda item: _rank(item[0].split("-", 1)[1])):  # "max-avg"
         for px, c in sorted(by_shift.items(), key=lambda item: int(item[0])):
-            p_t = "—" if c["p"] is None else f"{c['p']:.3f}"
+            p_t = "—" if c["p"] is None else format_p(c["p"])
             rows.append([f"{label}`{pair.replace('-', '` − `')}`", px,
                          " ".join(f"{100 * d:+.2f}" for d in c["diffs"]), _pp(c["mean"], c["sd"]), c["signs"],
-                         p_t, " ".join(f"{m[2]:.3f}" for m in c["mcnemar"])])
+                         p_t, " ".join(format_p(m[2]) for m in c["mcnemar"])])
     return rows
 
 

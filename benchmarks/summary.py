@@ -1,12 +1,15 @@
 """Lesson 05's full-data results, small enough to ship with the helpers.
 
-``python -m benchmarks.summary`` reads the newest complete benchmark result
-(``benchmarks/results/*.json``, the one the README's table comes from) and
-writes, per seed, what lesson 05 decides its claims on: each variant's
-accuracy on test digits moved by each shift (``shift_acc``; ``'0'``: the
-clean digits) and its training accuracy, under the Flatten head and under
-the global max head, with the benchmark's budget (seeds, epochs, training and test digits, date) stated
-beside them. The file is package data of ``helpers``
+``python -m benchmarks.summary`` reads the newest benchmark result
+(``benchmarks/results/*.json``) whose part 4 ran at the default budget
+without error (a full ``make bench``, or ``python -m benchmarks --parts
+accuracy``) and writes, per seed, what lesson 05 decides its claims on: each
+variant's accuracy on test digits moved by each shift (``shift_acc``;
+``'0'``: the clean digits) and its training accuracy, under the Flatten head
+and under the global max head; and claim (d)'s learning curves (per model
+and seed: the per-epoch history, the training digits' accuracy after the
+last epoch, the test accuracy); with the benchmark's budget (seeds, epochs,
+training and test digits, date) stated beside them. The file is package data of ``helpers``
 (``helpers/full_data/ablation.json``), so the lesson finds it wherever the
 helpers are installed, Colab included. ``make bench`` does not rewrite it:
 run this module after a new benchmark.
@@ -18,12 +21,48 @@ from pathlib import Path
 
 from helpers.files import atomic_write
 
-from .readme import newest_complete
+from .cli import DEFAULTS
 
 HERE = Path(__file__).resolve().parent
 RESULTS_DIR = HERE / "results"
 OUTPUT = HERE.parent / "helpers" / "full_data" / "ablation.json"
 HEADS = {"flatten": lambda a: a["variants"], "global_max": lambda a: a["global_max_head"]["variants"]}
+
+
+PART4_SETTINGS = ("seeds", "variant_epochs", "batch_size", "train_size", "test_size", "curve_seeds",
+                  "curve_train_size", "curve_epochs")
+
+
+def newest_part4(results_dir):
+    """``(path, record)`` of the newest result whose part 4 ran at the default budget
+    (:data:`PART4_SETTINGS` as in ``benchmarks.cli.DEFAULTS``) on verified MNIST, without error."""
+    found = []
+    for path in Path(results_dir).glob("*.json"):
+        try:
+            record = json.loads(path.read_text())
+        except (OSError, ValueError):
+            continue
+        config = record.get("config", {}) if isinstance(record, dict) else {}
+        if (record.get("finished") and "accuracy" in record.get("parts", {})
+                and "accuracy" not in record.get("errors", {}) and config.get("data_npz") is None
+                and all(config.get(key) == DEFAULTS[key] for key in PART4_SETTINGS)):
+            found.append((record["finished"], path.name, path, record))
+    if not found:
+        raise FileNotFoundError(f"no result in {results_dir} has part 4 at the default budget; run "
+                                "`python -m benchmarks --parts accuracy` (or `make bench`) first")
+    _, _, path, record = max(found, key=lambda item: item[:2])
+    return path, record
+
+
+def _curves(curves):
+    """``{model: {'history': [...], 'train_acc': [...], 'test_acc': [...]}}``, one entry per seed in seed order."""
+    found = {}
+    for seed in curves["seeds"]:
+        for r in (r for r in curves["runs"] if r["seed"] == seed):
+            model = found.setdefault(r["model"], {"history": [], "train_acc": [], "test_acc": []})
+            for key in model:
+                model[key].append(r[key])
+    return found
 
 
 def _per_seed(variant, seeds, shifts):
@@ -52,12 +91,18 @@ def summarize(record, source="benchmark result"):
                    "train_size": a["train_samples"], "test_size": a["test_samples"], "shifts": shifts},
         "heads": {head: {kind: _per_seed(v, seeds, shifts) for kind, v in variants(a).items()}
                   for head, variants in HEADS.items()},
+        "curves": {"what": "claim (d): per model, one entry per seed in 'seeds' order: history, per epoch (val_: the "
+                           "test digits); train_acc, the training digits evaluated after the last epoch; test_acc",
+                   "budget": {"seeds": a["curves"]["seeds"], "epochs": a["curves"]["epochs"],
+                              "train_size": a["curves"]["train_samples"], "test_size": a["test_samples"],
+                              "batch_size": a["batch_size"]},
+                   "models": _curves(a["curves"])},
     }
 
 
 def write(results_dir=RESULTS_DIR, output=OUTPUT):
-    """Summarize the newest complete result in ``results_dir`` into ``output``; returns ``(source, output)``."""
-    path, record = newest_complete(results_dir)
+    """Summarize the newest default-budget part 4 in ``results_dir`` into ``output``; returns ``(source, output)``."""
+    path, record = newest_part4(results_dir)
     summary = summarize(record, source=f"benchmarks/results/{Path(path).name}")
     atomic_write(output, json.dumps(summary, indent=1) + "\n")
     return path, Path(output)

@@ -144,3 +144,15 @@ def table(verdicts):
                      f"{v.verdict} ({v.reason})"))
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
     return "\n".join("  ".join(cell.ljust(w) for cell, w in zip(row, widths)) + "  " + row[-1] for row in rows)
+
+
+def markdown(verdicts):
+    """The verdicts as a markdown table: claim, metric, per-seed
+    differences, mean ± sd, signs, t-test p, sign-test p, verdict (reason)."""
+    rows = ["| claim | metric | per seed | mean ± sd | signs (claim) | t-test p | sign p | verdict |",
+            "|---|---|---|---|---|---|---|---|"]
+    for v in verdicts:
+        sd = "" if math.isnan(v.sd) else f" ± {v.sd:.2f}"
+        rows.append(f"| {v.claim} | {v.metric} | {' '.join(f'{d:+.2f}' for d in v.diffs)} | {v.mean:+.2f}{sd} | "
+                    f"`{v.signs}` ({v.expect}) | {format_p(v.p)} | {format_p(v.sign_p)} | **{v.verdict}** ({v.reason}) |")
+    return "\n".join(rows)

@@ -114,6 +114,16 @@ def test_table_prints_one_row_per_claim_with_the_verdict():
     assert "not settled (1 seed" in lines[2] and "0.000" not in found
 
 
+def test_markdown_has_one_row_per_claim_and_the_same_cells_as_the_table():
+    found = verdicts.markdown([verdicts.decide("(a) max > avg", "clean acc (pp)", [3.1, 2.4, 2.9]),
+                               verdicts.decide("(d) gap", "gap (pp)", [-1.6])])
+    lines = found.splitlines()
+    assert len(lines) == 4 and lines[1] == "|---|---|---|---|---|---|---|---|"
+    assert lines[2].startswith("| (a) max > avg | clean acc (pp) | +3.10 +2.40 +2.90 | +2.80 ± 0.36 | `+++` (+) |")
+    assert lines[2].endswith("| 0.250 | **supported** (all 3 seeds +, p < 0.05) |")
+    assert "**not settled** (1 seed" in lines[3] and all(line.count("|") == 9 for line in lines)
+
+
 @pytest.mark.parametrize("call, words", [
     (lambda: verdicts.decide("c", "m", []), "diffs is empty"),
     (lambda: verdicts.decide("c", "m", [1.0, float("nan")]), "diffs holds NaN"),
