@@ -248,7 +248,7 @@ def _check_conv_args(x, kernel, bias, stride, padding):
     bias = None if bias is None else bias.astype(dtype, copy=False)
     padded = _pad_for(batch, kernel.shape[:2], strides, padding, name="kernel")
     _check_window_fits(padded, kernel.shape[:2], "kernel")
-    n, h, w, _ = padded.shape  # the output, before the einsum asks for it
+    n, h, w, _ = padded.shape  # the output, before the GEMM asks for it
     out_shape = (n, (h - kernel.shape[0]) // strides[0] + 1, (w - kernel.shape[1]) // strides[1] + 1, kernel.shape[3])
     checks.fits_in_memory(out_shape, dtype, "kernel")
     return padded, single, kernel, bias, strides
@@ -277,12 +277,44 @@ def conv2d_naive(x, kernel, bias=None, stride=1, padding="valid"):
     return _unbatch(out, single)
 
 
-def conv2d(x, kernel, bias=None, stride=1, padding="valid"):
-    """Vectorised :func:`conv2d_naive`: all patches at once, one ``einsum``.
+def _patches(padded, window, strides, name="kernel"):
+    """Every ``window`` patch of a padded batch ``(N, H, W, C)``, flattened:
+    ``(N, H', W', kh*kw*C)``, in (row, column, channel) order, a copy."""
+    n, h, w, c = padded.shape
+    (kh, kw), (sh, sw) = window, strides
+    checks.fits_in_memory((n, (h - kh) // sh + 1, (w - kw) // sw + 1, kh * kw * c), padded.dtype, name)
+    view = sliding_window_view(padded, window, axis=(1, 2))[:, ::sh, ::sw]  # (N, H', W', C, kh, kw), no copy
+    return view.transpose(0, 1, 2, 4, 5, 3).reshape(view.shape[:3] + (kh * kw * c,))
 
-    ``sliding_window_view`` gives a view of shape
-    ``(N, out_h, out_w, C_in, kh, kw)`` without copying; the einsum dots
-    every patch with every filter.
+
+def im2col(x, window, stride=1, padding="valid"):
+    """The patches a convolution dots with its kernel, one flattened patch per output position.
+
+    x ``(H, W, C)`` or ``(N, H, W, C)``; ``window`` an int ``k`` or ``(kh, kw)``.
+    Returns ``(H', W', kh*kw*C)`` (or ``(N, H', W', kh*kw*C)``): at output
+    position ``(r, c)``, the ``(kh, kw, C)`` patch under the window, flattened
+    row by row and channel last -- the order of ``kernel.reshape(kh*kw*C, C_out)``.
+    Reshaped to ``(N*H'*W', kh*kw*C)`` it is the *patch matrix*: a convolution
+    is that matrix times the reshaped kernel (:func:`conv2d`). Each input pixel
+    is copied into up to ``kh*kw`` patches. Keeps ``x``'s dtype; 'same' pads with zeros.
+    """
+    batch, single = _as_batch(x)
+    window = _pair(window, "window")
+    strides = _pair(stride, "stride")
+    padded = _pad_for(batch, window, strides, padding, name="window")
+    _check_window_fits(padded, window, "window")
+    return _unbatch(_patches(padded, window, strides, "window"), single)
+
+
+def conv2d(x, kernel, bias=None, stride=1, padding="valid"):
+    """:func:`conv2d_naive` as one matrix product (im2col, then one GEMM).
+
+    x ``(H, W, C_in)`` or ``(N, H, W, C_in)``; kernel ``(kh, kw, C_in, C_out)``;
+    bias ``(C_out,)`` or None; returns ``(H', W', C_out)`` or ``(N, H', W', C_out)``.
+    The patch matrix of :func:`im2col`, ``(N*H'*W', kh*kw*C_in)``, one row per
+    output position, times the kernel flattened the same way,
+    ``(kh*kw*C_in, C_out)``, one column per filter, gives every output at once:
+    ``N*H'*W' * kh*kw*C_in * C_out`` multiply-adds in one call to BLAS.
 
     The sums are computed, and returned, in float: float32 when the inputs
     are float32 or float16 (as Keras), float64 when any is float64 -- or
@@ -290,13 +322,64 @@ def conv2d(x, kernel, bias=None, stride=1, padding="valid"):
     wrap at 256, bool would give a logical OR). NaN or inf in ``x`` spread to
     the outputs whose windows hold them, as in Keras.
     """
-    padded, single, kernel, bias, (sh, sw) = _check_conv_args(x, kernel, bias, stride, padding)
-    kh, kw = kernel.shape[:2]
-    patches = sliding_window_view(padded, (kh, kw), axis=(1, 2))[:, ::sh, ::sw]
-    out = np.einsum("nhwcij,ijco->nhwo", patches, kernel, optimize=True)
+    padded, single, kernel, bias, strides = _check_conv_args(x, kernel, bias, stride, padding)
+    kh, kw, c_in, c_out = kernel.shape
+    patches = _patches(padded, (kh, kw), strides)                              # (N, H', W', kh*kw*c_in)
+    out = patches.reshape(-1, kh * kw * c_in) @ kernel.reshape(kh * kw * c_in, c_out)  # the one GEMM
+    out = out.reshape(patches.shape[:3] + (c_out,))
     if bias is not None:
         out = out + bias
     return _unbatch(out, single)
+
+
+def conv2d_backward(x, kernel, grad_out, stride=1, padding="valid"):
+    """The backward pass of :func:`conv2d`: the gradients of a loss ``L``.
+
+    x ``(H, W, C_in)`` or ``(N, H, W, C_in)`` and kernel ``(kh, kw, C_in, C_out)``
+    as given to :func:`conv2d`; ``grad_out`` = dL/d(output), the shape of
+    ``conv2d(x, kernel, stride=stride, padding=padding)``. Returns
+    ``(grad_x, grad_kernel, grad_bias)``, shaped like ``x``, ``kernel`` and ``(C_out,)``:
+
+    * ``grad_kernel``: weight ``(i, j, c, o)`` multiplied the input pixel at
+      offset ``(i, j)`` of every window, so its gradient is the sum over the
+      batch and the positions of that pixel times the output error: the
+      cross-correlation of the input with the error (the error plays the
+      kernel). As a matrix product: ``patch_matrix.T @ grad_out``.
+    * ``grad_x``: each input pixel reached every output whose window held
+      it, through the weight between them; so it collects the error of those
+      outputs times those weights: the error, zero-padded by ``kh - 1`` and
+      ``kw - 1`` (*full*; a stride ``s`` also puts ``s - 1`` zeros between
+      its entries), cross-correlated with the kernel flipped in both spatial
+      axes (input and output channels swapped) -- the true convolution of
+      the error with the kernel. 'same' padding is then cut off.
+    * ``grad_bias``: the error summed over the batch and the positions.
+
+    Computed in the float dtype :func:`conv2d` documents.
+    """
+    padded, single, kernel, _, (sh, sw) = _check_conv_args(x, kernel, None, stride, padding)
+    n, hp, wp, c_in = padded.shape
+    kh, kw, _, c_out = kernel.shape
+    out_shape = (n, (hp - kh) // sh + 1, (wp - kw) // sw + 1, c_out)
+    grad = checks.array_of(grad_out, "grad_out", kinds="biuf", shape="the shape of conv2d's output")
+    if grad.shape != (out_shape[1:] if single else out_shape):
+        raise ValueError(f"grad_out must have the shape of conv2d's output, "
+                         f"{out_shape[1:] if single else out_shape}, got {grad.shape}")
+    dtype = _compute_dtype(padded, kernel, grad)
+    padded, kernel = padded.astype(dtype, copy=False), kernel.astype(dtype, copy=False)
+    grad = grad.astype(dtype, copy=False).reshape(out_shape)
+    # kernel: the input's patches times the error, one GEMM
+    patches = _patches(padded, (kh, kw), (sh, sw)).reshape(-1, kh * kw * c_in)
+    grad_kernel = (patches.T @ grad.reshape(-1, c_out)).reshape(kernel.shape)
+    # input: the error at every stride-1 position (zeros between strides), padded by k - 1,
+    # cross-correlated with the flipped kernel
+    spread = np.zeros((n, hp - kh + 1, wp - kw + 1, c_out), dtype)
+    spread[:, ::sh, ::sw] = grad
+    flipped = kernel[::-1, ::-1].transpose(0, 1, 3, 2)                          # (kh, kw, c_out, c_in)
+    grad_padded = conv2d(pad2d(spread, ((kh - 1, kh - 1), (kw - 1, kw - 1))), flipped)   # (N, hp, wp, c_in)
+    h, w = np.shape(x)[-3:-1]
+    top, left = (0, 0) if padding == "valid" else (same_padding(h, kh, sh)[0], same_padding(w, kw, sw)[0])
+    grad_x = grad_padded[:, top:top + h, left:left + w]
+    return _unbatch(grad_x, single), grad_kernel, grad.sum(axis=(0, 1, 2))
 
 
 # --- pooling -------------------------------------------------------------------
@@ -308,6 +391,13 @@ def _pool(x, pool, stride, padding, reduce, pad_value):
     padded = _pad_for(batch, window, strides, padding, value=pad_value)
     _check_window_fits(padded, window, "pool")
     windows = sliding_window_view(padded, window, axis=(1, 2))[:, :: strides[0], :: strides[1]]
+    if isinstance(reduce, np.ufunc):   # fold the window one offset at a time: same result, several times faster
+        out = None
+        for row in range(window[0]):
+            for col in range(window[1]):
+                part = windows[..., row, col]                         # (N, H', W', C): that offset of every window
+                out = part.copy() if out is None else reduce(out, part, out=out)
+        return _unbatch(out, single)
     return _unbatch(reduce(windows), single)
 
 
@@ -329,7 +419,7 @@ def max_pool2d(x, pool=2, stride=None, padding="valid"):
     (-inf for floats), which never wins.
     """
     batch, _ = _as_batch(x)
-    return _pool(x, pool, stride, padding, lambda w: w.max(axis=(-2, -1)), _lowest(batch.dtype))
+    return _pool(x, pool, stride, padding, np.maximum, _lowest(batch.dtype))
 
 
 def avg_pool2d(x, pool=2, stride=None, padding="valid"):
@@ -348,6 +438,55 @@ def avg_pool2d(x, pool=2, stride=None, padding="valid"):
                  lambda w: w.sum(axis=(-2, -1)), 0.0)
     counts = _pool(ones, pool, stride, padding, lambda w: w.sum(axis=(-2, -1)), 0.0)
     return _unbatch((sums / counts).astype(out_dtype, copy=False), single)
+
+
+def max_pool2d_backward(x, grad, pool=2, stride=None, padding="valid"):
+    """The backward pass of :func:`max_pool2d`: each window's gradient goes to its winner.
+
+    ``x`` ``(N, H, W, C)`` is what the max-pool read, ``grad``
+    ``(N, H', W', C)`` the gradient of the loss with respect to its output
+    (the shape ``max_pool2d(x, pool, stride, padding)`` returns); the result
+    is the gradient with respect to ``x``, ``(N, H, W, C)``. It is zero
+    except at each window's maximum, which receives that window's ``grad``:
+    the other values of the window did not change the output, so they get
+    nothing. Where overlapping windows share a winner, it receives the sum.
+    A tie goes to the first maximum in reading order (row by row), padding
+    never wins (as TensorFlow's ``MaxPool`` gradient), and a NaN wins its
+    window (as it spreads through ``max_pool2d``). ``(H, W, C)`` in gives
+    ``(H, W, C)`` out. Returned in float: ``grad``'s float dtype (float32 for
+    float16), float64 for integer or bool ``grad``.
+    """
+    batch, single = _as_batch(x)
+    window = _pair(pool, "pool")
+    strides = window if stride is None else _pair(stride, "stride")
+    padded = _pad_for(batch, window, strides, padding, value=_lowest(batch.dtype))
+    _check_window_fits(padded, window, "pool")
+    real = _pad_for(np.ones((1,) + batch.shape[1:3] + (1,), bool), window, strides, padding, value=False)
+    n, h, w, c = batch.shape
+    out_h, out_w = (padded.shape[1] - window[0]) // strides[0] + 1, (padded.shape[2] - window[1]) // strides[1] + 1
+    expected = (n, out_h, out_w, c)[1 if single else 0:]
+    grad = checks.array_of(grad, "grad", kinds="biuf", shape="max_pool2d(x)'s output shape")
+    if grad.shape != expected:
+        raise ValueError(f"grad must have the shape of max_pool2d(x, pool, stride, padding)'s output, "
+                         f"{expected}, got {grad.shape}")
+    size = window[0] * window[1]
+    checks.fits_in_memory((n, out_h, out_w, c, size), padded.dtype, "pool")
+    view = sliding_window_view(padded, window, axis=(1, 2))[:, :: strides[0], :: strides[1]]
+    values = view.reshape(n, out_h, out_w, c, size)                   # each window's values, in reading order
+    in_frame = sliding_window_view(real, window, axis=(1, 2))[:, :: strides[0], :: strides[1]]
+    in_frame = in_frame.reshape(1, out_h, out_w, 1, size)             # False where a window holds padding
+    top = values.max(axis=-1, keepdims=True)                          # NaN if the window holds one
+    is_top = (values == top) | (np.isnan(values) & np.isnan(top)) if values.dtype.kind == "f" else values == top
+    winner = (is_top & in_frame).argmax(axis=-1)                      # (N, H', W', C): the first winner's index
+    rows = np.arange(out_h)[:, None, None] * strides[0] + winner // window[1]
+    cols = np.arange(out_w)[None, :, None] * strides[1] + winner % window[1]
+    dtype = _compute_dtype(grad)
+    grad_padded = np.zeros(padded.shape, dtype=dtype)
+    np.add.at(grad_padded, (np.arange(n)[:, None, None, None], rows, cols, np.arange(c)),
+              grad.reshape(n, out_h, out_w, c).astype(dtype, copy=False))   # overlapping winners add up
+    top_pad = same_padding(h, window[0], strides[0])[0] if padding == "same" else 0
+    left_pad = same_padding(w, window[1], strides[1])[0] if padding == "same" else 0
+    return _unbatch(grad_padded[:, top_pad:top_pad + h, left_pad:left_pad + w], single)
 
 
 # --- probing what a stack of layers does ---------------------------------------

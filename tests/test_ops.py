@@ -54,6 +54,85 @@ def test_single_image_in_single_image_out():
     assert ops.max_pool2d(np.zeros((11, 11, 64))).shape == (5, 5, 64)
 
 
+# --- im2col and the backward pass ---------------------------------------------------
+
+def test_im2col_rows_are_the_windows_flattened():
+    x = np.arange(16).reshape(4, 4, 1)
+    patches = ops.im2col(x, 3)
+    assert patches.shape == (2, 2, 9) and patches.dtype == x.dtype
+    np.testing.assert_array_equal(patches[0, 1], x[0:3, 1:4, 0].ravel())  # the window of output (0, 1)
+    two = np.stack([x[..., 0], -x[..., 0]], axis=-1)                     # 2 channels: channel last in each patch
+    np.testing.assert_array_equal(ops.im2col(two, (2, 3))[1, 0], two[1:3, 0:3].ravel())
+
+
+@pytest.mark.parametrize("k, stride, padding", [(3, 1, "valid"), (3, 2, "same"), ((2, 4), (2, 1), "same"), (1, 3, "valid")])
+def test_im2col_times_the_flattened_kernel_is_keras_conv(keras, k, stride, padding):
+    x = RNG.standard_normal((2, 9, 10, 3)).astype("float32")
+    kh, kw = (k, k) if isinstance(k, int) else k
+    kernel = RNG.standard_normal((kh, kw, 3, 5)).astype("float32")
+    expected = _keras_conv(keras, x, kernel, np.zeros(5, "float32"), stride, padding)
+    patches = ops.im2col(x, k, stride=stride, padding=padding)               # (N, H', W', kh*kw*3)
+    by_gemm = patches.reshape(-1, kh * kw * 3) @ kernel.reshape(kh * kw * 3, 5)
+    np.testing.assert_allclose(by_gemm.reshape(expected.shape), expected, atol=1e-5)
+
+
+def _tape_gradients(keras, x, kernel, grad_out, stride, padding):
+    """(dL/dx, dL/dkernel, dL/dbias) from tf.GradientTape, for L = sum(conv(x) * grad_out)."""
+    import tensorflow as tf
+
+    layer = keras.layers.Conv2D(kernel.shape[-1], kernel.shape[:2], strides=stride, padding=padding)
+    layer.build(x.shape)
+    layer.set_weights([kernel, np.zeros(kernel.shape[-1], "float32")])
+    inputs = tf.Variable(x)
+    with tf.GradientTape() as tape:
+        loss = tf.reduce_sum(layer(inputs) * grad_out)
+    return [g.numpy() for g in tape.gradient(loss, [inputs, layer.kernel, layer.bias])]
+
+
+@pytest.mark.parametrize("k, stride, padding, c_in", [
+    (k, s, padding, c_in) for k, s, padding, c_in in itertools.product((1, 2, 3, 4), (1, 2, 3), ("valid", "same"), (1, 3))])
+def test_conv2d_backward_matches_gradient_tape(keras, k, stride, padding, c_in):
+    x = RNG.standard_normal((2, 11, 9, c_in)).astype("float32")
+    kernel = RNG.standard_normal((k, k, c_in, 4)).astype("float32")
+    grad_out = RNG.standard_normal(ops.conv2d(x, kernel, stride=stride, padding=padding).shape).astype("float32")
+    ours = ops.conv2d_backward(x, kernel, grad_out, stride=stride, padding=padding)
+    theirs = _tape_gradients(keras, x, kernel, grad_out, stride, padding)
+    for name, a, b in zip(("grad_x", "grad_kernel", "grad_bias"), ours, theirs):
+        assert a.shape == b.shape, name
+        assert np.abs(a - b).max() <= 1e-5 * max(1, np.abs(b).max()), name
+
+
+def test_conv2d_backward_rectangular_kernel_and_stride_single_image(keras):
+    x = RNG.standard_normal((10, 12, 2)).astype("float32")
+    kernel = RNG.standard_normal((2, 3, 2, 3)).astype("float32")
+    for padding in ("valid", "same"):
+        grad_out = RNG.standard_normal(ops.conv2d(x, kernel, stride=(1, 2), padding=padding).shape).astype("float32")
+        grad_x, grad_kernel, grad_bias = ops.conv2d_backward(x, kernel, grad_out, stride=(1, 2), padding=padding)
+        theirs = _tape_gradients(keras, x[np.newaxis], kernel, grad_out[np.newaxis], (1, 2), padding)
+        assert grad_x.shape == x.shape
+        for a, b in zip((grad_x[np.newaxis], grad_kernel, grad_bias), theirs):
+            np.testing.assert_allclose(a, b, atol=1e-4)
+
+
+def test_conv2d_backward_is_a_correlation_with_the_error_and_a_full_convolution():
+    """The two formulas the lesson teaches, on one channel: the kernel gradient
+    is the input cross-correlated with the error; the input gradient is the
+    error, zero-padded by k - 1, cross-correlated with the flipped kernel."""
+    x, kernel = RNG.standard_normal((6, 7, 1)), RNG.standard_normal((3, 3, 1, 1))
+    error = RNG.standard_normal((4, 5, 1))
+    grad_x, grad_kernel, grad_bias = ops.conv2d_backward(x, kernel, error)
+    np.testing.assert_allclose(grad_kernel, ops.conv2d(x, error[..., np.newaxis])[..., np.newaxis])
+    np.testing.assert_allclose(grad_x, ops.conv2d(ops.pad2d(error, 2), kernel[::-1, ::-1]))
+    np.testing.assert_allclose(grad_bias, [error.sum()])
+
+
+def test_conv2d_backward_of_integers_is_exact():
+    x = np.full((1, 4, 4, 1), 200, np.uint8)
+    grad_x, grad_kernel, _ = ops.conv2d_backward(x, np.ones((3, 3, 1, 1), np.uint8), np.ones((1, 2, 2, 1), np.uint8))
+    assert grad_kernel.dtype == np.float64 and (grad_kernel == 800).all()       # 4 windows x 200, no wrap-around
+    np.testing.assert_array_equal(grad_x[0, :, :, 0], [[1, 2, 2, 1], [2, 4, 4, 2], [2, 4, 4, 2], [1, 2, 2, 1]])
+
+
 @pytest.mark.parametrize("pool, stride, padding, c", list(itertools.product((1, 2, 3), (None, 1, 2, 3), ("valid", "same"), (1, 5))))
 def test_pools_match_keras(keras, pool, stride, padding, c):
     x = RNG.standard_normal((2, 9, 8, c)).astype("float32")
@@ -272,6 +351,20 @@ def test_max_pool2d_same_padding_in_any_dtype(dtype):
     np.testing.assert_array_equal(out.astype(np.float64), expected)
 
 
+@pytest.mark.parametrize("pool, stride, padding", [(2, None, "valid"), (2, 1, "valid"), (3, 2, "same"), ((2, 3), (1, 2), "valid")])
+def test_max_pool2d_equals_the_max_over_each_window_exactly(pool, stride, padding):
+    """max_pool2d folds the window one offset at a time: bit for bit the max of each window's values, NaN included."""
+    x = RNG.standard_normal((3, 9, 8, 4)).astype("float32")
+    x[0, 4, 4, 1] = np.nan
+    window = (pool, pool) if isinstance(pool, int) else pool
+    strides = window if stride is None else ((stride, stride) if isinstance(stride, int) else stride)
+    padded = x
+    if padding == "same":   # what max_pool2d pads with: -inf, which never wins
+        padded = ops.pad2d(x, (ops.same_padding(9, window[0], strides[0]), ops.same_padding(8, window[1], strides[1])), value=-np.inf)
+    views = np.lib.stride_tricks.sliding_window_view(padded, window, axis=(1, 2))[:, ::strides[0], ::strides[1]]
+    np.testing.assert_array_equal(ops.max_pool2d(x, pool, stride, padding), views.max(axis=(-2, -1)))   # NaN == NaN here
+
+
 def test_max_pool2d_of_negative_ints_ignores_the_padding():
     x = np.full((1, 3, 3, 1), -5, np.int8)
     assert (ops.max_pool2d(x, 2, padding="same") == -5).all()  # padding with 0 would give 0
@@ -377,3 +470,85 @@ def test_conv_output_size_window_larger_than_padded_input():
         ops.conv_output_size(6, 3, dilation=3)
     with pytest.raises(ValueError, match=r"input size n=2 \+ padding 1 \+ 0"):
         ops.conv_output_size(2, 4, padding=(1, 0))
+
+
+# --- max_pool2d_backward: the gradient goes to each window's winner -----------------
+
+def _tape_max_pool_gradient(x, grad, pool, stride, padding):
+    """d(sum(grad * MaxPooling2D(x)))/dx by tf.GradientTape: the backward pass Keras trains with."""
+    import tensorflow as tf
+
+    from helpers.session import configure_backend
+
+    keras = configure_backend()
+    x = tf.constant(x)
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        loss = tf.reduce_sum(keras.layers.MaxPooling2D(pool, strides=stride, padding=padding)(x) * grad)
+    return tape.gradient(loss, x).numpy()
+
+
+@pytest.mark.parametrize("pool, stride, padding", list(itertools.product((1, 2, 3, (2, 3)), (None, 1, 2, 3), ("valid", "same"))))
+def test_max_pool2d_backward_matches_gradient_tape(pool, stride, padding):
+    x = RNG.standard_normal((2, 9, 8, 3)).astype("float32")
+    grad = RNG.standard_normal(ops.max_pool2d(x, pool, stride, padding).shape).astype("float32")
+    got = ops.max_pool2d_backward(x, grad, pool, stride, padding)
+    assert got.shape == x.shape and got.dtype == np.float32
+    np.testing.assert_allclose(got, _tape_max_pool_gradient(x, grad, pool, stride, padding), atol=1e-6)
+
+
+@pytest.mark.parametrize("pool, stride, padding", [(2, None, "valid"), (3, 2, "valid"), (2, None, "same"), (3, 1, "same")])
+def test_max_pool2d_backward_breaks_ties_as_tensorflow(pool, stride, padding):
+    """All values equal: every window ties; the first maximum in reading order wins, never the padding."""
+    x = np.ones((1, 5, 5, 1), np.float32)
+    out_shape = ops.max_pool2d(x, pool, stride, padding).shape
+    grad = np.arange(1, np.prod(out_shape) + 1, dtype=np.float32).reshape(out_shape)
+    np.testing.assert_array_equal(ops.max_pool2d_backward(x, grad, pool, stride, padding),
+                                  _tape_max_pool_gradient(x, grad, pool, stride, padding))
+
+
+def test_max_pool2d_backward_by_hand():
+    x = np.array([[1, 3, 2, 1],
+                  [4, 6, 5, 0],
+                  [3, 1, 1, 2],
+                  [0, 2, 4, 3]])[..., None]
+    grad = np.array([[10.0, 20.0], [30.0, 40.0]])[..., None]
+    expected = np.zeros((4, 4))
+    expected[1, 1], expected[1, 2], expected[2, 0], expected[3, 2] = 10, 20, 30, 40   # the four winners
+    got = ops.max_pool2d_backward(x, grad)
+    assert got.shape == (4, 4, 1) and got.dtype == np.float64
+    np.testing.assert_array_equal(got[..., 0], expected)
+
+
+def test_max_pool2d_backward_adds_up_where_overlapping_windows_share_a_winner():
+    x = np.zeros((5, 5, 1))
+    x[2, 2] = 9.0                                   # in all four 3x3 stride-2 windows, and wins each
+    grad = np.array([[1.0, 2.0], [3.0, 4.0]])[..., None]
+    got = ops.max_pool2d_backward(x, grad, pool=3, stride=2)[..., 0]
+    assert got[2, 2] == 10.0 and np.count_nonzero(got) == 1
+
+
+def test_max_pool2d_backward_edge_inputs():
+    # integer and bool maps: the winner is exact; the gradient is float
+    assert ops.max_pool2d_backward(np.eye(2, dtype=bool)[..., None], np.ones((1, 1, 1), np.float16)).dtype == np.float32
+    np.testing.assert_array_equal(ops.max_pool2d_backward(np.array([[0, 7], [7, 1]], np.uint8)[..., None],
+                                                          np.ones((1, 1, 1), np.int64))[..., 0], [[0, 1], [0, 0]])
+    # a window of -inf only: its first real value wins, never the padding
+    got = ops.max_pool2d_backward(np.full((3, 3, 1), -np.inf, np.float32), np.ones((3, 3, 1), np.float32), 3, 1, "same")
+    np.testing.assert_array_equal(got[..., 0], [[4, 2, 0], [2, 1, 0], [0, 0, 0]])
+    # a NaN wins its window, as it spreads through max_pool2d
+    np.testing.assert_array_equal(ops.max_pool2d_backward(np.array([[5.0, np.nan], [1.0, 2.0]])[..., None],
+                                                          np.ones((1, 1, 1)))[..., 0], [[0, 1], [0, 0]])
+    # an empty batch
+    assert ops.max_pool2d_backward(np.zeros((0, 4, 4, 2)), np.zeros((0, 2, 2, 2))).shape == (0, 4, 4, 2)
+
+
+@pytest.mark.parametrize("grad, words", [
+    (np.zeros((2, 2, 1)), "grad must have the shape of max_pool2d(x, pool, stride, padding)'s output, (1, 2, 2, 1)"),
+    (np.zeros((1, 3, 3, 1)), "got (1, 3, 3, 1)"),
+    (None, "grad must be"),
+])
+def test_max_pool2d_backward_refuses_a_grad_of_another_shape(grad, words):
+    with pytest.raises((ValueError, TypeError)) as info:
+        ops.max_pool2d_backward(np.zeros((1, 4, 4, 1)), grad)
+    assert words in str(info.value)
