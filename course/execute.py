@@ -221,6 +221,9 @@ def _papermill(source, output, parameters, cwd, km, sampler, progress, cell_time
         str(source), str(output), parameters=parameters or None, kernel_name=km.kernel_name,
         progress_bar=progress, cwd=cwd, km=km, execution_timeout=cell_timeout,
         on_cell_start=lambda cell, cell_index: sampler.entered(cell, cell_index),  # nbclient's hook
+        # widget state is kernel-side and holds random model ids: stored, it would change the
+        # notebook on every run; the cell's still figure is what a static view shows anyway
+        store_widget_state=False,
     )
 
 

@@ -17,6 +17,14 @@ Solutions are folded as in JupyterLab: every code cell whose metadata has
 ``jupyter.source_hidden`` (the lessons' solution cells, also tagged
 ``solution``) is rendered, input and outputs, inside a closed
 ``<details><summary>Solution</summary>``; a click opens it.
+
+Animations (``helpers.plots``' ``*_animation``, matplotlib's jshtml) play:
+their frames and scripts are inline in the stored output, and nothing here
+sanitises HTML outputs. Widgets (``helpers.widgets``) cannot run without a
+kernel: a widget output shows its static fallback (the still figure stored
+beside it) and no widget code is loaded. Pages follow the reader's light or
+dark setting (``prefers-color-scheme``: JupyterLab's dark theme), and each
+lesson page links its notebook, copied next to it, for download.
 """
 
 import argparse
@@ -32,17 +40,29 @@ from helpers.files import atomic_write
 REPO = Path(__file__).resolve().parent.parent
 TEMPLATES = Path(__file__).resolve().parent / "site_template"
 LESSON_NAME = re.compile(r"^\d\d_\w+\.ipynb$")
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 CSS = """
+:root { color-scheme: light dark; }
 nav.course-nav { display: flex; flex-wrap: wrap; gap: .4em 1.2em; align-items: center;
   padding: .6em 1em; margin: 0 0 1em; border-bottom: 1px solid #ddd; font: 15px/1.4 sans-serif; }
-nav.course-nav a { text-decoration: none; }
+nav.course-nav a { text-decoration: none; color: #0b57d0; }
 nav.course-nav .launch { margin-left: auto; }
-body.course-index { max-width: 60em; margin: 0 auto; padding: 1em; font: 16px/1.5 sans-serif; }
+body.course-index { max-width: 60em; margin: 0 auto; padding: 1em; font: 16px/1.5 sans-serif;
+  background: #fff; color: #111; }
 body.course-index table { border-collapse: collapse; }
 body.course-index td, body.course-index th { border: 1px solid #ccc; padding: .3em .5em; vertical-align: top; }
 body.course-index pre { background: #f6f6f6; padding: .6em; overflow-x: auto; }
 details.course-solution { margin: .3em 0 .6em; }
 details.course-solution > summary { cursor: pointer; padding: .2em .6em; font: 14px/1.4 sans-serif; color: #555; }
+body.jp-Notebook { background: var(--jp-layout-color0); }
+@media (prefers-color-scheme: dark) {
+  body.course-index { background: #111; color: #ddd; }
+  body.course-index a, nav.course-nav a { color: #8ab4f8; }
+  body.course-index pre, body.course-index code { background: #222; }
+  body.course-index td, body.course-index th { border-color: #444; }
+  nav.course-nav { border-bottom-color: #444; }
+  details.course-solution > summary { color: #aaa; }
+}
 """
 
 
@@ -73,27 +93,57 @@ def launch_links(lesson_path):
 
 def nav_bar(lessons, index, titles):
     """The navigation bar of lesson ``index`` (-1: the index page): course
-    home, previous, next, and the lesson's launch links."""
+    home, previous, next, the lesson's notebook (a copy next to its page) and
+    its launch links."""
     links = ['<a href="index.html">Course home</a>']
     if index > 0:
         links.append(f'<a href="{lessons[index - 1].stem}.html" rel="prev">← {html.escape(titles[index - 1])}</a>')
     if index + 1 < len(lessons):
         links.append(f'<a href="{lessons[index + 1].stem}.html" rel="next">{html.escape(titles[index + 1])} →</a>')
     if index >= 0:
+        name = html.escape(lessons[index].name)
+        links.append(f'<a href="{name}" download="{name}" class="download">Download the notebook (.ipynb)</a>')
         launch = " · ".join(f'<a href="{html.escape(url)}">{label}</a>' for label, url in launch_links(lessons[index]))
         links.append(f'<span class="launch">{launch}</span>')
     return f'<nav class="course-nav">{" ".join(links)}</nav>'
 
 
 def render_lesson(path, nav):
-    """One executed lesson -> a standalone HTML page (figures embedded)."""
+    """One executed lesson -> a standalone HTML page (figures and animations embedded)."""
     import nbformat
     from nbconvert import HTMLExporter
 
-    notebook = nbformat.read(str(path), as_version=4)
+    notebook = without_widgets(nbformat.read(str(path), as_version=4))
     exporter = HTMLExporter(template_name="course", extra_template_basedirs=[str(TEMPLATES)])
-    body, _ = exporter.from_notebook_node(notebook, resources={"site": {"css": CSS, "nav": nav}})
+    resources = {"site": {"css": CSS, "nav": nav, "dark_css": lab_theme_css("theme-dark.css")}}
+    body, _ = exporter.from_notebook_node(notebook, resources=resources)
     return without_remote_images(body)
+
+
+def without_widgets(notebook):
+    """``notebook`` as a page without a kernel shows it: each widget output
+    keeps only its static fallback (``helpers.widgets`` stores the still
+    figure beside the widget; else the text), and the saved widget state,
+    which would make nbconvert load the widget manager from a CDN, is dropped."""
+    notebook.metadata.pop("widgets", None)
+    for cell in notebook.cells:
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            if WIDGET_VIEW in data:
+                del data[WIDGET_VIEW]
+                data.setdefault("text/plain", "(an interactive widget: run the notebook to use it)")
+    return notebook
+
+
+def lab_theme_css(name):
+    """The text of one of nbconvert's lab-template stylesheets (``theme-dark.css``)."""
+    from jupyter_core.paths import jupyter_path
+
+    for folder in jupyter_path("nbconvert", "templates", "lab", "static"):
+        candidate = Path(folder) / name
+        if candidate.is_file():
+            return candidate.read_text()
+    raise SystemExit(f"course.site: nbconvert's lab template has no static/{name}; reinstall nbconvert")
 
 
 def without_remote_images(page):
@@ -127,6 +177,7 @@ def readme_html(readme, lessons):
     body = without_remote_images(re.sub(r'(<a href=)"([^"]+)"', outside, body))
     return ("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
             "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1.0\">\n"
+            "<meta name=\"color-scheme\" content=\"light dark\">\n"
             f"<title>{html.escape(_first_heading(text))}</title>\n<style>{CSS}</style>\n</head>\n"
             f"<body class=\"course-index\">\n{body}\n</body>\n</html>\n")
 
@@ -151,6 +202,8 @@ def build(notebooks=REPO / "notebooks", out=REPO / "build" / "site", readme=REPO
         pages = [atomic_write(staging / "index.html", readme_html(readme, lessons))]
         for i, lesson in enumerate(lessons):
             pages.append(atomic_write(staging / f"{lesson.stem}.html", render_lesson(lesson, nav_bar(lessons, i, titles))))
+            shutil.copyfile(lesson, staging / lesson.name)   # the download link's target
+            (staging / lesson.name).chmod(0o644)
         old = out.with_name(f".{out.name}-old")
         if out.exists():
             out.rename(old)

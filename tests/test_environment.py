@@ -209,9 +209,12 @@ IMPORT_TO_PACKAGE = {"yaml": "pyyaml", "jupyter_client": "jupyter-client", "jupy
 
 def test_helpers_declares_what_it_imports():
     """numpy, matplotlib and keras are dependencies; tensorflow is the extra;
-    IPython is imported only inside a notebook (guarded by ImportError)."""
+    IPython is imported only inside a notebook (guarded by ImportError), and
+    ipywidgets only by helpers.widgets when called (the course extra; without
+    it the sliders say how to get it)."""
     project = PYPROJECT["project"]
-    allowed = {normalize(Requirement(line).name) for line in project["dependencies"]} | {"tensorflow", "ipython"}
+    allowed = {normalize(Requirement(line).name) for line in project["dependencies"]} | {"tensorflow", "ipython",
+                                                                                          "ipywidgets"}
     imported = {normalize(IMPORT_TO_PACKAGE.get(name, name)) for name in third_party_imports("helpers")}
     assert imported <= allowed
     assert {"numpy", "matplotlib", "keras", "tensorflow"} <= imported

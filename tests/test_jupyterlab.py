@@ -10,6 +10,13 @@ Solutions open folded: a solution cell (``jupyter.source_hidden`` and
 placeholders, not its code or output, until a click expands it. A
 screenshot of each lesson goes to build/screenshots/.
 
+Animations and sliders, on a scratch notebook (the lessons are edited
+elsewhere): after Run All, a ``helpers.plots`` animation steps frame by
+frame, and moving the ``n`` slider of ``helpers.widgets.conv_explorer``
+changes the output size it prints. Stored outputs of a notebook nobody has
+trusted yet (a fresh clone) show the animation's last frame and the
+explorer's still figure, not an empty widget area.
+
 The last tests prove the checks can fail: a notebook with a stderr cell
 and a deliberately broken cell, run the same way, must be reported cell by
 cell; a notebook naming an unregistered kernel must fail to open (JupyterLab's
@@ -493,4 +500,104 @@ def test_the_ui_check_reports_an_unknown_kernel(browser, lab):
         with pytest.raises(AssertionError, match="Select Kernel"):
             open_notebook(browser, lab, path).close()
     finally:
+        lab.close_sessions()
+
+
+SCRATCH_KERNELSPEC = {"kernelspec": {"name": KERNEL_NAME, "display_name": KERNEL_DISPLAY_NAME, "language": "python"}}
+POOLING_EXAMPLE = "np.array([[1, 3, 2, 1], [4, 6, 5, 0], [3, 1, 1, 2], [0, 2, 4, 3]])"
+
+
+def widgets_notebook():
+    """An animation and the conv explorer, unexecuted."""
+    return nbformat.v4.new_notebook(
+        cells=[nbformat.v4.new_markdown_cell("# Animations and sliders"),
+               nbformat.v4.new_code_cell("import numpy as np\n\nfrom helpers import plots, widgets"),
+               nbformat.v4.new_code_cell(f"plots.pooling_animation({POOLING_EXAMPLE})"),
+               nbformat.v4.new_code_cell("widgets.conv_explorer(n=8, k=3, padding='valid', stride=2)")],
+        metadata=SCRATCH_KERNELSPEC)
+
+
+def output_size(page):
+    """The output size the explorer prints (``... = 3: a 3x3 output ...``), or None."""
+    text = page.locator(".jp-NotebookPanel .widget-output").first.inner_text()
+    match = re.search(r"= (\d+)(?: \(span [^)]*\))?: a (\d+)x\2 output", text)
+    return int(match.group(2)) if match else None
+
+
+def test_an_animation_steps_and_a_slider_changes_the_output_size(browser, lab):
+    path = "scratch/widgets.ipynb"
+    nbformat.write(widgets_notebook(), lab.root / path)
+    page = open_notebook(browser, lab, path)
+    try:
+        run_all_cells(page)
+        wait_until_run_finishes(page, lab, path, timeout_s=180)
+        assert_ran_cleanly(cell_report(page))
+        # the animation: Next frame shows another frame, Previous frame the first again
+        animation = page.locator(".jp-NotebookPanel .jp-OutputArea-output div.animation")
+        expect(animation).to_have_count(1)
+        image = animation.locator("img")
+        animation.locator('button[title="First frame"]').click()
+        first = image.get_attribute("src")
+        animation.locator('button[title="Next frame"]').click()
+        assert image.get_attribute("src") != first, "Next frame did not change the animation's image"
+        animation.locator('button[title="Previous frame"]').click()
+        assert image.get_attribute("src") == first
+        # the explorer: live controls (not the static still), and the n slider changes the output size
+        expect(page.locator(".jp-NotebookPanel .widget-vbox").first).to_be_visible(timeout=30_000)
+        expect(page.locator(".jp-NotebookPanel .widget-output .jp-OutputArea-output img")).to_have_count(1)
+        assert output_size(page) == 3                                  # floor((8 - 3) / 2) + 1
+        slider = page.locator(".jp-NotebookPanel .widget-hslider", has=page.get_by_text("n", exact=True)).first
+        slider.locator(".noUi-handle").focus()
+        page.keyboard.press("ArrowRight")                              # n: 8 -> 9
+        expect(slider.locator(".widget-readout")).to_have_text("9")
+        deadline = time.monotonic() + 30
+        while output_size(page) != 4 and time.monotonic() < deadline:  # floor((9 - 3) / 2) + 1
+            page.wait_for_timeout(250)
+        assert output_size(page) == 4, page.locator(".jp-NotebookPanel .widget-output").first.inner_text()
+        screenshot(page, "widgets_after_slider")
+    finally:
+        page.close()
+        lab.close_sessions()
+
+
+def test_stored_outputs_of_an_untrusted_notebook_show_still_figures(browser, lab):
+    """As a learner's fresh clone opens: JupyterLab sanitises untrusted HTML
+    (no scripts) and renders no widget from a stored output; the animation
+    shows its last frame and the explorer its still figure."""
+    import base64
+
+    import numpy as np
+    from IPython.core.formatters import DisplayFormatter
+
+    from helpers import plots, widgets
+
+    animation = plots.pooling_animation(eval(POOLING_EXAMPLE, {"np": np}))
+    data = {mime: base64.b64encode(v).decode("ascii") if isinstance(v, bytes) else v
+            for mime, v in DisplayFormatter().format(animation)[0].items()}
+    still = {widgets.WIDGET_VIEW: {"version_major": 2, "version_minor": 0, "model_id": "0" * 32},
+             "image/png": base64.b64encode(animation.still).decode("ascii"), "text/plain": widgets.STATIC_TEXT}
+    notebook = nbformat.v4.new_notebook(
+        cells=[nbformat.v4.new_markdown_cell("# Stored outputs"),
+               nbformat.v4.new_code_cell("plots.pooling_animation(x)", execution_count=1, outputs=[
+                   nbformat.v4.new_output("execute_result", data=data, execution_count=1)]),
+               nbformat.v4.new_code_cell("widgets.conv_explorer()", execution_count=2, outputs=[
+                   nbformat.v4.new_output("display_data", data=still)])],
+        metadata=SCRATCH_KERNELSPEC)
+    path = "scratch/stored.ipynb"
+    nbformat.write(notebook, lab.root / path)
+    page = open_notebook(browser, lab, path)
+    try:
+        outputs = page.locator(".jp-NotebookPanel .jp-Cell .jp-OutputArea-output")
+        expect(outputs).to_have_count(2)
+        images = outputs.locator("img")
+        expect(images).to_have_count(2)
+        for i in range(2):
+            assert images.nth(i).evaluate("i => i.complete && i.naturalWidth > 0"), f"output {i}: no image"
+        src = images.nth(0).get_attribute("src")
+        assert src == "data:image/png;base64," + base64.b64encode(animation.still).decode("ascii")
+        expect(page.get_by_text(widgets.STATIC_TEXT)).to_have_count(0)
+        expect(page.get_by_text("Error displaying widget")).to_have_count(0)
+        screenshot(page, "stored_outputs_untrusted")
+    finally:
+        page.close()
         lab.close_sessions()

@@ -8,6 +8,13 @@ output, and shown after a click on its "Solution" summary. Screenshots of
 the index and lesson 01 go to build/screenshots/. A test of the test: a
 page with a broken image, a dead link and a missing cell must be reported
 by the same checks.
+
+Animations play: on a page built from a fixture lesson holding a
+``helpers.plots`` animation, the "Next frame" button changes the frame and
+"Previous frame" brings the first one back (and every animation on a real
+lesson page steps too); a widget output shows its still figure and no widget
+code is loaded. Each lesson page links its notebook, copied beside it; pages
+follow the reader's light or dark setting.
 """
 
 import time
@@ -116,6 +123,9 @@ def test_lesson_page(built, browser, lesson):
     assert len(report["images"]) >= figures, "every stored figure is on the page"
     assert "index.html" in report["links"]
     assert any("colab.research.google.com" in href for href in report["links"])
+    assert lesson.name in report["links"], "the page links its notebook for download"
+    assert (out / lesson.name).read_bytes() == lesson.read_bytes()
+    assert animations_that_do_not_step(report["page"]) == []
     # every solution cell of the lesson is folded on load, and nothing else is
     hidden = sum(1 for cell in nbformat.read(str(lesson), as_version=4).cells
                  if cell.cell_type == "code" and cell.metadata.get("jupyter", {}).get("source_hidden"))
@@ -184,3 +194,131 @@ def test_the_checks_catch_a_broken_page(tmp_path, browser):
     assert any("cdn.example.org" in line for line in found), found
     assert any("shows 1 cells" in line for line in found), found
     assert not any("example.org/\"" in line or line.endswith("https://example.org/") for line in found)
+
+
+def animations_that_do_not_step(page):
+    """For each animation on ``page`` (matplotlib's jshtml): does "Next frame"
+    change the image, and "Previous frame" bring the first one back? Returns
+    a line per animation that fails."""
+    failures = []
+    animations = page.locator("div.animation")
+    for i in range(animations.count()):
+        animation = animations.nth(i)
+        image = animation.locator("img")
+        animation.scroll_into_view_if_needed()
+        animation.locator('button[title="First frame"]').click()
+        first = image.get_attribute("src")
+        animation.locator('button[title="Next frame"]').click()
+        second = image.get_attribute("src")
+        animation.locator('button[title="Previous frame"]').click()
+        if not (second and second.startswith("data:image/png") and second != first):
+            failures.append(f"animation {i}: Next frame did not change the image")
+        elif image.get_attribute("src") != first:
+            failures.append(f"animation {i}: Previous frame did not bring the first frame back")
+    return failures
+
+
+def animated_lesson(folder):
+    """A lesson with a stored helpers.plots animation (as a kernel displays it),
+    a helpers.widgets output (the widget view and the still figure beside
+    it) and the widget state nbclient saves in the notebook's metadata."""
+    import base64
+
+    import numpy as np
+    from IPython.core.formatters import DisplayFormatter
+    from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
+
+    from helpers import plots
+
+    animation = plots.pooling_animation(np.array([[1, 3, 2, 1], [4, 6, 5, 0], [3, 1, 1, 2], [0, 2, 4, 3]]))
+    data, _ = DisplayFormatter().format(animation)
+    data = {mime: base64.b64encode(value).decode("ascii") if isinstance(value, bytes) else value
+            for mime, value in data.items()}
+    widget = {"application/vnd.jupyter.widget-view+json": {"version_major": 2, "version_minor": 0,
+                                                           "model_id": "0123456789abcdef0123456789abcdef"},
+              "image/png": data["image/png"], "text/plain": "WIDGET_FALLBACK_TEXT"}
+    notebook = new_notebook(
+        cells=[new_markdown_cell("# Lesson 09 — Animated\n\nA window walks."),
+               new_code_cell("plots.pooling_animation(x)", execution_count=1,
+                             outputs=[new_output("execute_result", data=data, execution_count=1)]),
+               new_code_cell("widgets.conv_explorer()", execution_count=2,
+                             outputs=[new_output("display_data", data=widget)])],
+        metadata={"widgets": {"application/vnd.jupyter.widget-state+json": {
+            "state": {}, "version_major": 2, "version_minor": 0}}})
+    folder.mkdir(parents=True, exist_ok=True)
+    nbformat.write(notebook, str(folder / "09_animated.ipynb"))
+    return animation
+
+
+def test_an_animation_steps_on_the_site_and_a_widget_shows_its_still_figure(tmp_path, browser):
+    out = tmp_path / "site"
+    animation = animated_lesson(tmp_path / "notebooks")
+    site.build(notebooks=tmp_path / "notebooks", out=out)
+    page_path = out / "09_animated.html"
+    assert "widget-view+json" not in page_path.read_text() and "html-manager" not in page_path.read_text()
+    report = page_report(browser, page_path)
+    page = report["page"]
+    try:
+        assert problems(report, page_path, expected_cells=3) == []       # nothing requested from the network
+        image = page.locator("div.animation img")
+        expect(image).to_have_count(1)
+        frames = page.evaluate("() => Array.from(document.querySelectorAll('script')).map(s => s.text)"
+                               ".join('').match(/frames\\[\\d+\\] = \"data:image\\/png/g).length")
+        assert frames == animation.frames
+        first = image.get_attribute("src")
+        page.locator('div.animation button[title="Next frame"]').click()
+        assert image.get_attribute("src") != first
+        page.locator('div.animation button[title="Last frame"]').click()
+        last = image.get_attribute("src")
+        assert last not in (first,) and image.evaluate("i => i.complete && i.naturalWidth > 0")
+        assert animations_that_do_not_step(page) == []
+        # the widget cell: its still figure, not an empty widget area and not its text fallback
+        widget_cell = page.locator(".jp-Cell").nth(2)
+        expect(widget_cell.locator("img")).to_have_count(1)
+        assert widget_cell.locator("img").evaluate("i => i.complete && i.naturalWidth > 0")
+        expect(page.get_by_text("WIDGET_FALLBACK_TEXT")).to_have_count(0)
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / "site-animation.png"), full_page=True)
+    finally:
+        page.close()
+
+
+def test_the_checks_catch_an_animation_that_does_not_step(tmp_path, browser):
+    """The test of the test: an animation whose buttons do nothing is reported."""
+    page_path = tmp_path / "still.html"
+    page_path.write_text('<html><body><div class="animation"><img src="data:image/png;base64,AAAA">'
+                         '<button title="First frame"></button><button title="Next frame"></button>'
+                         '<button title="Previous frame"></button>'
+                         '</div></body></html>')
+    page = browser.new_page()
+    try:
+        page.goto(page_path.as_uri())
+        assert animations_that_do_not_step(page) == ["animation 0: Next frame did not change the image"]
+    finally:
+        page.close()
+
+
+def background_luminance(page):
+    """The page background's relative luminance, 0 (black) to 1 (white)."""
+    red, green, blue = page.evaluate(
+        "() => getComputedStyle(document.body).backgroundColor.match(/\\d+/g).slice(0, 3).map(Number)")
+    return (0.2126 * red + 0.7152 * green + 0.0722 * blue) / 255
+
+
+@pytest.mark.parametrize("name", ["index.html", f"{LESSONS[0].stem}.html"])
+def test_pages_follow_the_readers_colour_scheme(built, browser, name):
+    out, _, _ = built
+    page = browser.new_page()
+    try:
+        for scheme, dark in (("light", False), ("dark", True)):
+            page.emulate_media(color_scheme=scheme)
+            page.goto((out / name).as_uri())
+            luminance = background_luminance(page)
+            assert (luminance < 0.2) if dark else (luminance > 0.9), f"{name}, {scheme}: background {luminance:.2f}"
+            text = page.evaluate("() => getComputedStyle(document.querySelector('h1')).color")
+            assert text != page.evaluate("() => getComputedStyle(document.body).backgroundColor")
+            if name != "index.html":
+                SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+                page.screenshot(path=str(SCREENSHOTS / f"site-{LESSONS[0].stem}-{scheme}.png"))
+    finally:
+        page.close()
