@@ -42,3 +42,40 @@ def test_validation_refuses_bad_input(keras):
         training.train_and_evaluate(models.dense_baseline, (train, test), validation=(test[0][..., 0], test[1]), **run)
     with pytest.raises(ValueError, match="differ in length: 8 vs 7"):
         training.train_and_evaluate(models.dense_baseline, (train, test), validation=(test[0], test[1][:7]), **run)
+
+
+def _reaches_conv3(row, col):
+    """Does a poke at input pixel (row, col) change conv3 of the lesson's stack?
+    Kernels of ones and max-pooling, so that no change can cancel out."""
+    from helpers import ops
+
+    image = np.zeros((1, 28, 28, 1))
+    image[0, row, col, 0] = 1.0
+    a = image
+    for c_in, pool in ((1, True), (1, True), (1, False)):  # conv1 + pool1, conv2 + pool2, conv3
+        a = ops.conv2d(a, np.ones((3, 3, c_in, 1)))
+        if pool:
+            a = ops.max_pool2d(a, pool=2)
+    return bool(a.any())
+
+
+def test_the_last_two_rows_and_columns_reach_no_conv3_unit():
+    """Section 8 states it from ops.receptive_field (18x18 fields, 4 px apart, 3x3 units: rows 0-25)."""
+    from helpers import ops
+
+    size, jump = ops.receptive_field([(3, 1), (2, 2), (3, 1), (2, 2), (3, 1)])
+    assert (size, jump) == (18, 4)
+    assert [_reaches_conv3(r, 13) for r in (0, 25, 26, 27)] == [True, True, False, False]
+    assert [_reaches_conv3(13, c) for c in (0, 25, 26, 27)] == [True, True, False, False]
+
+
+def test_the_lesson_05_claims_lesson_04_prints_exist(keras):
+    """Section 8 prints lesson 05's full-data verdicts by claim name: the names must stay."""
+    from helpers import ablation
+
+    seeds = np.array([0.9, 0.91, 0.92])
+    accuracy = {head: {kind: {0: seeds, 4: seeds - 0.3} for kind in kinds}
+                for head, kinds in (("flatten", ("max", "avg", "strided_conv", "learned_pool", "none")),
+                                    ("global_max", ("max", "none")))}
+    names = {v.claim for v in ablation.claims(accuracy, 4)}
+    assert {"(b) max - none", "(b) global head: max - none"} <= names
