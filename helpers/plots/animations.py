@@ -27,6 +27,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
 from helpers import checks
+from helpers.plots.kit import _cell_grid
 from helpers.plots.lesson02 import OTHER_PADDING_COLOUR, PADDING_COLOURS   # lesson 02's colour per padding
 
 DPI = 80            # low: each frame is a small PNG (the HTML holds them all)
@@ -154,18 +155,6 @@ class _Layer:
         for artist in self.artists:
             artist.remove()
         self.artists.clear()
-
-
-def _cell_grid(ax, rows, cols, first_row=0, first_col=0):
-    """Lines between the cells of an image whose pixel centres sit at integers
-    from ``(first_row, first_col)``; a tick on every cell."""
-    ax.set_xticks(range(first_col, first_col + cols))
-    ax.set_yticks(range(first_row, first_row + rows))
-    ax.tick_params(length=0, labelsize=8)
-    x_edges = np.arange(first_col, first_col + cols + 1) - 0.5
-    y_edges = np.arange(first_row, first_row + rows + 1) - 0.5
-    ax.vlines(x_edges, y_edges[0], y_edges[-1], color="0.6", linewidth=0.6)
-    ax.hlines(y_edges, x_edges[0], x_edges[-1], color="0.6", linewidth=0.6)
 
 
 def _table(ax, values, title):

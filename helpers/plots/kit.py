@@ -27,11 +27,23 @@ def _grid_labels(fig, x, y):
     fig.supylabel(y, fontsize=8)
 
 
+def _cell_grid(ax, rows, cols, first_row=0, first_col=0):
+    """Lines between the cells of an image whose pixel centres sit at integers
+    from ``(first_row, first_col)``; a tick on every cell."""
+    ax.set_xticks(range(first_col, first_col + cols))
+    ax.set_yticks(range(first_row, first_row + rows))
+    ax.tick_params(length=0, labelsize=8)
+    x_edges = np.arange(first_col, first_col + cols + 1) - 0.5
+    y_edges = np.arange(first_row, first_row + rows + 1) - 0.5
+    ax.vlines(x_edges, y_edges[0], y_edges[-1], color="0.6", linewidth=0.6)
+    ax.hlines(y_edges, x_edges[0], x_edges[-1], color="0.6", linewidth=0.6)
+
+
 def _pixel_axes(ax, label_axes=True):
     if label_axes:
         ax.set_xlabel("column (px)")
         ax.set_ylabel("row (px)")
-    ax.tick_params(labelsize=8)
+    ax.tick_params(labelsize=9)
 
 
 # --- argument checks (bad-input agent): clear errors before matplotlib ---------
@@ -159,7 +171,8 @@ MODEL_STYLES |= {pattern.format(kind): _style(_COLOURS[kind], *look)
                  for pattern, look in _HEADS.items() for kind in _COLOURS if kind != "dense"}
 MODEL_STYLES["none, Dense-512"] = _style(_COLOURS["none"], "--", "^", "xx")  # lesson 05: a Dense-512 head on no pooling
 MODEL_ALIASES = {"convnet": "max",          # lesson 04's name for the model lesson 05 calls max
-                 "max, Dense-64": "max"}    # Dense-64 is max's own head
+                 "max, Dense-64": "max",    # Dense-64 is max's own head
+                 "none, Dense-64": "none"}  # and none's
 _MODEL_NAMES = [*MODEL_STYLES, *MODEL_ALIASES]
 
 

@@ -8,6 +8,9 @@ from helpers import checks
 from helpers.plots.kit import SIGNED_CMAP, _grid
 
 _SMALL = 10  # largest side of an array whose numbers conv_arithmetic writes in its cells
+_CELL_INCHES = 0.5  # the side of one array cell in the number-grid figures, whatever the array
+_TICK_SIZE = 9      # tick labels of every figure of this lesson (as lesson 03's)
+_CELL_FONT = 9      # numbers written in kernel cells (a 7x7 kernel's two-decimal numbers fit its 0.5-inch cells)
 
 
 def _as_channels(array, name):
@@ -42,6 +45,8 @@ def _number_grid(ax, values, title, highlight=None, label_axes=False):
 
 def conv_arithmetic(image, kernel, row=0, col=0, title=None):
     """One output cell of a 'valid', stride-1 convolution, with every number shown.
+    Every array is drawn at the same cell size, so the kernel covers exactly its
+    window of the input.
 
     ``image`` ``(H, W)`` or ``(H, W, C)`` and ``kernel`` ``(kh, kw)`` or
     ``(kh, kw, C)``, small (sides <= 10); ``(row, col)`` is the output cell
@@ -66,9 +71,11 @@ def conv_arithmetic(image, kernel, row=0, col=0, title=None):
         raise ValueError(f"(row, col)=({row}, {col}) is outside the {out_h}x{out_w} output")
     row, col = checks.non_negative_int(row, "row"), checks.non_negative_int(col, "col")
     window, cell = (row, col, kh, kw), (row, col, 1, 1)
-    columns = 3 if channels == 1 else 4
-    fig = Figure(figsize=(2.3 * columns, 2.5 * channels + 0.5), layout="constrained")
-    grid = fig.add_gridspec(channels, columns)
+    widths = [image.shape[1], kw, out_w] + ([out_w] if channels > 1 else [])  # in cells: one cell size for all
+    size = _CELL_INCHES
+    fig = Figure(figsize=(size * (sum(widths) + 1.2 * len(widths)), (size * image.shape[0] + 1.0) * channels + 0.5),
+                 layout="constrained")
+    grid = fig.add_gridspec(channels, len(widths), width_ratios=widths)
     for c in range(channels):
         which = "" if channels == 1 else f" channel {c}"
         _number_grid(fig.add_subplot(grid[c, 0]), image[..., c], f"input{which}", window, label_axes=True)
@@ -77,7 +84,7 @@ def conv_arithmetic(image, kernel, row=0, col=0, title=None):
         _number_grid(fig.add_subplot(grid[c, 2]), partial[..., c], name, cell)
     if channels > 1:
         total = partial.sum(axis=-1)
-        _number_grid(fig.add_subplot(grid[:, 3]), total, "output = sum over channels", cell)
+        _number_grid(fig.add_subplot(grid[:, 3]), total, "output =\nsum over channels", cell)
     value = partial[row, col].sum()
     fig.suptitle(title or f"output[{row}, {col}] = sum of the outlined window times the kernel = {value:g}")
     return fig
@@ -108,7 +115,7 @@ def signed_maps(maps, names=None, title="Response maps", shared_scale=False, col
         limit = shared if shared_scale else _symmetric_limit(maps[..., i])
         image = ax.imshow(maps[..., i], cmap=SIGNED_CMAP, vmin=-limit, vmax=limit)
         ax.set_title(names[i] if names is not None else f"channel {i}", fontsize=10)
-        ax.tick_params(labelsize=7)
+        ax.tick_params(labelsize=_TICK_SIZE)
         if not shared_scale:
             fig.colorbar(image, ax=ax, shrink=0.8)
     if shared_scale:
@@ -121,10 +128,13 @@ def signed_maps(maps, names=None, title="Response maps", shared_scale=False, col
 def shift_equivariance(before, after, shift, title=None):
     """Equivariance, made visible: a response map ``before`` ``(H, W)``, the
     response ``after`` to the input shifted by ``shift`` = ``(dy, dx)``, and
-    their difference ``after - shift(before)``. One shared zero-centred
-    colour scale; the strongest response is marked in both maps, with an
-    arrow from where it was to where it moved; the dashed box on the
-    difference is the interior, where both maps hold shifted content."""
+    their difference ``after - shift(before)``. The two responses share one
+    zero-centred colour scale and bar; the difference has its own
+    zero-centred scale and bar (so a small difference still shows) and its
+    largest absolute value in its title (the responses' scale when it is all
+    zero). The strongest response is marked in both maps, with an arrow from
+    where it was to where it moved; the dashed box on the difference is the
+    interior, where both maps hold shifted content."""
     from helpers import ops
 
     before = checks.array_of(before, "before", ndim=2, kinds="biuf", shape="(H, W)", empty=False).astype(float)
@@ -137,17 +147,20 @@ def shift_equivariance(before, after, shift, title=None):
     h, w = before.shape
     difference = after - ops.shift2d(before[..., np.newaxis], dy, dx)[..., 0]
     limit = _symmetric_limit(np.stack([before, after]))
-    fig = Figure(figsize=(10, 3.6), layout="constrained")
+    largest = float(np.abs(difference).max())
+    fig = Figure(figsize=(11, 3.6), layout="constrained")
     axes = fig.subplots(1, 3)
     fig.suptitle(title or f"Shift the input by (dy, dx) = ({dy}, {dx}): the response map moves by the same")
-    panels = [(before, "response to the input"), (after, f"response to the input shifted by ({dy}, {dx})"),
-              (difference, "after − (before shifted)")]
-    for ax, (values, name) in zip(axes, panels):
-        image = ax.imshow(values, cmap=SIGNED_CMAP, vmin=-limit, vmax=limit)
+    panels = [(before, "response to the input", limit),
+              (after, f"response to the input\nshifted by ({dy}, {dx})", limit),
+              (difference, f"after − (before shifted)\nlargest |difference| {largest:.2g}", largest or limit)]
+    images = []
+    for ax, (values, name, scale) in zip(axes, panels):
+        images.append(ax.imshow(values, cmap=SIGNED_CMAP, vmin=-scale, vmax=scale))
         ax.set_title(name, fontsize=10)
         ax.set_xlabel("column")
         ax.set_ylabel("row")
-        ax.tick_params(labelsize=7)
+        ax.tick_params(labelsize=_TICK_SIZE)
     # the strongest response whose shifted place is still on the map
     inside = np.full(before.shape, -np.inf)
     inside[max(-dy, 0): h - max(dy, 0), max(-dx, 0): w - max(dx, 0)] = 0.0
@@ -162,21 +175,24 @@ def shift_equivariance(before, after, shift, title=None):
     for ax in axes:
         ax.set_xlim(-0.5, w - 0.5)
         ax.set_ylim(h - 0.5, -0.5)
-    fig.colorbar(image, ax=list(axes), shrink=0.8, label="response")
+    fig.colorbar(images[0], ax=list(axes[:2]), shrink=0.8, label="response")
+    fig.colorbar(images[2], ax=axes[2], shrink=0.8, label="difference")
     return fig
 
 
 def kernel_recovery(losses, learned, true, title="Learning a kernel by gradient descent"):
-    """The loss per step (log scale) and the learned kernel next to the true
-    one, numbers written in the cells, on one zero-centred colour scale.
+    """The loss per step (log scale), the learned kernel next to the true
+    one (numbers written in the cells, one zero-centred colour scale), and
+    their difference ``learned - true`` on its own zero-centred scale and
+    colour bar, its largest absolute value in its title.
     ``losses``: 1D, one value per step; ``learned``, ``true``: ``(kh, kw)``."""
     losses = checks.array_of(losses, "losses", ndim=1, kinds="iuf", empty=False).astype(float)
     learned = checks.array_of(learned, "learned", ndim=2, kinds="iuf", shape="(kh, kw)", empty=False).astype(float)
     true = checks.array_of(true, "true", ndim=2, kinds="iuf", shape="(kh, kw)", empty=False).astype(float)
     if learned.shape != true.shape:
         raise ValueError(f"learned and true must be kernels of one shape, got {learned.shape} and {true.shape}")
-    fig = Figure(figsize=(10, 3.4), layout="constrained")
-    loss_ax, true_ax, learned_ax = fig.subplots(1, 3, gridspec_kw={"width_ratios": [1.4, 1, 1]})
+    fig = Figure(figsize=(13, 3.4), layout="constrained")
+    loss_ax, true_ax, learned_ax, error_ax = fig.subplots(1, 4, gridspec_kw={"width_ratios": [1.4, 1, 1, 1]})
     fig.suptitle(title)
     loss_ax.plot(np.arange(len(losses)), losses, marker=".")
     loss_ax.set_yscale("log")
@@ -190,31 +206,67 @@ def kernel_recovery(losses, learned, true, title="Learning a kernel by gradient 
             ax.text(c, r, f"{0.0 if abs(value) < 0.005 else value:.2f}", ha="center", va="center", fontsize=10,
                     color="white" if abs(value) > limit / 2 else "black")
         ax.set_title(name, fontsize=10)
-        ax.set_xticks(range(kernel.shape[1]))
-        ax.set_yticks(range(kernel.shape[0]))
+    error = learned - true
+    largest = float(np.abs(error).max())
+    error_image = error_ax.imshow(error, cmap=SIGNED_CMAP, vmin=-(largest or limit), vmax=largest or limit)
+    error_ax.set_title(f"learned − true\nlargest |error| {largest:.1e}", fontsize=10)
+    for ax in (true_ax, learned_ax, error_ax):
+        ax.set_xticks(range(true.shape[1]))
+        ax.set_yticks(range(true.shape[0]))
         ax.set_xlabel("kernel column")
         ax.set_ylabel("kernel row")
+        ax.tick_params(labelsize=_TICK_SIZE)
+    loss_ax.tick_params(labelsize=_TICK_SIZE)
     fig.colorbar(image, ax=[true_ax, learned_ax], shrink=0.8, label="weight")
+    fig.colorbar(error_image, ax=error_ax, shrink=0.8, label="error")
     return fig
 
 
-def influence_maps(maps, names, title="Input pixels that reach one output unit"):
-    """Binary maps ``(N, S, S)``: 1 where poking that input pixel changes one
-    output unit. Drawn black on white with a pixel grid; ``names``: one
-    caption per map."""
-    maps = checks.array_of(maps, "maps", ndim=3, kinds="biuf", shape="(N, S, S)", empty=False).astype(float)
-    if isinstance(names, str) or len(names) != len(maps):
-        raise ValueError(f"names must have one entry per map ({len(maps)}), got {len(names)}")
-    fig = Figure(figsize=(3 * len(maps), 3.6), layout="constrained")
-    axes = np.atleast_1d(fig.subplots(1, len(maps)))
-    fig.suptitle(title)
-    for ax, values, name in zip(axes, maps, names):
-        ax.imshow(values, cmap="Greys", vmin=0, vmax=1)
-        ax.set_xticks(np.arange(values.shape[1] + 1) - 0.5, minor=True)
-        ax.set_yticks(np.arange(values.shape[0] + 1) - 0.5, minor=True)
-        ax.grid(which="minor", color="0.8", linewidth=0.5)
-        ax.tick_params(which="both", length=0, labelsize=7)
+def composed_kernel(kernels, composed, names, title="Stacked linear convs are one conv"):
+    """A chain of 2D kernels and the one kernel they compose to, numbers in
+    the cells, every cell the same size, on one zero-centred diverging scale
+    with a colour bar. ``kernels``: a list of ``(kh, kw)`` arrays, first layer
+    first; ``composed``: ``(H, W)``; ``names``: one caption per kernel, then one
+    for ``composed``."""
+    if not isinstance(kernels, (list, tuple)) or not kernels:
+        raise ValueError(f"kernels must be a non-empty list of (kh, kw) arrays, got {checks.describe(kernels)}")
+    kernels = [checks.array_of(k, f"kernels[{i}]", ndim=2, kinds="biuf", shape="(kh, kw)", empty=False).astype(float)
+               for i, k in enumerate(kernels)]
+    composed = checks.array_of(composed, "composed", ndim=2, kinds="biuf", shape="(H, W)", empty=False).astype(float)
+    if isinstance(names, str) or len(names) != len(kernels) + 1:
+        raise ValueError(f"names must have one entry per kernel and one for composed ({len(kernels) + 1}), "
+                         f"got {checks.describe(names)}")
+    panels = kernels + [composed]
+    if max(max(k.shape) for k in panels) > _SMALL:
+        raise ValueError(f"kernels and composed must be at most {_SMALL}x{_SMALL} to print their numbers")
+    # Placed by hand, in inches, so every cell is exactly _CELL_INCHES square (a constrained
+    # layout only roughly equalises panels of different sizes).
+    cell, left, gap, bottom, top, bar_gap, bar, bar_label = _CELL_INCHES, 0.7, 0.45, 0.7, 0.85, 0.3, 0.2, 0.9
+    tallest = max(k.shape[0] for k in panels)
+    width = left + cell * sum(k.shape[1] for k in panels) + gap * (len(panels) - 1) + bar_gap + bar + bar_label
+    height = bottom + cell * tallest + top
+    fig = Figure(figsize=(width, height))
+    axes, x = [], left
+    for values in panels:
+        h, w = values.shape
+        y = bottom + cell * (tallest - h) / 2                      # centred on the tallest panel
+        axes.append(fig.add_axes((x / width, y / height, cell * w / width, cell * h / height)))
+        x += cell * w + gap
+    bar_ax = fig.add_axes(((x - gap + bar_gap) / width, bottom / height, bar / width, cell * tallest / height),
+                          label="<colorbar>")
+    fig.suptitle(title, y=1 - 0.12 / height, va="top")
+    limit = _symmetric_limit(np.concatenate([k.ravel() for k in panels]))
+    for ax, values, name in zip(axes, panels, names):
+        image = ax.imshow(values, cmap=SIGNED_CMAP, vmin=-limit, vmax=limit)
+        for (r, c), value in np.ndenumerate(values):
+            text = f"{value:g}" if float(value).is_integer() else f"{value:.2f}"
+            ax.text(c, r, text, ha="center", va="center", fontsize=_CELL_FONT,
+                    color="white" if abs(value) > limit / 2 else "black")
+        ax.set_xticks(range(values.shape[1]))
+        ax.set_yticks(range(values.shape[0]))
+        ax.tick_params(length=0, labelsize=_TICK_SIZE)
         ax.set_title(name, fontsize=10)
-        ax.set_xlabel("input column")
-        ax.set_ylabel("input row")
+        ax.set_xlabel("column")
+    axes[0].set_ylabel("row")
+    fig.colorbar(image, cax=bar_ax, label="weight")
     return fig

@@ -4,7 +4,9 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
-from helpers.plots.kit import _one_map
+from helpers import checks
+from helpers.plots.kit import SIGNED_CMAP, _cell_grid, _one_map
+from helpers.plots.lesson01 import conv_arithmetic
 
 # 'valid' is drawn in
 # PADDING_COLOURS["valid"] and 'same' in PADDING_COLOURS["same"] in every
@@ -23,18 +25,6 @@ def _padding_colour(label):
         if name in str(label):
             return colour
     return OTHER_PADDING_COLOUR
-
-
-def _cell_grid(ax, rows, cols, first_row=0, first_col=0):
-    """Lines between the cells of an image whose pixel centres sit at integers
-    from ``(first_row, first_col)``; a tick on every cell."""
-    ax.set_xticks(range(first_col, first_col + cols))
-    ax.set_yticks(range(first_row, first_row + rows))
-    ax.tick_params(length=0, labelsize=8)
-    x_edges = np.arange(first_col, first_col + cols + 1) - 0.5
-    y_edges = np.arange(first_row, first_row + rows + 1) - 0.5
-    ax.vlines(x_edges, y_edges[0], y_edges[-1], color="0.6", linewidth=0.6)
-    ax.hlines(y_edges, x_edges[0], x_edges[-1], color="0.6", linewidth=0.6)
 
 
 def _starts(total, span, stride):
@@ -58,8 +48,9 @@ def window_positions(n, windows, stride=1, title=None):
     the zeros added before and after on both axes; one row of two panels per
     entry. Left: the padded input (padding grey), each window's number
     written at the window's centre -- on a pixel for odd ``k``, on a pixel
-    corner for even ``k`` -- the first window outlined solid, the last
-    dashed, input pixels no window covers hatched. Right: the output grid,
+    corner for even ``k`` -- the first window tinted and outlined solid, the
+    last dashed (tints and outlines lie under the numbers), input pixels no
+    window covers hatched. Right: the output grid,
     cell ``m`` filled by window ``m``. Colours: :func:`_padding_colour` of
     each label.
     """
@@ -89,16 +80,20 @@ def window_positions(n, windows, stride=1, title=None):
         centre = (k - 1) / 2 - before   # window (i, j) starts at padded (i*stride, j*stride)
         for i, j in np.ndindex(out, out):
             inp.text(starts[j] + centre, starts[i] + centre, str(i * out + j), ha="center", va="center",
-                     fontsize=9, color=colour, fontweight="bold",
-                     bbox={"boxstyle": "round,pad=0.1", "facecolor": "white", "edgecolor": "none"})
-        for start, style, inset in ((starts[0], "-", 0.08), (starts[-1], "--", 0.16)):
-            corner = start - before - 0.5 + inset
-            inp.add_patch(Rectangle((corner, corner), k - 2 * inset, k - 2 * inset, fill=False,
-                                    edgecolor=colour, linewidth=2.2, linestyle=style))
+                     fontsize=9, color=colour, fontweight="bold", zorder=5,
+                     bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none"})
+        # the first and last windows tinted under the numbers (an edge line would run through the
+        # numbers of an even k, which sit on pixel corners): first solid, last dashed
+        for start, style, alpha in ((starts[0], "-", 0.22), (starts[-1], "--", 0.12)):
+            corner = start - before - 0.5
+            inp.add_patch(Rectangle((corner, corner), k, k, facecolor=colour, alpha=alpha, edgecolor="none",
+                                    zorder=1.5))
+            inp.add_patch(Rectangle((corner + 0.06, corner + 0.06), k - 0.12, k - 0.12, fill=False,
+                                    edgecolor=colour, linewidth=1.3, linestyle=style, zorder=1.6))
         _cell_grid(inp, total, total, -before, -before)
-        inp.set_title(f"{label}: {k}x{k} window, pads ({before}, {after}), {out * out} window positions",
+        inp.set_title(f"{label}: k = {k}, pads ({before}, {after}): {out * out} positions ({out}\u00d7{out} output)",
                       fontsize=10, color=colour)
-        notes = (["grey: padding"] if before or after else []) + \
+        notes = [f"tinted: windows 0 and {out * out - 1}"] + (["grey: padding"] if before or after else []) + \
                 ([] if covered[before:before + n].all() else ["hatched: never covered"])
         inp.set_xlabel("input column" + (f" ({'; '.join(notes)})" if notes else ""))
         inp.set_ylabel("input row")
@@ -107,9 +102,44 @@ def window_positions(n, windows, stride=1, title=None):
             outp.text(j, i, str(i * out + j), ha="center", va="center", fontsize=9, color=colour,
                       fontweight="bold")
         _cell_grid(outp, out, out)
-        outp.set_title(f"output {out}x{out}", fontsize=10, color=colour)
+        outp.set_title(f"output: {out}\u00d7{out} cells", fontsize=10, color=colour)
         outp.set_xlabel("output column")
         outp.set_ylabel("output row")
+    return fig
+
+
+def padded_arithmetic(image, kernel, pad, row=0, col=0, title=None):
+    """:func:`conv_arithmetic` on ``image`` ``(H, W)`` padded with ``pad``
+    zeros on every side (a 'same' conv when ``pad = (k - 1) / 2``), drawn in
+    input coordinates: the padding greyed, its rows and columns numbered
+    ``-pad ... -1`` and ``H ... H + pad - 1``, so that every input pixel keeps
+    the place it has unpadded. On the output, the cells whose window holds no
+    padding (the 'valid' output of the unpadded image) are outlined dashed.
+    ``(row, col)``: the output cell worked out, as in :func:`conv_arithmetic`."""
+    image = checks.array_of(image, "image", ndim=2, kinds="biuf", shape="(H, W)", empty=False)
+    pad = checks.non_negative_int(pad, "pad")
+    kernel = checks.array_of(kernel, "kernel", ndim=2, kinds="biuf", shape="(kh, kw)", empty=False)
+    padded = np.pad(image, pad)
+    fig = conv_arithmetic(padded, kernel, row, col, title=title)
+    inp, _, out = fig.axes
+    (h, w), (kh, kw) = padded.shape, kernel.shape
+    for r, c in np.ndindex(h, w):
+        if not (pad <= r < h - pad and pad <= c < w - pad):
+            inp.add_patch(Rectangle((c - 0.5, r - 0.5), 1, 1, facecolor="0.55", alpha=0.45, edgecolor="none",
+                                    zorder=0.5))
+    inp.set_xticks(range(w), [str(c - pad) for c in range(w)])
+    inp.set_yticks(range(h), [str(r - pad) for r in range(h)])
+    inp.set_xlabel("input column" + (" (grey: padding)" if pad else ""))
+    inp.set_ylabel("input row")
+    rows = [r for r in range(h - kh + 1) if pad <= r and r + kh <= h - pad]   # windows clear of the padding
+    cols = [c for c in range(w - kw + 1) if pad <= c and c + kw <= w - pad]
+    if pad and rows and cols:
+        out.add_patch(Rectangle((cols[0] - 0.42, rows[0] - 0.42), len(cols) - 0.16, len(rows) - 0.16, fill=False,
+                                edgecolor="tab:green", linestyle="--", linewidth=2))
+        out.set_xlabel("output column\n(dashed: windows clear of padding)")
+    else:
+        out.set_xlabel("output column")
+    out.set_ylabel("output row")
     return fig
 
 
@@ -156,7 +186,7 @@ def strided_walk(image, k=3, strides=(1, 2, 3), title=None):
             raise ValueError(f"a {k}x{k} window does not fit the {h}x{w} image; pass a smaller k")
         ax.imshow(image, cmap="gray_r")
         cy, cx = np.meshgrid(np.array(rows) + (k - 1) / 2, np.array(cols) + (k - 1) / 2, indexing="ij")
-        ax.plot(cx.ravel(), cy.ravel(), ".", color=colour, markersize=3 if s == 1 else 5)
+        ax.plot(cx.ravel(), cy.ravel(), ".", color=colour, markersize=1.5 if s == 1 else 4)   # stride 1: dense
         for start, style, inset in zip(cols[:2], ("-", "--"), (0.1, 0.25)):
             ax.add_patch(Rectangle((start - 0.5 + inset, -0.5 + inset), k - 2 * inset, k - 2 * inset,
                                    fill=False, edgecolor=colour, linewidth=2, linestyle=style))
@@ -175,7 +205,8 @@ def strided_walk(image, k=3, strides=(1, 2, 3), title=None):
 
 def stride_shrink(strides, sizes, unseen, n, title=None):
     """Two panels against the stride: the output side (one line per padding,
-    with ``n / s`` dotted) and the input pixels never seen.
+    with ``ceil(n / s)`` dotted, black crosses drawn on top: they sit inside
+    the 'same' markers) and the input pixels never seen.
 
     ``sizes`` and ``unseen``: ``{padding: [one value per stride]}``; lines
     take :func:`_padding_colour` of the padding.
@@ -189,7 +220,8 @@ def stride_shrink(strides, sizes, unseen, n, title=None):
     fig = Figure(figsize=(10, 3.8), layout="constrained")
     left, right = fig.subplots(1, 2)
     fig.suptitle(title or f"A conv on an {n}x{n} input, strides {strides[0]}..{strides[-1]}", fontsize=11)
-    left.plot(strides, [n / s for s in strides], ":", color="black", label="n / s")
+    left.plot(strides, [-(-n // s) for s in strides], ":", marker="x", markersize=7, color="black", zorder=3,
+              label="ceil(n / s)")
     # 'valid' large and hollow, 'same' small and filled: where they are equal both still show
     markers = {"valid": ("s", 10, "none"), "same": ("o", 5, None)}
     for ax, series in ((left, sizes), (right, unseen)):
@@ -206,6 +238,51 @@ def stride_shrink(strides, sizes, unseen, n, title=None):
     left.set_title("output size", fontsize=10)
     right.set_ylabel(f"input pixels never seen (of {n * n})")
     right.set_title("pixels no window covers (measured)", fontsize=10)
+    return fig
+
+
+def stride_shift_maps(stride1, strided, shifted, stride=2, shift=1, title=None):
+    """What a shift of the input does to a strided 'valid' conv, on one
+    diverging scale centred at 0 (white = 0): the stride-1 map ``(H, W)``,
+    the stride-``stride`` output ``(H', W')``, the stride-``stride`` output
+    of the input shifted ``shift`` px to the right, and the difference
+    shifted - unshifted, each with a colour bar on that one scale. On the
+    stride-1 map, circles mark the cells the strided output keeps (rows and
+    columns ``0, stride, ...``) and crosses the cells it keeps after the
+    shift (its column ``c`` is the stride-1 column ``c * stride - shift``)."""
+    stride1 = checks.array_of(stride1, "stride1", ndim=2, kinds="biuf", shape="(H, W)", empty=False, finite=True)
+    strided = checks.array_of(strided, "strided", ndim=2, kinds="biuf", shape="(H', W')", empty=False, finite=True)
+    shifted = checks.array_of(shifted, "shifted", ndim=2, kinds="biuf", shape="(H', W')", empty=False, finite=True)
+    stride, shift = checks.positive_int(stride, "stride"), checks.non_negative_int(shift, "shift")
+    if shifted.shape != strided.shape:
+        raise ValueError(f"shifted must have the shape of strided {strided.shape}, got {shifted.shape}")
+    expected = tuple(len(range(0, side, stride)) for side in stride1.shape)
+    if strided.shape != expected:
+        raise ValueError(f"strided must be stride1 sampled every {stride} cells, shape {expected}, "
+                         f"got {strided.shape}; pass the stride the maps were computed with")
+    difference = shifted.astype(float) - strided
+    limit = float(max(np.abs(m).max() for m in (stride1, strided, shifted, difference))) or 1.0
+    fig = Figure(figsize=(14, 4.4), layout="constrained")
+    axes = fig.subplots(1, 4, width_ratios=[1.5, 1, 1, 1])
+    fig.suptitle(title or f"A stride-{stride} conv and a {shift}-pixel shift of its input", fontsize=11)
+    panels = [(stride1, "stride 1"), (strided, f"stride {stride}"), (shifted, f"stride {stride}, input {shift} px right"),
+              (difference, "difference: shifted \u2212 unshifted")]
+    for ax, (values, name) in zip(axes, panels):
+        shown = ax.imshow(values, cmap=SIGNED_CMAP, vmin=-limit, vmax=limit)
+        ax.set_title(f"{name} ({values.shape[0]}x{values.shape[1]})", fontsize=10)
+        ax.set_xlabel("column")
+        ax.set_ylabel("row")
+        ax.tick_params(labelsize=8)
+    fig.colorbar(shown, ax=list(axes), shrink=0.85, label="response, and difference (one scale)")
+    rows = np.arange(0, stride1.shape[0], stride)
+    kept = np.arange(0, stride1.shape[1], stride)
+    moved = kept - shift
+    for columns, marker, label in ((kept, "o", "kept by the stride"), (moved[moved >= 0], "x", "kept after the shift")):
+        y, x = np.meshgrid(rows, columns, indexing="ij")
+        axes[0].plot(x.ravel(), y.ravel(), marker, color="0.15", markersize=2.2, markerfacecolor="none",
+                     markeredgewidth=0.6, linestyle="none", label=label)
+    fig.legend(*axes[0].get_legend_handles_labels(), loc="outside lower left", ncol=2, fontsize=8, frameon=False,
+               markerscale=2, title="on the stride-1 map", title_fontsize=8)
     return fig
 
 
@@ -235,4 +312,44 @@ def dilated_taps(k=3, dilations=(1, 2, 3), title=None):
         ax.set_title(f"d = {d}: spans {span}x{span}", fontsize=10)
         ax.set_xlabel("column offset from the centre tap")
         ax.set_ylabel("row offset")
+    return fig
+
+
+def reach_maps(maps, names, title="Input pixels that change one output unit"):
+    """Where a unit's receptive field really reaches: ``maps`` ``(N, S, S)``,
+    true (or 1) where poking that input pixel changes the unit, one panel
+    each, black on white with a pixel grid. The box those pixels span is
+    outlined (the receptive field as a size), and each caption, ``names[i]``,
+    is followed by how many pixels of the box reach the unit, so holes show
+    as a count as well as white cells."""
+    maps = checks.array_of(maps, "maps", ndim=3, kinds="biuf", shape="(N, S, S)", empty=False, finite=True)
+    if isinstance(names, str) or not hasattr(names, "__len__"):
+        raise TypeError(f"names must be a list of one caption per map ({len(maps)}), got {checks.describe(names)}")
+    if len(names) != len(maps):
+        raise ValueError(f"names must hold one caption per map ({len(maps)}), got {len(names)}")
+    maps = maps != 0
+    fig = Figure(figsize=(0.6 + 3.2 * len(maps), 3.9), layout="constrained")
+    axes = np.atleast_1d(fig.subplots(1, len(maps)))
+    fig.suptitle(title, fontsize=11)
+    for ax, reached, name in zip(axes, maps, names):
+        ax.imshow(reached, cmap="Greys", vmin=0, vmax=1.25)
+        side_r, side_c = reached.shape
+        ax.set_xticks(np.arange(side_c + 1) - 0.5, minor=True)
+        ax.set_yticks(np.arange(side_r + 1) - 0.5, minor=True)
+        ax.grid(which="minor", color="0.8", linewidth=0.5)
+        step = max(1, (max(side_r, side_c) + 9) // 10)      # about ten whole-pixel ticks a side
+        ax.set_xticks(range(0, side_c, step))
+        ax.set_yticks(range(0, side_r, step))
+        ax.tick_params(which="both", length=0, labelsize=7)
+        caption = f"{name}: no pixel reaches"
+        if reached.any():
+            rows, cols = np.nonzero(reached)
+            top, left = rows.min(), cols.min()
+            height, width = rows.max() - top + 1, cols.max() - left + 1
+            ax.add_patch(Rectangle((left - 0.5, top - 0.5), width, height, fill=False, edgecolor="tab:green",
+                                   linewidth=2))
+            caption = f"{name}\n{height}x{width} box, {int(reached.sum())} of its {height * width} pixels reach"
+        ax.set_title(caption, fontsize=10)
+        ax.set_xlabel("input column")
+        ax.set_ylabel("input row")
     return fig

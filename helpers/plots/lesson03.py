@@ -5,37 +5,53 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 from matplotlib.ticker import MaxNLocator
 
-from helpers.plots.kit import _one_map, _pixel_axes
+from helpers.plots.kit import SIGNED_CMAP, _one_map, _pixel_axes, model_style
 
 # Maps that are compared share one colour scale and one
 # colour bar; feature-map axes count rows and columns (units, not pixels).
 
 _WINDOW_COLOURS = ("tab:red", "tab:orange", "tab:green", "tab:purple")
-_STAGE_COLOURS = ("0.55", "tab:blue", "tab:orange", "tab:green")
+# stages of shift_change_bars: the unpooled map in grey (no model), the pools in their models' colours
+_STAGE_COLOURS = ("0.55", model_style("max")["color"], model_style("avg")["color"], "0.3")
+_TICK_SIZE = 9
 
 
-def _map_axes(ax, values=None):
-    """Row/column labels; integer ticks (every one, when ``values`` is given: small maps)."""
+def _map_axes(ax, values=None, step=None):
+    """Row/column labels and integer ticks: every one when ``values`` is given
+    (small maps), every ``step``-th when ``step`` is given (on a pooling grid),
+    else multiples of 1, 2, 4 or 10 (a 26x26 map gets 0, 4, 8, ... and its 13x13
+    pooled map 0, 2, 4, ...: the same places)."""
 
     ax.set_xlabel("column")
     ax.set_ylabel("row")
-    ax.tick_params(labelsize=8)
-    if values is None:
-        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-        ax.yaxis.set_major_locator(MaxNLocator(integer=True))
-    else:
+    ax.tick_params(labelsize=_TICK_SIZE)
+    if values is not None:
         ax.set_xticks(range(values.shape[1]))
         ax.set_yticks(range(values.shape[0]))
+    elif step is not None:
+        height, width = ax.images[0].get_array().shape
+        ax.set_xticks(range(0, width, step))
+        ax.set_yticks(range(0, height, step))
+    else:
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True, steps=[1, 2, 4, 10]))
+        ax.yaxis.set_major_locator(MaxNLocator(integer=True, steps=[1, 2, 4, 10]))
 
 
-def _write_values(ax, values, vmin, vmax, bold=None):
-    """Each value printed in its cell, dark on light cells and light on dark;
-    cells where ``bold`` (a bool array) is True in bold."""
+def _pooled_step(out_size):
+    """Tick step on a pooled map of ``out_size`` cells: 1, 2 or 5, at most about 7 ticks."""
+    return next(step for step in (1, 2, 5, 10, 20, 50) if out_size <= 7 * step)
+
+
+def _write_values(ax, values, vmin, vmax, bold=None, diverging=False):
+    """Each value printed in its cell, dark on light cells and light on dark
+    (``diverging``: light is near 0, the middle of the scale); cells where
+    ``bold`` (a bool array) is True in bold."""
     middle = (vmin + vmax) / 2
     for (r, c), v in np.ndenumerate(values):
-        ax.text(c, r, f"{v:g}", ha="center", va="center", fontsize=10,
+        light = abs(v) < 0.6 * vmax if diverging else v > middle
+        ax.text(c, r, f"{v + 0:g}", ha="center", va="center", fontsize=10,   # + 0: -0.0 reads "0"
                 fontweight="bold" if bold is not None and bold[r, c] else "normal",
-                color="black" if v > middle else "white")
+                color="black" if light else "white")
 
 
 def pooling_windows(feature_map, pooled, pool=2, image=None, title=None):
@@ -64,7 +80,7 @@ def pooling_windows(feature_map, pooled, pool=2, image=None, title=None):
         axes[0].imshow(image, cmap="gray_r")
         axes[0].set_title(f"input {image.shape[0]}x{image.shape[1]}", fontsize=10)
         _pixel_axes(axes[0])
-        axes[0].tick_params(labelsize=8)
+        axes[0].tick_params(labelsize=_TICK_SIZE)
     map_ax, pooled_ax = axes[-2], axes[-1]
     vmin, vmax = float(feature_map.min()), float(feature_map.max())
     shown = map_ax.imshow(feature_map, cmap="viridis", vmin=vmin, vmax=vmax)
@@ -96,25 +112,38 @@ def pooling_windows(feature_map, pooled, pool=2, image=None, title=None):
     if small:
         _write_values(map_ax, feature_map, vmin, vmax, bold=winners)
         _write_values(pooled_ax, pooled, vmin, vmax)
-    _map_axes(map_ax, feature_map if small else None)
-    _map_axes(pooled_ax, pooled if small else None)
+    if small:
+        _map_axes(map_ax, feature_map)
+        _map_axes(pooled_ax, pooled)
+    else:   # ticks on the window grid: each map tick is the first row / column of a window
+        step = _pooled_step(max(out_h, out_w))
+        _map_axes(map_ax, step=step * pool)
+        _map_axes(pooled_ax, step=step)
     fig.colorbar(shown, ax=[map_ax, pooled_ax], label="activation", shrink=0.85)
     return fig
 
 
-def compare_maps(panels, title, annotate=False, label="activation"):
+def compare_maps(panels, title, annotate=False, label="activation", difference=None):
     """2-D maps side by side on one shared colour scale, with one colour bar.
 
     ``panels``: ``[(values (H, W), subtitle), ...]`` (sizes may differ);
     ``annotate=True`` writes every value in its cell (for small maps).
+    ``difference``: an optional ``(values (H, W), subtitle)`` pair, or a list
+    of such pairs, drawn after the maps on one diverging scale centred at 0
+    with its own colour bar (white = 0): maps that should be compared are
+    compared by their difference, not by eye. That scale is +-the largest
+    magnitude of all the differences, or +-the maps' largest magnitude when
+    every difference is 0 everywhere (so "0" reads against the maps' values).
     """
     if not panels:
         raise ValueError("panels must hold at least one (values, subtitle) pair, got none")
     panels = [(_one_map(values, f"panels[{i}] values"), subtitle) for i, (values, subtitle) in enumerate(panels)]
+    differences = _difference_panels(difference)
     vmin = min(float(values.min()) for values, _ in panels)
     vmax = max(float(values.max()) for values, _ in panels)
-    fig = Figure(figsize=(2.9 * len(panels) + 1.0, 3.5), layout="constrained")
-    axes = np.atleast_1d(fig.subplots(1, len(panels)))
+    count = len(panels) + len(differences)
+    fig = Figure(figsize=(2.9 * count + 1.0 + (0.8 if differences else 0), 3.5), layout="constrained")
+    axes = np.atleast_1d(fig.subplots(1, count))
     fig.suptitle(title)
     for ax, (values, subtitle) in zip(axes, panels):
         shown = ax.imshow(values, cmap="viridis", vmin=vmin, vmax=vmax)
@@ -122,8 +151,35 @@ def compare_maps(panels, title, annotate=False, label="activation"):
         if annotate:
             _write_values(ax, values, vmin, vmax)
         _map_axes(ax, values if annotate else None)
-    fig.colorbar(shown, ax=list(axes), label=label, shrink=0.85)
+    fig.colorbar(shown, ax=list(axes[:len(panels)]), label=label, shrink=0.85)
+    if differences:
+        limit = (max(float(np.abs(values).max()) for values, _ in differences)
+                 or max(abs(vmin), abs(vmax)) or 1.0)
+        for ax, (values, subtitle) in zip(axes[len(panels):], differences):
+            signed = ax.imshow(values, cmap=SIGNED_CMAP, vmin=-limit, vmax=limit)
+            ax.set_title(subtitle, fontsize=10)
+            if annotate:
+                _write_values(ax, values, -limit, limit, diverging=True)
+            _map_axes(ax, values if annotate else None)
+        fig.colorbar(signed, ax=list(axes[len(panels):]), label=f"difference ({label})", shrink=0.85)
     return fig
+
+
+def _difference_panels(difference):
+    """``compare_maps``' ``difference``: None, one ``(values, subtitle)`` pair or a
+    non-empty list of them -> a list of ``(float (H, W) array, subtitle)``."""
+    if difference is None:
+        return []
+    pairs = [difference] if isinstance(difference, tuple) else difference
+    if not isinstance(pairs, list) or not pairs:
+        raise TypeError(f"difference must be a (values, subtitle) pair or a non-empty list of them, "
+                        f"got {type(difference).__name__}")
+    for i, pair in enumerate(pairs):
+        if not isinstance(pair, (tuple, list)) or len(pair) != 2 or isinstance(pair[1], np.ndarray):
+            raise TypeError(f"difference must be a (values, subtitle) pair or a non-empty list of them; "
+                            f"entry {i} is a {type(pair).__name__}, not a (values, subtitle) pair")
+    return [(_one_map(values, f"difference[{i}] values").astype(float), subtitle)
+            for i, (values, subtitle) in enumerate(pairs)]
 
 
 def shift_change_bars(share, relative, title):
@@ -131,13 +187,19 @@ def shift_change_bars(share, relative, title):
 
     ``share`` and ``relative`` map a stage name (e.g. "max-pool") to the
     per-run means over digits (one run = a kernel seed and a shift
-    direction): the share of active units that changed, and the relative L2
-    change. Bars: the mean over runs; dots: each run.
+    direction), every stage the same runs in the same order: the share of
+    active units that changed, and the relative L2 change. Bars: the mean
+    over runs; dots: each run, joined across the stages by a thin line (one
+    line per run, so a run can be followed from stage to stage).
     """
     if list(share) != list(relative) or not share:
         raise ValueError(f"share and relative must name the same stages in the same order, "
                          f"got {list(share)} and {list(relative)}")
     stages = list(share)
+    counts = {len(np.ravel(values[s])) for values in (share, relative) for s in stages}
+    if len(counts) != 1 or 0 in counts:
+        raise ValueError(f"every stage of share and relative must hold the same runs (one value per run), "
+                         f"got {sorted(counts)} values")
     fig = Figure(figsize=(9.5, 3.8), layout="constrained")
     axes = fig.subplots(1, 2)
     fig.suptitle(title)
@@ -145,10 +207,12 @@ def shift_change_bars(share, relative, title):
     measures = ((share, "share of active units", "units whose value changed", 1.05),
                 (relative, "||after - before|| / ||before||", "relative (L2) size of the change", None))
     for ax, (values, ylabel, subtitle, top) in zip(axes, measures):
-        runs = [np.asarray(values[s], dtype=float).ravel() for s in stages]
-        ax.bar(x, [r.mean() for r in runs], 0.6, color=[_STAGE_COLOURS[i % 4] for i in x])
-        for i, r in enumerate(runs):
-            ax.plot(i + np.linspace(-0.12, 0.12, len(r)), r, "o", color="black", markersize=3)
+        by_stage = np.array([np.asarray(values[s], dtype=float).ravel() for s in stages])   # (stages, runs)
+        ax.bar(x, by_stage.mean(axis=1), 0.6, color=[_STAGE_COLOURS[i % 4] for i in x])
+        offsets = np.linspace(-0.15, 0.15, by_stage.shape[1]) if by_stage.shape[1] > 1 else np.zeros(1)
+        for run, offset in enumerate(offsets):   # one run: its dot on every stage, joined
+            ax.plot(x + offset, by_stage[:, run], "-o", color="black", linewidth=0.6, markersize=3,
+                    markeredgecolor="white", markeredgewidth=0.4)
         ax.set_xticks(x, stages)
         ax.set_xlabel("map compared")
         ax.set_ylabel(ylabel)
