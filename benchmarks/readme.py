@@ -19,21 +19,27 @@ HERE = Path(__file__).resolve().parent
 START, END = "<!-- results:start -->", "<!-- results:end -->"
 
 
-def newest_complete(results_dir):
-    """``(path, record)`` of the complete result that finished last."""
+def newest(results_dir, accept, missing):
+    """``(path, record)`` of the result in ``results_dir`` that finished last among those
+    ``accept(record)`` takes; FileNotFoundError saying ``missing`` when there is none."""
     found = []
     for path in Path(results_dir).glob("*.json"):
         try:
             record = json.loads(path.read_text())
         except (OSError, ValueError):
             continue
-        if isinstance(record, dict) and record.get("complete") and record.get("finished"):
+        if isinstance(record, dict) and record.get("finished") and accept(record):
             found.append((record["finished"], path.name, path, record))
     if not found:
-        raise FileNotFoundError(
-            f"no complete benchmark result in {results_dir}; run `make bench` (all parts, default options) first")
+        raise FileNotFoundError(f"no {missing} in {results_dir}")
     _, _, path, record = max(found, key=lambda item: item[:2])
     return path, record
+
+
+def newest_complete(results_dir):
+    """``(path, record)`` of the complete result that finished last."""
+    return newest(results_dir, lambda record: record.get("complete"),
+                  "complete benchmark result; run `make bench` (all parts, default options) first")
 
 
 def replace_between_markers(text, block):

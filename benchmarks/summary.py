@@ -22,6 +22,7 @@ from pathlib import Path
 from helpers.files import atomic_write
 
 from .cli import DEFAULTS
+from .readme import newest
 
 HERE = Path(__file__).resolve().parent
 RESULTS_DIR = HERE / "results"
@@ -36,22 +37,13 @@ PART4_SETTINGS = ("seeds", "variant_epochs", "batch_size", "train_size", "test_s
 def newest_part4(results_dir):
     """``(path, record)`` of the newest result whose part 4 ran at the default budget
     (:data:`PART4_SETTINGS` as in ``benchmarks.cli.DEFAULTS``) on verified MNIST, without error."""
-    found = []
-    for path in Path(results_dir).glob("*.json"):
-        try:
-            record = json.loads(path.read_text())
-        except (OSError, ValueError):
-            continue
-        config = record.get("config", {}) if isinstance(record, dict) else {}
-        if (record.get("finished") and "accuracy" in record.get("parts", {})
-                and "accuracy" not in record.get("errors", {}) and config.get("data_npz") is None
-                and all(config.get(key) == DEFAULTS[key] for key in PART4_SETTINGS)):
-            found.append((record["finished"], path.name, path, record))
-    if not found:
-        raise FileNotFoundError(f"no result in {results_dir} has part 4 at the default budget; run "
-                                "`python -m benchmarks --parts accuracy` (or `make bench`) first")
-    _, _, path, record = max(found, key=lambda item: item[:2])
-    return path, record
+    def default_part4(record):
+        config = record.get("config", {})
+        return ("accuracy" in record.get("parts", {}) and "accuracy" not in record.get("errors", {})
+                and config.get("data_npz") is None and all(config.get(key) == DEFAULTS[key] for key in PART4_SETTINGS))
+
+    return newest(results_dir, default_part4, "result with part 4 at the default budget; run "
+                                              "`python -m benchmarks --parts accuracy` (or `make bench`) first")
 
 
 def _curves(curves):

@@ -174,6 +174,20 @@ def overfit_signature(history, last):
         and train_loss[-1] < train_loss[best]
 
 
+def overfit_verdict(costs, signatures):
+    """Claim (d) as a whole, from its cost verdicts (one :class:`helpers.verdicts.Verdict` per
+    control) and the Dense-512 model's per-seed signatures (bools): *supported* when every cost
+    is supported and every seed shows the signature; *contradicted* when every cost is
+    contradicted; *not settled* otherwise. Returns ``(verdict, reason)``."""
+    costs, signatures = list(costs), list(signatures)
+    marked = f"the signature on {sum(signatures)} of {len(signatures)} seeds"
+    if all(v.verdict == verdicts.SUPPORTED for v in costs) and all(signatures):
+        return verdicts.SUPPORTED, f"every cost supported, {marked}"
+    if all(v.verdict == verdicts.CONTRADICTED for v in costs):
+        return verdicts.CONTRADICTED, f"every cost contradicted, {marked}"
+    return verdicts.NOT_SETTLED, f"costs {', '.join(v.verdict for v in costs)}; {marked}"
+
+
 # --- the verdicts on the book's claims -----------------------------------------
 
 def _pp(values):

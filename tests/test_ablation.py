@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from helpers import ablation, stats
+from helpers import ablation, stats, verdicts
 
 
 def test_run_order_rotates_so_each_variant_leads_once():
@@ -145,3 +145,18 @@ def test_train_curves_scores_the_test_digits_every_epoch_and_the_training_digits
     assert {r["params"] for r in runs if r["model"] == "max, Dense-64"} == {93_322}
     with pytest.raises(ValueError, match="each name in names"):
         ablation.train_curves(["dense"], ((x, y), (x, y)), seeds=[0], epochs=1, batch_size=10)
+
+
+@pytest.mark.parametrize("costs, signatures, expected", [
+    (["supported", "supported"], [True, True, True], "supported"),
+    (["supported", "supported"], [True, False, True], "not settled"),   # a seed without the signature
+    (["supported", "not settled"], [True, True, True], "not settled"),  # one control not beaten
+    (["contradicted", "contradicted"], [True, True, False], "contradicted"),
+    (["contradicted", "supported"], [True, True, True], "not settled"),
+])
+def test_overfit_verdict_needs_every_cost_and_every_signature(costs, signatures, expected):
+    found = [verdicts.decide("c", "m", [1.0, 2.0, 1.5] if v == "supported" else
+                             [-1.0, -2.0, -1.5] if v == "contradicted" else [1.0, -1.0, 0.5]) for v in costs]
+    assert [v.verdict for v in found] == costs  # the synthetic costs are what they say
+    verdict, reason = ablation.overfit_verdict(found, signatures)
+    assert verdict == expected and f"the signature on {sum(signatures)} of 3 seeds" in reason

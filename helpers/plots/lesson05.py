@@ -2,6 +2,7 @@
 
 import numpy as np
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
 from matplotlib.patches import Rectangle
 
 from helpers.plots.kit import _pixel_axes, _series_styles, _style
@@ -63,4 +64,49 @@ def receptive_fields(image, boxes, title="Receptive fields"):
     ax.set_title(title)
     _pixel_axes(ax)
     ax.legend(loc="lower left", fontsize=8)
+    return fig
+
+
+_VERDICT_MARKS = {"supported": ("black", "o"), "contradicted": ("black", "X"), "not settled": ("0.55", "o")}
+
+
+def paired_differences(verdicts, title="Paired differences, one point per seed"):
+    """One row per claim (``helpers.verdicts.Verdict``: ``claim``, ``metric``,
+    ``diffs``, ``mean``, ``expect``, ``verdict``), one point per seed, a bar
+    at the mean, and the zero line; one panel per claim label and metric.
+    The side of zero the claim predicts is shaded; the
+    verdict is written at the end of its row: filled black points where
+    *supported*, crosses where *contradicted*, grey where *not settled*.
+    Rows that share a label before ")" and a metric ("(b) ...") share a panel, so
+    one claim's seeds are not squashed by another claim's larger differences."""
+    verdicts = list(verdicts)
+    if not verdicts:
+        raise ValueError("verdicts is empty: pass the list helpers.ablation.claims returns")
+    group = lambda v: (v.claim.split(")")[0] + ")", v.metric)  # "(b)", "drop ..." : a claim's rows share an axis
+    panels = list(dict.fromkeys(group(v) for v in verdicts))
+    rows = [[v for v in verdicts if group(v) == key] for key in panels]
+    metrics = [metric for _, metric in panels]
+    fig = Figure(figsize=(8.4, 0.45 * len(verdicts) + 1.0 * len(metrics) + 0.6), layout="constrained")
+    axes = fig.subplots(len(metrics), 1, squeeze=False,
+                        gridspec_kw={"height_ratios": [len(r) + 1 for r in rows]})[:, 0]
+    for ax, metric, found in zip(axes, metrics, rows):
+        limit = 1.15 * max(abs(d) for v in found for d in v.diffs) or 1.0
+        for y, v in enumerate(found):
+            colour, marker = _VERDICT_MARKS[v.verdict]
+            ax.scatter(v.diffs, [y] * len(v.diffs), color=colour, marker=marker, s=28, zorder=3)
+            ax.plot([v.mean, v.mean], [y - 0.3, y + 0.3], color=colour, linewidth=2)
+            ax.text(1.02, y, v.verdict, transform=ax.get_yaxis_transform(), va="center", fontsize=8)
+            side = (0, limit) if v.expect == "+" else (-limit, 0)
+            ax.fill_betweenx([y - 0.45, y + 0.45], *side, color="0.92", zorder=0)
+        ax.axvline(0, color="0.3", linewidth=1)
+        ax.set_xlim(-limit, limit)
+        ax.set_yticks(range(len(found)), [v.claim for v in found], fontsize=8)
+        ax.set_ylim(len(found) - 0.5, -0.5)
+        ax.set_xlabel(f"{metric}: a - b, per seed (shaded: the side the claim predicts; bar: mean)", fontsize=8)
+        ax.set_ylabel("claim", fontsize=8)
+        ax.tick_params(axis="x", labelsize=8)
+        ax.grid(axis="x", alpha=0.3)
+    marks = [Line2D([], [], color=c, marker=m, linestyle="none", label=name) for name, (c, m) in _VERDICT_MARKS.items()]
+    fig.legend(handles=marks, fontsize=8, loc="outside lower center", ncols=3)
+    fig.suptitle(title)
     return fig
