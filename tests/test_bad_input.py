@@ -67,6 +67,27 @@ def _plots():
     bad("300 panels", ValueError, "maps", lambda: plots.feature_maps(np.zeros((2, 2, 300))))
     bad("float size", TypeError, "max_maps", lambda: plots.feature_maps(MAPS, max_maps=1.5))
     bad("negative size", ValueError, "cols", lambda: plots.feature_maps(MAPS, cols=-2))
+    bad("NaN maps (no scale to share)", ValueError, "maps", lambda: plots.feature_maps(np.full((4, 4, 2), NAN)))
+    # layer_activations
+    bad("a batch as the image", ValueError, "image", lambda: plots.layer_activations(np.zeros((2, 8, 8)), {"c": MAPS}))
+    bad("None image", TypeError, "image", lambda: plots.layer_activations(None, {"c": MAPS}))
+    bad("maps not a dict", TypeError, "maps", lambda: plots.layer_activations(IMGS[0], MAPS))
+    bad("empty maps", TypeError, "maps", lambda: plots.layer_activations(IMGS[0], {}))
+    bad("a batch of maps", ValueError, "maps['c']", lambda: plots.layer_activations(IMGS[0], {"c": np.zeros((1, 8, 8, 3))}))
+    bad("NaN maps", ValueError, "maps['c']", lambda: plots.layer_activations(IMGS[0], {"c": np.full((4, 4, 2), NAN)}))
+    bad("zero channels", ValueError, "channels", lambda: plots.layer_activations(IMGS[0], {"c": MAPS}, channels=0))
+    bad("300 panels", ValueError, "maps", lambda: plots.layer_activations(IMGS[0], {"c": MAPS}, channels=300))
+    # shift_robustness
+    bad("errors for other models", TypeError, "errors", lambda: plots.shift_robustness(
+        [0, 1], {"dense": [1, 0.5]}, {"max": [0, 0]}, [0, 0.1], [0, 0.01], "d"))
+    bad("one difference too few", ValueError, "difference", lambda: plots.shift_robustness(
+        [0, 1], {"dense": [1, 0.5]}, {"dense": [0, 0]}, [0.1], [0, 0.01], "d"))
+    bad("negative error bar", ValueError, "difference_errors", lambda: plots.shift_robustness(
+        [0, 1], {"dense": [1, 0.5]}, {"dense": [0, 0]}, [0, 0.1], [0, -0.01], "d"))
+    bad("not a model", ValueError, "accuracies", lambda: plots.shift_robustness(
+        [0, 1], {"densest": [1, 0.5]}, {"densest": [0, 0]}, [0, 0.1], [0, 0.01], "d"))
+    bad("float shifts", TypeError, "shifts", lambda: plots.shift_robustness(
+        [0.5, 1], {"dense": [1, 0.5]}, {"dense": [0, 0]}, [0, 0.1], [0, 0.01], "d"))
     # training_curves
     bad("bare string", TypeError, "metrics", lambda: plots.training_curves(H, metrics="loss"))
     bad("unknown metric", ValueError, "metrics", lambda: plots.training_curves(H, metrics=("auc",)))
@@ -105,6 +126,77 @@ def _plots():
     bad("empty ys", TypeError, "ys", lambda: plots.line_plot([0, 1], {}, "x", "y", "t"))
     bad("list ys", TypeError, "ys", lambda: plots.line_plot([0, 1], [1, 2], "x", "y", "t"))
     bad("strings", TypeError, "ys['a']", lambda: plots.line_plot([0, 1], {"a": ["1", "2"]}, "x", "y", "t"))
+    # reach_maps
+    bad("one map", ValueError, "maps", lambda: plots.reach_maps(np.zeros((7, 7)), ["a"]))
+    bad("empty", ValueError, "maps", lambda: plots.reach_maps(np.zeros((0, 7, 7)), []))
+    bad("strings", TypeError, "maps", lambda: plots.reach_maps(np.full((1, 7, 7), "x"), ["a"]))
+    bad("None", TypeError, "maps", lambda: plots.reach_maps(None, ["a"]))
+    bad("NaN", ValueError, "maps", lambda: plots.reach_maps(np.full((1, 7, 7), NAN), ["a"]))
+    bad("too few names", ValueError, "names", lambda: plots.reach_maps(np.zeros((2, 7, 7)), ["a"]))
+    bad("bare string", TypeError, "names", lambda: plots.reach_maps(np.zeros((2, 7, 7)), "ab"))
+    bad("None names", TypeError, "names", lambda: plots.reach_maps(np.zeros((1, 7, 7)), None))
+    # padded_arithmetic, stride_shift_maps (lesson 02)
+    bad("3-D", ValueError, "image", lambda: plots.padded_arithmetic(np.zeros((4, 4, 1)), np.ones((3, 3)), 1))
+    bad("None", TypeError, "image", lambda: plots.padded_arithmetic(None, np.ones((3, 3)), 1))
+    bad("negative", ValueError, "pad", lambda: plots.padded_arithmetic(np.zeros((4, 4)), np.ones((3, 3)), -1))
+    bad("float", TypeError, "pad", lambda: plots.padded_arithmetic(np.zeros((4, 4)), np.ones((3, 3)), 1.0))
+    bad("3-D", ValueError, "kernel", lambda: plots.padded_arithmetic(np.zeros((4, 4)), np.ones((3, 3, 1)), 1))
+    bad("a batch", ValueError, "stride1", lambda: plots.stride_shift_maps(np.zeros((1, 8, 8)), np.zeros((4, 4)),
+                                                                             np.zeros((4, 4))))
+    bad("NaN", ValueError, "strided", lambda: plots.stride_shift_maps(np.zeros((8, 8)), np.full((4, 4), NAN),
+                                                                         np.zeros((4, 4))))
+    bad("other shape", ValueError, "shifted", lambda: plots.stride_shift_maps(np.zeros((8, 8)), np.zeros((4, 4)),
+                                                                                 np.zeros((4, 3))))
+    bad("zero stride", ValueError, "stride", lambda: plots.stride_shift_maps(np.zeros((8, 8)), np.zeros((4, 4)),
+                                                                                np.zeros((4, 4)), stride=0))
+    # compare_maps, shift_change_bars (lesson 03)
+    M2 = np.zeros((2, 2))
+    bad("bare array", TypeError, "difference", lambda: plots.compare_maps([(M2, "a")], "t", difference=M2))
+    bad("empty list", TypeError, "difference", lambda: plots.compare_maps([(M2, "a")], "t", difference=[]))
+    bad("3-D", ValueError, "difference[0]", lambda: plots.compare_maps([(M2, "a")], "t", difference=[(np.zeros((2, 2, 2)), "d")]))
+    bad("other stages", ValueError, "share", lambda: plots.shift_change_bars({"a": [1]}, {"b": [1]}, "t"))
+    bad("runs missing", ValueError, "share", lambda: plots.shift_change_bars({"a": [1, 2], "b": [1]}, {"a": [1, 2], "b": [1, 2]}, "t"))
+    # conv_animation, window_walk, window_walk_animation, pooling_animation (helpers/plots/animations.py)
+    X4, K3 = np.zeros((4, 4), int), np.ones((3, 3), int)
+    bad("None", TypeError, "image", lambda: plots.conv_animation(None, K3))
+    bad("1-D", ValueError, "image", lambda: plots.conv_animation(np.zeros(4), K3))
+    bad("strings", TypeError, "image", lambda: plots.conv_animation(np.full((4, 4), "x"), K3))
+    bad("NaN", ValueError, "image", lambda: plots.conv_animation(np.full((4, 4), NAN), K3))
+    bad("too large to print", ValueError, "image", lambda: plots.conv_animation(np.zeros((11, 11)), K3))
+    bad("109 frames", ValueError, "image", lambda: plots.conv_animation(np.zeros((8, 8)), K3))
+    bad("3-D", ValueError, "kernel", lambda: plots.conv_animation(X4, np.ones((3, 3, 1))))
+    bad("larger than the image", ValueError, "kernel", lambda: plots.conv_animation(X4, np.ones((5, 5))))
+    bad("zero size", ValueError, "n", lambda: plots.window_walk(0, 3))
+    bad("too large to draw", ValueError, "n", lambda: plots.window_walk(13, 3))
+    bad("float size", TypeError, "n", lambda: plots.window_walk(8.0, 3))
+    bad("bool size", TypeError, "n", lambda: plots.window_walk_animation(True, 1))
+    bad("string size", TypeError, "k", lambda: plots.window_walk(8, "3"))
+    bad("zero stride", ValueError, "stride", lambda: plots.window_walk(8, 3, stride=0))
+    bad("zero dilation", ValueError, "dilation", lambda: plots.window_walk_animation(8, 3, dilation=0))
+    bad("unknown padding", ValueError, "padding", lambda: plots.window_walk(8, 3, padding="full"))
+    bad("upper-case padding", ValueError, "padding", lambda: plots.window_walk_animation(8, 3, padding="SAME"))
+    bad("negative padding", ValueError, "padding", lambda: plots.window_walk(8, 3, padding=-1))
+    bad("float padding", TypeError, "padding", lambda: plots.window_walk(8, 3, padding=1.5))
+    bad("three pads", TypeError, "padding", lambda: plots.window_walk(8, 3, padding=(1, 2, 3)))
+    bad("13 zeros", ValueError, "padding", lambda: plots.window_walk(8, 3, padding=13))
+    bad("window wider than the input", ValueError, "k =", lambda: plots.window_walk(3, 5))
+    bad("dilated window wider than the input", ValueError, "dilation =", lambda: plots.window_walk(7, 3, dilation=4))
+    bad("145 frames", ValueError, "n", lambda: plots.window_walk_animation(12, 1))
+    bad("None", TypeError, "feature_map", lambda: plots.pooling_animation(None))
+    bad("3-D", ValueError, "feature_map", lambda: plots.pooling_animation(np.zeros((4, 4, 1))))
+    bad("too large to print", ValueError, "feature_map", lambda: plots.pooling_animation(np.zeros((12, 12))))
+    bad("zero pool", ValueError, "pool", lambda: plots.pooling_animation(X4, pool=0))
+    bad("float pool", TypeError, "pool", lambda: plots.pooling_animation(X4, pool=2.0))
+    bad("pool larger than the map", ValueError, "pool", lambda: plots.pooling_animation(X4, pool=5))
+    # helpers.widgets.conv_explorer: the starting values must lie on its sliders
+    from helpers import widgets
+    bad("n off the slider", ValueError, "n", lambda: widgets.conv_explorer(n=2))
+    bad("float k", TypeError, "k", lambda: widgets.conv_explorer(k=3.0))
+    bad("k off the slider", ValueError, "k", lambda: widgets.conv_explorer(k=6))
+    bad("padding not offered", ValueError, "padding", lambda: widgets.conv_explorer(padding=3))
+    bad("padding pair", TypeError, "padding", lambda: widgets.conv_explorer(padding=(1, 1)))
+    bad("stride off the slider", ValueError, "stride", lambda: widgets.conv_explorer(stride=5))
+    bad("None dilation", TypeError, "dilation", lambda: widgets.conv_explorer(dilation=None))
 
 
 _plots()
@@ -132,6 +224,7 @@ def _ops():
         "conv2d_naive": lambda x: ops.conv2d_naive(x, K),
         "max_pool2d": ops.max_pool2d,
         "avg_pool2d": ops.avg_pool2d,
+        "max_pool2d_backward": lambda x: ops.max_pool2d_backward(x, np.ones((3, 3, 1))),
         "pad2d": lambda x: ops.pad2d(x, 1),
         "shift2d": lambda x: ops.shift2d(x, 1, 1),
     }
@@ -157,8 +250,8 @@ def _ops():
         bad(f"{function} bias shape", ValueError, "bias", lambda c=conv: c(X, K, bias=np.zeros(3)))
         bad(f"{function} bias scalar", ValueError, "bias", lambda c=conv: c(X, K, bias=0.0))
         bad(f"{function} bias strings", TypeError, "bias", lambda c=conv: c(X, K, bias=np.array(["a", "b"])))
-    for function in ("max_pool2d", "avg_pool2d"):
-        pool = getattr(ops, function)
+    backward = lambda x, *args, **kwargs: ops.max_pool2d_backward(x, np.ones((2, 3, 3, 1)), *args, **kwargs)  # noqa: E731
+    for function, pool in (("max_pool2d", ops.max_pool2d), ("avg_pool2d", ops.avg_pool2d), ("max_pool2d_backward", backward)):
         for value, error in SIZES:
             bad(f"{function} pool {value!r}", error, "pool", lambda p=pool, v=value: p(X, v))
             if value is not None:  # stride=None is the default: the window
@@ -170,6 +263,11 @@ def _ops():
         bad(f"{function} pool three", TypeError, "pool", lambda p=pool: p(X, (2, 2, 2)))
         bad(f"{function} padding unknown", ValueError, "padding", lambda p=pool: p(X, 2, padding="causal"))
         bad(f"{function} padding None", TypeError, "padding", lambda p=pool: p(X, 2, padding=None))
+    for value, error in ((np.ones((3, 3, 1)), ValueError), (np.ones((2, 4, 4, 1)), ValueError),
+                         (np.ones((2, 3, 3, 2)), ValueError), (np.full((2, 3, 3, 1), "g"), TypeError),
+                         (np.ones((2, 3, 3, 1), complex), TypeError), (None, TypeError), (1.0, ValueError)):
+        bad(f"max_pool2d_backward grad {getattr(value, 'shape', value)!s:.20}", error, "grad",
+            lambda v=value: ops.max_pool2d_backward(X, v))
     for function in ("same_padding", "conv_output_size"):
         size = getattr(ops, function)
         for value, error in SIZES:
@@ -247,6 +345,45 @@ def _ops():
 
 
 _ops()
+
+
+def _conv_matrix_and_backward_ops():
+    """im2col and conv2d_backward: every argument refused with its name."""
+    from helpers import ops
+
+    grad = np.ones((2, 4, 4, 2), np.float32)  # the shape of conv2d(X, K)
+    for value, error in ARRAYS:
+        bad(f"im2col x {getattr(value, 'shape', value)!s:.20}", error, "x", lambda v=value: ops.im2col(v, 3))
+        bad(f"conv2d_backward x {getattr(value, 'shape', value)!s:.20}", error, "x",
+            lambda v=value: ops.conv2d_backward(v, K, grad))
+    for value, error in SIZES:
+        bad(f"im2col window {value!r}", error, "window", lambda v=value: ops.im2col(X, v))
+        bad(f"im2col stride {value!r}", error, "stride", lambda v=value: ops.im2col(X, 3, stride=v))
+        bad(f"conv2d_backward stride {value!r}", error, "stride", lambda v=value: ops.conv2d_backward(X, K, grad, stride=v))
+    bad("im2col window larger than x", ValueError, "window", lambda: ops.im2col(X, 7))
+    bad("im2col window huge 'same' (array is too big)", ValueError, "window", lambda: ops.im2col(X, 10**5, padding="same"))
+    bad("im2col patch matrix too big", ValueError, "window",
+        lambda: ops.im2col(np.ones((64, 256, 256, 1), np.float32), 9, padding="same"))
+    for value, error in (("full", ValueError), (None, TypeError), (1, TypeError)):
+        bad(f"im2col padding {value!r}", error, "padding", lambda v=value: ops.im2col(X, 3, padding=v))
+        bad(f"conv2d_backward padding {value!r}", error, "padding",
+            lambda v=value: ops.conv2d_backward(X, K, grad, padding=v))
+    bad("conv2d_backward kernel None", TypeError, "kernel", lambda: ops.conv2d_backward(X, None, grad))
+    bad("conv2d_backward kernel ndim", ValueError, "kernel", lambda: ops.conv2d_backward(X, np.ones((3, 3, 1)), grad))
+    bad("conv2d_backward kernel channel mismatch", ValueError, "c_in",
+        lambda: ops.conv2d_backward(X, np.ones((3, 3, 2, 2)), grad))
+    bad("conv2d_backward grad_out None", TypeError, "grad_out", lambda: ops.conv2d_backward(X, K, None))
+    bad("conv2d_backward grad_out strings", TypeError, "grad_out",
+        lambda: ops.conv2d_backward(X, K, np.full(grad.shape, "g")))
+    bad("conv2d_backward grad_out of the input's shape", ValueError, "grad_out",
+        lambda: ops.conv2d_backward(X, K, np.ones((2, 6, 6, 2))))
+    bad("conv2d_backward grad_out without the batch axis", ValueError, "grad_out",
+        lambda: ops.conv2d_backward(X, K, grad[0]))
+    bad("conv2d_backward grad_out of the 'valid' shape for 'same'", ValueError, "grad_out",
+        lambda: ops.conv2d_backward(X, K, grad, padding="same"))
+
+
+_conv_matrix_and_backward_ops()
 
 
 # --- helpers.data -------------------------------------------------------------------
@@ -454,6 +591,97 @@ def _models():
 _models()
 
 
+# --- helpers.interpret and lesson 06's figures ------------------------------------
+
+def _interpret():
+    import functools
+
+    from helpers import interpret, models
+
+    convnet = functools.cache(models.mnist_convnet)   # built once, when the first case runs
+    images = np.zeros((2, 28, 28, 1), np.float32)
+    for value, error in ((None, TypeError), ("mnist_convnet", TypeError), (models.mnist_convnet, TypeError)):
+        for function in ("conv_pool_stack", "split_at", "pre_activation"):
+            bad(f"{function} model {value!r:.20}", error, "model",
+                lambda f=getattr(interpret, function), v=value: f(v, "conv1"))
+        bad(f"strongest_units model {value!r:.20}", error, "model",
+            lambda v=value: interpret.strongest_units(v, "conv1", images))
+        bad(f"class_scores model {value!r:.20}", error, "model", lambda v=value: interpret.class_scores(v))
+    for value, error in (("conv9", ValueError), (3, TypeError), (None, TypeError), ("", ValueError)):
+        for function in ("conv_pool_stack", "split_at", "pre_activation"):
+            bad(f"{function} layer {value!r}", error, "layer",
+                lambda f=getattr(interpret, function), v=value: f(convnet(), v))
+        bad(f"strongest_units layer {value!r}", error, "layer",
+            lambda v=value: interpret.strongest_units(convnet(), v, images))
+    bad("conv_pool_stack through Flatten", ValueError, "layer", lambda: interpret.conv_pool_stack(convnet(), "dense"))
+    bad("strongest_units of a flat layer", ValueError, "layer", lambda: interpret.strongest_units(convnet(), "dense", images))
+    bad("split_at the last layer", ValueError, "layer", lambda: interpret.split_at(convnet(), "predictions"))
+    bad("pre_activation of a pool", ValueError, "layer", lambda: interpret.pre_activation(convnet(), "pool1"))
+    no_softmax = functools.cache(lambda: models.keras.Sequential([models.keras.Input((4,)), models.layers.Dense(3)]))
+    bad("split_at no softmax", ValueError, "model", lambda: interpret.split_at(no_softmax(), no_softmax().layers[0].name))
+    bad("class_scores no softmax", ValueError, "model", lambda: interpret.class_scores(no_softmax()))
+    for value, error, family in ((np.zeros((28, 28)), ValueError, "one image"), (np.zeros((0, 28, 28, 1)), ValueError, "empty"),
+                                 (np.full((1, 28, 28, 1), "x"), TypeError, "strings"), (None, TypeError, "None"),
+                                 (np.full((1, 28, 28, 1), np.nan), ValueError, "NaN")):
+        bad(f"strongest_units images {family}", error, "images", lambda v=value: interpret.strongest_units(convnet(), "conv1", v))
+    for value, error in SIZES:
+        bad(f"strongest_units batch_size {value!r}", error, "batch_size",
+            lambda v=value: interpret.strongest_units(convnet(), "conv1", images, batch_size=v))
+    # spread_to_input
+    bad("spread_to_input 1-D", ValueError, "unit_map", lambda: interpret.spread_to_input(np.zeros(3), 18, 4, 28))
+    bad("spread_to_input strings", TypeError, "unit_map", lambda: interpret.spread_to_input(np.full((3, 3), "x"), 18, 4, 28))
+    bad("spread_to_input empty", ValueError, "unit_map", lambda: interpret.spread_to_input(np.zeros((0, 3)), 18, 4, 28))
+    for name, position in (("size", 1), ("jump", 2), ("input_side", 3)):
+        for value, error in SIZES:
+            arguments = [np.zeros((3, 3)), 18, 4, 28]
+            arguments[position] = value
+            bad(f"spread_to_input {name} {value!r}", error, name, lambda a=tuple(arguments): interpret.spread_to_input(*a))
+    bad("spread_to_input beyond the input", ValueError, "input_side", lambda: interpret.spread_to_input(np.zeros((3, 3)), 18, 4, 20))
+    # stroke_mask
+    bad("stroke_mask one image", ValueError, "images", lambda: interpret.stroke_mask(np.zeros((28, 28))))
+    bad("stroke_mask three channels", ValueError, "images", lambda: interpret.stroke_mask(np.zeros((1, 8, 8, 3))))
+    bad("stroke_mask None", TypeError, "images", lambda: interpret.stroke_mask(None))
+    bad("stroke_mask threshold str", TypeError, "threshold", lambda: interpret.stroke_mask(images, threshold="0.5"))
+    bad("stroke_mask threshold NaN", ValueError, "threshold", lambda: interpret.stroke_mask(images, threshold=NAN))
+    bad("stroke_mask margin -1", ValueError, "margin", lambda: interpret.stroke_mask(images, margin=-1))
+    bad("stroke_mask margin 1.0", TypeError, "margin", lambda: interpret.stroke_mask(images, margin=1.0))
+    # class_activation_map
+    bad("class_activation_map 2-D maps", ValueError, "maps", lambda: interpret.class_activation_map(np.zeros((3, 3)), np.zeros(3)))
+    bad("class_activation_map None maps", TypeError, "maps", lambda: interpret.class_activation_map(None, np.zeros(3)))
+    bad("class_activation_map weights 2-D", ValueError, "class_weights",
+        lambda: interpret.class_activation_map(np.zeros((3, 3, 8)), np.zeros((8, 10))))
+    bad("class_activation_map weights per channel", ValueError, "class_weights",
+        lambda: interpret.class_activation_map(np.zeros((3, 3, 8)), np.zeros(7)))
+    # lesson 06's figures
+    k, r, sim = np.zeros((3, 3, 4)), np.zeros((3, 3, 2)), np.zeros((4, 2))
+    bad("filter_matches 2-D filters", ValueError, "filters", lambda: plots.filter_matches(np.zeros((3, 3)), r, ["a", "b"], sim))
+    bad("filter_matches NaN filters", ValueError, "filters", lambda: plots.filter_matches(np.full((3, 3, 4), NAN), r, ["a", "b"], sim))
+    bad("filter_matches 5x5 references", ValueError, "references",
+        lambda: plots.filter_matches(k, np.zeros((5, 5, 2)), ["a", "b"], sim))
+    bad("filter_matches one name", ValueError, "reference_names", lambda: plots.filter_matches(k, r, ["a"], sim))
+    bad("filter_matches names a str", TypeError, "reference_names", lambda: plots.filter_matches(k, r, "ab", sim))
+    bad("filter_matches similarity shape", ValueError, "similarity", lambda: plots.filter_matches(k, r, ["a", "b"], sim.T))
+    bad("filter_matches threshold 2", ValueError, "threshold", lambda: plots.filter_matches(k, r, ["a", "b"], sim, 2))
+    p, q = np.zeros((2, 3, 8, 8)), np.zeros((2, 8, 8))
+    bad("channel_patterns 3-D patches", ValueError, "patches", lambda: plots.channel_patterns(q, q, [1, 2]))
+    bad("channel_patterns patterns shape", ValueError, "patterns", lambda: plots.channel_patterns(p, q[:1], [1, 2]))
+    bad("channel_patterns one channel name", ValueError, "channels", lambda: plots.channel_patterns(p, q, [1]))
+    bad("channel_patterns values shape", ValueError, "values", lambda: plots.channel_patterns(p, q, [1, 2], values=np.zeros((2, 2))))
+    bad("channel_patterns pattern_values shape", ValueError, "pattern_values",
+        lambda: plots.channel_patterns(p, q, [1, 2], pattern_values=np.zeros(3)))
+    bad("channel_patterns layer 3", TypeError, "layer", lambda: plots.channel_patterns(p, q, [1, 2], layer=3))
+    d = np.zeros((2, 28, 28))
+    bad("where_it_looks one image", ValueError, "images", lambda: plots.where_it_looks(d[0], {"a": d}, ["x", "y"]))
+    bad("where_it_looks RGB", ValueError, "images", lambda: plots.where_it_looks(np.zeros((2, 28, 28, 3)), {"a": d}, ["x", "y"]))
+    bad("where_it_looks maps a list", TypeError, "maps", lambda: plots.where_it_looks(d, [d], ["x", "y"]))
+    bad("where_it_looks maps empty", TypeError, "maps", lambda: plots.where_it_looks(d, {}, ["x", "y"]))
+    bad("where_it_looks map shape", ValueError, "maps['a']", lambda: plots.where_it_looks(d, {"a": d[:, :20]}, ["x", "y"]))
+    bad("where_it_looks one caption", ValueError, "captions", lambda: plots.where_it_looks(d, {"a": d}, ["x"]))
+
+
+_interpret()
+
+
 @pytest.mark.parametrize("call, error, name", BAD)
 def test_bad_input_raises_a_clear_error(call, error, name):
     with pytest.raises(error) as info:
@@ -481,7 +709,9 @@ def _figure_with(check):
 
 valid("one image", lambda: plots.image_grid(np.ones((1, 5, 5), np.uint8)), _figure_with(lambda f: len(f.axes) == 1))
 valid("bool images", lambda: plots.image_grid(np.eye(5, dtype=bool)[np.newaxis]), _figure_with(lambda f: f.axes))
-valid("float16 maps", lambda: plots.feature_maps(np.ones((4, 4, 2), np.float16)), _figure_with(lambda f: len(f.axes) == 2))
+valid("float16 maps", lambda: plots.feature_maps(np.ones((4, 4, 2), np.float16)), _figure_with(lambda f: len(f.axes) == 3))  # 2 panels + the colour bar
+valid("an all-zero layer", lambda: plots.layer_activations(np.zeros((8, 8)), {"c": np.zeros((4, 4, 2), np.float16)}),
+      _figure_with(lambda f: [a.get_title() for a in f.axes[1:3]] == ["channel 0 (all 0)", "channel 1 (all 0)"]))
 valid("labels as an array", lambda: plots.image_grid(np.zeros((2, 3, 3)), labels=np.array([7, 1])),
       _figure_with(lambda f: [a.get_title() for a in f.axes] == ["7", "1"]))
 valid("one metric in a list", lambda: plots.training_curves(H, metrics=["loss"]),
@@ -562,6 +792,18 @@ def _valid_ops():
     valid("same_padding stride > k", lambda: ops.same_padding(7, 1, 3), (0, 0))
     valid("receptive_field of nothing", lambda: ops.receptive_field([]), (1, 1))
     valid("receptive_field of a tuple", lambda: ops.receptive_field(((3, 1), (2, 2))), (4, 2))
+    # im2col keeps the dtype; conv2d_backward sums integers exactly and takes an empty batch
+    valid("im2col uint8 keeps uint8", lambda: ops.im2col(full((2, 2, 1), 255, np.uint8), 2), full((1, 1, 4), 255, np.uint8))
+    valid("im2col bool", lambda: ops.im2col(np.ones((2, 2, 1), bool), 2), np.ones((1, 1, 4), bool))
+    valid("im2col empty batch", lambda: ops.im2col(np.zeros((0, 5, 5, 2), np.float32), 3), np.zeros((0, 3, 3, 18), np.float32))
+    valid("im2col 'same' pads with zeros", lambda: ops.im2col(np.ones((1, 1, 1)), 3, padding="same"),
+          np.array([[[0, 0, 0, 0, 1, 0, 0, 0, 0]]], np.float64))
+    valid("conv2d_backward uint8 kernel gradient", lambda: ops.conv2d_backward(
+        full((3, 3, 1), 200, np.uint8), np.ones((3, 3, 1, 1), np.uint8), full((1, 1, 1), 2, np.uint8))[1],
+          full((3, 3, 1, 1), 400.0, np.float64))
+    valid("conv2d_backward empty batch: zero kernel gradient", lambda: ops.conv2d_backward(
+        np.zeros((0, 4, 4, 1), np.float32), np.ones((3, 3, 1, 2), np.float32), np.zeros((0, 2, 2, 2), np.float32))[1],
+          np.zeros((3, 3, 1, 2), np.float32))
 
 
 def _valid_data_and_exercises():

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 from matplotlib.figure import Figure
 
-from helpers import plots
+from helpers import plots, verdicts
 
 RNG = np.random.default_rng(0)
 
@@ -25,6 +25,11 @@ FIGURES = {
     "training_curves": lambda: plots.training_curves({"max": {"loss": [1, 0.5], "accuracy": [0.5, 0.9]}}),
     "grouped_bars": lambda: plots.grouped_bars(["max", "avg"], ["train", "test"], [[0.9, 0.8], [0.85, 0.8]], [[0.01, 0.02], [0.0, 0.01]]),
     "confusion_matrix": lambda: plots.confusion_matrix(RNG.integers(0, 100, (10, 10))),
+    "layer_activations": lambda: plots.layer_activations(RNG.random((28, 28)), {"conv1": RNG.random((26, 26, 4)),
+                                                                          "pool1": RNG.random((13, 13, 4))}),
+    "shift_robustness": lambda: plots.shift_robustness([0, 1, 2], {"dense": [0.9, 0.8, 0.5], "convnet": [0.99, 0.95, 0.9]},
+                                                       {"dense": [0.01] * 3, "convnet": [0.01] * 3}, [0, 0.05, 0.3],
+                                                       [0, 0.01, 0.02], "dense drop - convnet drop"),
     "line_plot": lambda: plots.line_plot([0, 1, 2], {"dense": [1, 0.5, 0.2]}, "shift (px)", "accuracy", "Shift"),
 }
 
@@ -34,6 +39,9 @@ FIGURES.update({
     "accuracy_vs_shift": lambda: plots.accuracy_vs_shift(
         [0, 1, 2], {"max": [[0.99, 0.97, 0.9], [0.98, 0.96, 0.88]], "none": [[0.99, 0.95, 0.8]]}),
     "receptive_fields": lambda: plots.receptive_fields(RNG.random((28, 28)), {"max": (5, 5, 18), "none": (11, 11, 7)}),
+    "paired_differences": lambda: plots.paired_differences(
+        [verdicts.decide("(a) max - avg", "clean accuracy (pp)", [0.5, 1.0, 0.2]),
+         verdicts.decide("(d) big - small", "test loss", [-0.1, -0.2, -0.15])]),
 })
 
 # --- lesson 01 ---
@@ -42,7 +50,7 @@ FIGURES.update({
     "signed_maps": lambda: plots.signed_maps(RNG.standard_normal((26, 26, 3)), names=["a", "b", "c"]),
     "shift_equivariance": lambda: plots.shift_equivariance(RNG.standard_normal((12, 12)), RNG.standard_normal((12, 12)), (2, -1)),
     "kernel_recovery": lambda: plots.kernel_recovery([1.0, 0.1, 0.01], RNG.standard_normal((3, 3)), RNG.standard_normal((3, 3))),
-    "influence_maps": lambda: plots.influence_maps(RNG.integers(0, 2, (3, 15, 15)), ["1", "2", "3"]),
+    "composed_kernel": lambda: plots.composed_kernel([RNG.standard_normal((3, 3))] * 2, RNG.standard_normal((5, 5)), ["a", "b", "c"]),
 })
 
 
@@ -65,6 +73,21 @@ FIGURES.update({
     "stride_shrink": lambda: plots.stride_shrink([1, 2], {"valid": [26, 13], "same": [28, 14]},
                                                  {"valid": [0, 55], "same": [0, 0]}, n=28),
     "dilated_taps": lambda: plots.dilated_taps(3, [1, 2, 3]),
+    "window_walk": lambda: plots.window_walk(8, 3, padding="same", stride=2, dilation=1),
+    "reach_maps": lambda: plots.reach_maps(RNG.integers(0, 2, (3, 15, 15)), ["1", "2", "3"]),
+    "padded_arithmetic": lambda: plots.padded_arithmetic(RNG.integers(0, 4, (4, 4)), RNG.integers(-2, 3, (3, 3)), 1, 0, 3),
+    "stride_shift_maps": lambda: plots.stride_shift_maps(RNG.standard_normal((26, 26)), RNG.standard_normal((13, 13)),
+                                                         RNG.standard_normal((13, 13))),
+})
+
+# --- lesson 06 ---
+FIGURES.update({
+    "filter_matches": lambda: plots.filter_matches(RNG.standard_normal((3, 3, 10)), RNG.standard_normal((3, 3, 2)),
+                                                   ["a", "b"], RNG.uniform(-1, 1, (10, 2))),
+    "channel_patterns": lambda: plots.channel_patterns(RNG.random((2, 3, 8, 8)), RNG.random((2, 8, 8)), [4, 7],
+                                                       values=RNG.random((2, 3)), pattern_values=RNG.random(2)),
+    "where_it_looks": lambda: plots.where_it_looks(RNG.random((2, 28, 28)), {"signed": RNG.standard_normal((2, 28, 28)),
+                                                                             "positive": RNG.random((2, 28, 28))}, ["x", "y"]),
 })
 
 
@@ -79,7 +102,8 @@ def test_figure_has_title_and_labels_and_no_global_state(name):
 
 def test_every_public_plot_is_tested():
     public = {n for n, f in vars(plots).items() if callable(f) and not n.startswith("_") and f.__module__.startswith(plots.__name__ + ".")}
-    assert public - {"model_style"} == set(FIGURES)   # model_style returns a style, not a figure
+    animations = {n for n in public if n.endswith("_animation")}   # HTML, not figures: tests/test_animations.py
+    assert public - {"model_style"} - animations == set(FIGURES)   # model_style returns a style, not a figure
 
 
 @pytest.mark.parametrize("call, words", [
@@ -134,7 +158,7 @@ def test_conv_arithmetic_channels_are_correlated_then_added():
     image, kernel = RNG.integers(0, 4, (5, 4, 2)), RNG.integers(-2, 3, (3, 3, 2))
     fig = plots.conv_arithmetic(image, kernel, 2, 1)
     assert len(fig.axes) == 7                                    # 2 rows x 3 panels + the sum
-    assert fig.axes[-1].get_title() == "output = sum over channels"
+    assert fig.axes[-1].get_title() == "output =\nsum over channels"
     partial = [_correlate(image[..., c], kernel[..., c]) for c in range(2)]
     assert np.array_equal(_numbers(fig.axes[2]), partial[0])
     assert np.array_equal(_numbers(fig.axes[5]), partial[1])
@@ -167,27 +191,65 @@ def test_shift_equivariance_marks_the_move_and_shows_a_zero_difference():
     assert (left.lines[0].get_xdata()[0], left.lines[0].get_ydata()[0]) == (4, 3)
     assert (middle.lines[-1].get_xdata()[0], middle.lines[-1].get_ydata()[0]) == (3, 5)
     assert len(middle.texts) == 1                              # the arrow
-    assert len({ax.images[0].get_clim() for ax in (left, middle, right)}) == 1
-    assert len(_colourbars(fig)) == 1
+    assert left.images[0].get_clim() == middle.images[0].get_clim() == right.images[0].get_clim() == (-9.0, 9.0)
+    assert right.get_title().endswith("largest |difference| 0")   # all zero: drawn on the responses' scale
+    assert len(_colourbars(fig)) == 2                          # the responses' and the difference's
     assert middle.get_xlim() == (-0.5, 9.5)                    # the markers do not stretch the axes
 
 
-def test_kernel_recovery_shows_loss_on_a_log_scale_and_both_kernels():
+def test_shift_equivariance_draws_a_small_difference_on_its_own_zero_centred_scale():
+    before = np.zeros((6, 6))
+    before[2, 2] = 4.0
+    after = np.zeros((6, 6))
+    after[3, 3] = 4.0
+    after[0, 0] = -0.01                                        # a small difference outside the interior
+    fig = plots.shift_equivariance(before, after, (1, 1))
+    left, middle, right = _panels(fig)
+    assert left.images[0].get_clim() == middle.images[0].get_clim() == (-4.0, 4.0)
+    assert right.images[0].get_clim() == (-0.01, 0.01) and right.images[0].get_cmap().name == plots.SIGNED_CMAP
+    assert right.get_title().endswith("largest |difference| 0.01")
+
+
+def test_kernel_recovery_shows_loss_on_a_log_scale_both_kernels_and_their_difference():
     true = np.array([[-1.0, 0.0, 1.0]] * 3)
     fig = plots.kernel_recovery([4.0, 1.0, 0.25], true - 0.001, true)
-    loss_ax, true_ax, learned_ax = _panels(fig)
+    loss_ax, true_ax, learned_ax, error_ax = _panels(fig)
     assert loss_ax.get_yscale() == "log" and list(loss_ax.lines[0].get_ydata()) == [4.0, 1.0, 0.25]
     assert np.array_equal(_numbers(true_ax), true)
     assert np.allclose(_numbers(learned_ax), true, atol=0.005)
     assert not any(t.get_text().startswith("-0.00") for t in learned_ax.texts)
     assert learned_ax.get_title() == "learned after 3 steps"
     assert true_ax.images[0].get_clim() == learned_ax.images[0].get_clim()
+    assert np.allclose(error_ax.images[0].get_array(), -0.001) and np.allclose(error_ax.images[0].get_clim(), (-0.001, 0.001))
+    assert error_ax.images[0].get_cmap().name == plots.SIGNED_CMAP and error_ax.get_title().endswith("largest |error| 1.0e-03")
+    assert len(_colourbars(fig)) == 2                          # the kernels' and the error's
+
+
+def _cell_size(ax, fig):
+    """Width and height of one array cell of an image panel, in pixels."""
+    fig.draw_without_rendering()  # lays the figure out: constrained layout, equal aspect
+    box = ax.get_window_extent()
+    rows, cols = ax.images[0].get_array().shape
+    return box.width / cols, box.height / rows
+
+
+def test_conv_arithmetic_draws_the_kernel_at_the_input_s_cell_size():
+    fig = plots.conv_arithmetic(RNG.integers(0, 4, (4, 4)), RNG.integers(-2, 3, (3, 3)), 0, 1)
+    sizes = np.array([_cell_size(ax, fig) for ax in fig.axes])
+    assert np.allclose(sizes, sizes[0], rtol=0.03), sizes
+
+
+def test_composed_kernel_numbers_cells_and_one_zero_centred_scale():
+    a, b = np.array([[-1.0, 0.0, 1.0]] * 3), np.full((3, 3), 0.25)
+    fig = plots.composed_kernel([a, b], np.ones((5, 5)), ["edge", "blur", "one 5x5"], title="t")
+    panels = _panels(fig)
+    assert [ax.get_title() for ax in panels] == ["edge", "blur", "one 5x5"] and fig.get_suptitle() == "t"
+    assert np.array_equal(_numbers(panels[0]), a) and np.allclose(_numbers(panels[1]), b, atol=0.005)
+    assert {ax.images[0].get_clim() for ax in panels} == {(-1.0, 1.0)}
+    assert all(ax.images[0].get_cmap().name == plots.SIGNED_CMAP for ax in panels)
     assert len(_colourbars(fig)) == 1
-
-
-def test_influence_maps_one_titled_panel_per_map():
-    fig = plots.influence_maps(np.zeros((2, 7, 7)), ["one", "two"], title="t")
-    assert [ax.get_title() for ax in fig.axes] == ["one", "two"] and fig.get_suptitle() == "t"
+    sizes = np.array([_cell_size(ax, fig) for ax in panels])
+    assert np.allclose(sizes, sizes[0], rtol=0.03), sizes
 
 
 @pytest.mark.parametrize("call, error, words", [
@@ -203,8 +265,11 @@ def test_influence_maps_one_titled_panel_per_map():
     (lambda: plots.shift_equivariance(np.zeros((6, 6)), np.zeros((6, 6)), (1.5, 1)), TypeError, "shift must be (dy, dx), two ints"),
     (lambda: plots.kernel_recovery([], np.zeros((3, 3)), np.zeros((3, 3))), ValueError, "losses must not be empty"),
     (lambda: plots.kernel_recovery([1.0], np.zeros((3, 3)), np.zeros((3, 2))), ValueError, "kernels of one shape"),
-    (lambda: plots.influence_maps(np.zeros((7, 7)), ["a"]), ValueError, "array of shape (N, S, S)"),
-    (lambda: plots.influence_maps(np.zeros((2, 7, 7)), ["a"]), ValueError, "one entry per map (2)"),
+    (lambda: plots.composed_kernel([], np.zeros((3, 3)), ["a"]), ValueError, "kernels must be a non-empty list"),
+    (lambda: plots.composed_kernel([np.zeros(3)], np.zeros((3, 3)), ["a", "b"]), ValueError, "kernels[0] must be"),
+    (lambda: plots.composed_kernel([np.zeros((3, 3))], None, ["a", "b"]), TypeError, "composed must be"),
+    (lambda: plots.composed_kernel([np.zeros((3, 3))], np.zeros((3, 3)), ["a"]), ValueError, "names must have one entry per kernel"),
+    (lambda: plots.composed_kernel([np.zeros((3, 3))], np.zeros((11, 11)), ["a", "b"]), ValueError, "at most 10x10"),
 ])
 def test_lesson_01_figures_refuse_bad_input(call, error, words):
     with pytest.raises(error) as info:
@@ -224,6 +289,23 @@ def test_accuracy_vs_shift_draws_mean_and_sd_over_seeds():
     assert np.allclose([segments[0][0][1], segments[0][1][1]], [0.9 - np.std([1, 0.8], ddof=1), 0.9 + np.std([1, 0.8], ddof=1)])
     with pytest.raises(ValueError, match=r"accuracies\['max'\] must be \(seeds, 2\)"):
         plots.accuracy_vs_shift([0, 4], {"max": [[1.0, 0.5, 0.2]]})
+
+
+def test_paired_differences_draws_each_seed_on_its_claims_row_one_panel_per_metric():
+    found = [verdicts.decide("(a) max - avg", "clean accuracy (pp)", [0.5, 1.0, 0.2]),
+             verdicts.decide("(b) max - avg", "clean accuracy (pp)", [-1.0, 2.0, 0.0]),
+             verdicts.decide("(d) big - small", "test loss", [-0.1, -0.2, -0.15])]
+    found.insert(1, verdicts.decide("(a) max - none", "clean accuracy (pp)", [0.1, 0.2, 0.3]))
+    fig = plots.paired_differences(found)
+    pp_axes, b_axes, loss_axes = fig.axes  # one panel per claim label and metric
+    assert [t.get_text() for t in pp_axes.get_yticklabels()] == ["(a) max - avg", "(a) max - none"]
+    assert [t.get_text() for t in b_axes.get_yticklabels()] == ["(b) max - avg"]
+    points = [c.get_offsets() for c in pp_axes.collections if len(c.get_offsets()) == 3]
+    assert np.allclose(points[0], [[0.5, 0], [1.0, 0], [0.2, 0]]) and np.allclose(points[1][:, 1], 1)
+    assert [t.get_text() for t in loss_axes.texts] == ["contradicted"]  # all 3 seeds against the claim, p < 0.05
+    assert pp_axes.get_xlim()[0] == -pp_axes.get_xlim()[1]  # zero in the middle
+    with pytest.raises(ValueError, match="verdicts is empty"):
+        plots.paired_differences([])
 
 
 def test_receptive_fields_draws_each_square():
@@ -313,17 +395,61 @@ def test_compare_maps_shares_one_colour_scale_and_bar():
         plots.compare_maps([(np.zeros((3, 3)), "a"), (np.zeros((3, 3, 2)), "b")], "t")
 
 
+def test_compare_maps_draws_the_difference_on_a_zero_centred_diverging_scale_with_its_own_bar():
+    a, b = np.array([[1.0, 2.0], [3.0, 4.0]]), np.array([[1.0, 2.5], [3.0, 3.0]])
+    fig = plots.compare_maps([(a, "a"), (b, "b")], "t", annotate=True, difference=(a - b, "a - b"))
+    panels = _lesson03_panels(fig)
+    assert [ax.get_title() for ax in panels] == ["a", "b", "a - b"]
+    assert len(fig.axes) - len(panels) == 2                                 # the maps' bar and the difference's
+    difference = panels[2].images[0]
+    assert difference.get_cmap().name == plots.SIGNED_CMAP and difference.get_clim() == (-1.0, 1.0)
+    assert sorted(t.get_text() for t in panels[2].texts) == ["-0.5", "0", "0", "1"]   # never "-0"
+    zero = plots.compare_maps([(a, "a")], "t", difference=(a - a, "a - a"))   # all 0: the maps' scale, still centred
+    assert _lesson03_panels(zero)[1].images[0].get_clim() == (-4.0, 4.0)
+    with pytest.raises(TypeError, match="difference must be a"):
+        plots.compare_maps([(a, "a")], "t", difference=a)
+
+
+def test_compare_maps_draws_several_differences_on_one_zero_centred_scale_and_one_bar():
+    a, b, c = np.array([[1.0, 2.0], [3.0, 4.0]]), np.array([[1.0, 2.5], [3.0, 3.0]]), np.zeros((2, 2))
+    fig = plots.compare_maps([(a, "a"), (b, "b"), (c, "c")], "t", difference=[(a - b, "a - b"), (a - c, "a - c")])
+    panels = _lesson03_panels(fig)
+    assert [ax.get_title() for ax in panels] == ["a", "b", "c", "a - b", "a - c"]
+    assert len(fig.axes) - len(panels) == 2                                 # the maps' bar and one for both differences
+    assert [ax.images[0].get_clim() for ax in panels[3:]] == [(-4.0, 4.0)] * 2   # one scale: +-the largest |difference|
+    assert {ax.images[0].get_cmap().name for ax in panels[3:]} == {plots.SIGNED_CMAP}
+    with pytest.raises(TypeError, match="entry 1 is a ndarray"):
+        plots.compare_maps([(a, "a")], "t", difference=[(a - b, "a - b"), a])
+    with pytest.raises(TypeError, match="non-empty list"):
+        plots.compare_maps([(a, "a")], "t", difference=[])
+    with pytest.raises(ValueError, match=r"difference\[0\] values must be one 2-D map"):
+        plots.compare_maps([(a, "a")], "t", difference=[(np.zeros((2, 2, 2)), "x")])
+
+
+def test_pooling_windows_ticks_sit_on_the_window_grid():
+    """A big map's ticks are window starts (multiples of the pool), its pooled map's the matching cells."""
+    fig = plots.pooling_windows(RNG.random((26, 26)), RNG.random((13, 13)))
+    map_ax, pooled_ax = _lesson03_panels(fig)
+    assert list(map_ax.get_xticks()) == list(range(0, 26, 4)) and list(map_ax.get_yticks()) == list(range(0, 26, 4))
+    assert list(pooled_ax.get_xticks()) == list(range(0, 13, 2))
+
+
 def test_shift_change_bars_gives_each_measure_its_own_axis():
     fig = plots.shift_change_bars({"none": [0.9, 1.0], "max": [0.7, 0.8]}, {"none": [0.5, 0.7], "max": [0.2, 0.4]}, "t")
     share_ax, relative_ax = fig.axes
     assert share_ax.get_ylabel() != relative_ax.get_ylabel()
     assert [round(b.get_height(), 6) for b in share_ax.patches] == [0.95, 0.75]
     assert [round(b.get_height(), 6) for b in relative_ax.patches] == [0.6, 0.3]
-    assert [len(line.get_ydata()) for line in share_ax.lines] == [2, 2]     # one dot per run
+    assert [len(line.get_ydata()) for line in share_ax.lines] == [2, 2]     # one line per run, a dot per stage
+    assert [line.get_ydata().tolist() for line in share_ax.lines] == [[0.9, 0.7], [1.0, 0.8]]   # run 0, run 1
     assert share_ax.get_ylim() == (0, 1.05)
     assert [t.get_text() for t in share_ax.get_xticklabels()] == ["none", "max"]
     with pytest.raises(ValueError, match="same stages"):
         plots.shift_change_bars({"none": [1]}, {"max": [1]}, "t")
+    with pytest.raises(ValueError, match="same runs"):
+        plots.shift_change_bars({"none": [1, 2], "max": [1]}, {"none": [1, 2], "max": [1, 2]}, "t")
+    three = plots.shift_change_bars({"a": [1, 2], "b": [3, 4], "c": [5, 6]}, {"a": [1, 2], "b": [3, 4], "c": [5, 6]}, "t")
+    assert [line.get_ydata().tolist() for line in three.axes[0].lines] == [[1, 3, 5], [2, 4, 6]]   # joined across stages
 
 
 def test_shift_status_counts_changed_and_active_units():
@@ -413,6 +539,11 @@ def test_dilated_taps_marks_k_squared_taps_over_the_span():
     (lambda: plots.strided_walk(np.ones((2, 2)), 3), "does not fit"),
     (lambda: plots.stride_shrink([1, 2], {"valid": [26]}, {}, 28), "one value per stride"),
     (lambda: plots.dilated_taps(3, [0]), "dilations must be"),
+    (lambda: plots.padded_arithmetic(np.zeros((4, 4)), np.zeros((3, 3)), -1), "pad must be an int >= 0"),
+    (lambda: plots.stride_shift_maps(np.zeros((26, 26)), np.zeros((13, 13)), np.zeros((13, 12))),
+     "shifted must have the shape of strided"),
+    (lambda: plots.stride_shift_maps(np.zeros((26, 26)), np.zeros((13, 13)), np.zeros((13, 13)), stride=3),
+     "strided must be stride1 sampled every 3 cells"),
 ])
 def test_lesson_02_figures_refuse_bad_input(call, words):
     with pytest.raises(ValueError, match=words):
@@ -454,6 +585,7 @@ MODEL_FIGURES = {  # figure -> (draw it with the names the lessons pass, those n
     "training_curves 04": (lambda: plots.training_curves({"dense": H3, "convnet": H3}), ["dense", "convnet"]),
     "training_curves 05": (lambda: plots.training_curves({"max, Dense-64": H3, "none, Dense-512": H3}),
                            ["max, Dense-64", "none, Dense-512"]),
+    "shift_robustness 04": (lambda: FIGURES["shift_robustness"](), ["dense", "convnet"]),
     "line_plot 04": (lambda: plots.line_plot([0, 1, 2], {"dense": [0.9, 0.8, 0.5], "convnet": [0.99, 0.95, 0.9]},
                                              "shift (px)", "accuracy", "Shift"), ["dense", "convnet"]),
     "accuracy_vs_shift 05": (lambda: plots.accuracy_vs_shift([0, 4], {n: [[0.9, 0.5], [0.8, 0.4]]
@@ -551,3 +683,41 @@ def test_grid_axis_names_are_the_figure_s_not_one_panel_s():
     fig = plots.image_grid(RNG.random((4, 8, 8)), labels=[1, 2, 3, 4], cols=2)
     assert (fig.get_supxlabel(), fig.get_supylabel()) == ("column (px)", "row (px)")
     assert not any(ax.get_xlabel() for ax in fig.axes)
+
+
+def test_feature_maps_share_one_colour_scale_and_bar():
+    maps = RNG.random((6, 6, 3)) * [1, 2, 4]
+    fig = plots.feature_maps(maps)
+    limits = {ax.images[0].get_clim() for ax in fig.axes if ax.images and ax.get_title().startswith("channel")}
+    assert limits == {(0.0, maps.max())}
+    assert len(_colourbars(fig)) == 1
+
+
+def test_layer_activations_one_scale_and_colour_bar_per_layer_and_the_input_first():
+    maps = {"conv1": RNG.random((8, 8, 3)), "conv3": 5 * RNG.random((3, 3, 6))}
+    maps["conv3"][..., 1] = 0
+    fig = plots.layer_activations(RNG.random((10, 10, 1)), maps, channels=4)
+    panels = [ax for ax in fig.axes if ax.images and ax.get_title().startswith("channel")]
+    assert len(panels) == 3 + 4                       # conv1 has 3 channels, conv3 shows its first 4
+    by_layer = [panels[:3], panels[3:]]
+    for layer, axes in zip(maps.values(), by_layer):  # one scale per layer: 0 to the largest value of ALL its channels
+        assert {ax.images[0].get_clim() for ax in axes} == {(0.0, layer.max())}
+    assert [ax.get_title() for ax in by_layer[1]][:2] == ["channel 0", "channel 1 (all 0)"]
+    assert len(_colourbars(fig)) == 2
+    assert fig.axes[0].get_title() == "the input"
+
+
+def test_layer_activations_centre_signed_maps_at_zero():
+    fig = plots.layer_activations(RNG.random((10, 10)), {"pre-activation": RNG.standard_normal((6, 6, 2))})
+    low, high = next(ax for ax in fig.axes if ax.get_title().startswith("channel")).images[0].get_clim()
+    assert low == -high and fig.axes[1].images[0].get_cmap().name == plots.SIGNED_CMAP
+
+
+def test_shift_robustness_draws_the_paired_difference_with_its_bars_and_zero():
+    fig = FIGURES["shift_robustness"]()
+    right = fig.axes[1]
+    assert right.get_ylabel() == "dense drop - convnet drop"
+    (line, caps, (bars,)) = right.containers[0]
+    assert list(line.get_ydata()) == [0, 0.05, 0.3]
+    assert [seg[1][1] - seg[0][1] for seg in bars.get_segments()] == pytest.approx([0, 0.02, 0.04])
+    assert any(list(l.get_ydata()) == [0, 0] for l in right.get_lines())  # the zero line
