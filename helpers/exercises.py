@@ -1,6 +1,9 @@
 """Checked answers for the exercises at the end of each lesson.
 
-Two checks, each prints one line and returns ``True`` / ``False``:
+These grade a learner's *answer*: a wrong one prints "not yet" and never
+raises. (``helpers.checks`` is the other kind: it checks a helper's
+*arguments* and raises a clear error.) Two checks, each prints one line and
+returns ``True`` / ``False``:
 
 * ``check(answer, expected, hint="")`` -- a value the learner computed or
   predicted (a number, a tuple such as a shape, a string, an array)::
@@ -58,6 +61,7 @@ import numbers
 
 import numpy as np
 
+from helpers import checks
 from helpers.checks import describe
 
 RTOL, ATOL = 1e-6, 1e-9
@@ -78,7 +82,8 @@ def check(answer, expected, hint="", *, inputs=None, rtol=RTOL, atol=ATOL):
     """
     if inputs is not None:
         return check_function(answer, expected, inputs, hint, rtol=rtol, atol=atol)
-    _check_expected(expected, hint)
+    checks.require(expected is not None and not _holds_ellipsis(expected), "expected", "be the right answer", expected)
+    hint = checks.text(hint, "hint", empty=True)
     if _unanswered(answer):
         print(NOT_ANSWERED)
         return False
@@ -95,9 +100,14 @@ def check_function(fn, reference, inputs, hint="", *, rtol=RTOL, atol=ATOL):
     ``reference`` (a function, or a list of the right results, one per input).
     Prints one line -- right / not yet (the first input it gets wrong) /
     not answered yet -- and returns True only when every result is right."""
-    calls = _argument_tuples(inputs)
-    expected = _reference_results(reference, calls)
-    _check_expected(expected, hint)
+    checks.require(isinstance(inputs, (list, tuple)) and inputs, "inputs", "be a non-empty list of inputs, one per "
+                   "call", describe(inputs), TypeError)
+    calls = [entry if isinstance(entry, tuple) else (entry,) for entry in inputs]
+    checks.require(callable(reference) or (isinstance(reference, (list, tuple)) and len(reference) == len(calls)),
+                   "reference", f"be the right function or {len(calls)} results", describe(reference), TypeError)
+    expected = [reference(*copy.deepcopy(args)) for args in calls] if callable(reference) else list(reference)
+    checks.require(not _holds_ellipsis(expected), "expected", "be the right answer", expected)
+    hint = checks.text(hint, "hint", empty=True)
     if _unanswered(fn):
         print(NOT_ANSWERED)
         return False
@@ -290,26 +300,3 @@ def _why(reason):
 
 def _hint(hint):
     return f" Hint: {hint}" if hint else ""
-
-
-def _check_expected(expected, hint):
-    """The lesson's own arguments (not the learner's): a real answer and a str hint."""
-    if expected is None or _holds_ellipsis(expected):
-        raise ValueError(f"expected must be the right answer, got {expected!r}")
-    if not isinstance(hint, str):
-        raise TypeError(f"hint must be a str, got {describe(hint)}")
-
-
-def _argument_tuples(inputs):
-    if not isinstance(inputs, (list, tuple)) or not inputs:
-        raise TypeError(f"inputs must be a non-empty list of inputs (one per call), got {describe(inputs)}")
-    return [entry if isinstance(entry, tuple) else (entry,) for entry in inputs]
-
-
-def _reference_results(reference, calls):
-    if callable(reference):
-        return [reference(*copy.deepcopy(args)) for args in calls]
-    if not isinstance(reference, (list, tuple)) or len(reference) != len(calls):
-        raise TypeError(f"reference must be the right function or a list of {len(calls)} results "
-                        f"(one per input), got {describe(reference)}")
-    return list(reference)

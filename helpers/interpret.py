@@ -35,18 +35,10 @@ _WINDOWED = ("Conv2D", "MaxPooling2D", "AveragePooling2D")
 _PASS_THROUGH = ("InputLayer", "Activation", "ReLU", "Dropout")
 
 
-def _check_model(model):
-    if not isinstance(model, keras.Model):
-        raise TypeError(f"model must be a Keras model (e.g. models.mnist_convnet()), got {checks.describe(model)}")
-    return model
-
-
 def _layer_index(model, layer):
     """The index of the layer named ``layer`` in ``model.layers``."""
-    checks.text(layer, "layer")
     names = [l.name for l in model.layers]
-    if layer not in names:
-        raise ValueError(f"layer must name a layer of {model.name!r}, one of {names}; got {layer!r}")
+    checks.require(checks.text(layer, "layer") in names, "layer", f"name a layer of the model: {names}", repr(layer))
     return names.index(layer)
 
 
@@ -60,30 +52,21 @@ def conv_pool_stack(model, layer):
     those, unit ``(i, j)`` of the layer sees the input square whose top-left
     pixel is ``(i * jump, j * jump)``.
     """
-    model = _check_model(model)
+    checks.instance(model, "model", keras.Model, "a Keras model (e.g. models.mnist_convnet())")
     stack = []
     for current in model.layers[:_layer_index(model, layer) + 1]:
         kind = type(current).__name__
         if kind in _PASS_THROUGH:
             continue
-        if kind not in _WINDOWED:
-            raise ValueError(f"layer must be reached through conv and pooling layers only; {current.name!r} "
-                             f"is a {kind} (pass a layer before it)")
+        checks.require(kind in _WINDOWED, "layer", "be reached through conv and pooling layers only", current.name)
         config = current.get_config()
         size = config.get("kernel_size", config.get("pool_size"))
         stride = config.get("strides") or size
-        if (config.get("padding") != "valid" or len(set(size)) != 1 or len(set(stride)) != 1
-                or set(config.get("dilation_rate", (1, 1))) != {1}):
-            raise ValueError(f"layer {current.name!r} must have 'valid' padding, square windows and strides and "
-                             f"no dilation for a receptive field to be one square; got {config.get('padding')!r}, "
-                             f"window {tuple(size)}, stride {tuple(stride)}")
+        square = len(set(size)) == len(set(stride)) == 1 and set(config.get("dilation_rate", (1, 1))) == {1}
+        checks.require(config.get("padding") == "valid" and square, current.name, "have 'valid' padding, square "
+                       "windows and strides, no dilation", f"{config.get('padding')!r}, {tuple(size)}, {tuple(stride)}")
         stack.append((int(size[0]), int(stride[0])))
     return stack
-
-
-def _check_images(images):
-    images = checks.array_of(images, "images", ndim=4, kinds="iuf", shape="(N, H, W, C)", empty=False, finite=True)
-    return images.astype(np.float32, copy=False)
 
 
 def strongest_units(model, layer, images, batch_size=500):
@@ -97,16 +80,15 @@ def strongest_units(model, layer, images, batch_size=500):
     ``batch_size`` images at a time and never kept whole (10,000 images
     through conv2 would be 310 MB).
     """
-    model = _check_model(model)
+    checks.instance(model, "model", keras.Model, "a Keras model (e.g. models.mnist_convnet())")
     _layer_index(model, layer)
-    images = _check_images(images)
+    images = checks.array_of(images, "images", "(N, H, W, C)", "iuf", empty=False, finite=True).astype(np.float32)
     batch_size = checks.positive_int(batch_size, "batch_size")
     probe = keras.Model(model.input, model.get_layer(layer).output)
     values, places = [], []
     for start in range(0, len(images), batch_size):
         maps = np.asarray(probe(images[start:start + batch_size], training=False))
-        if maps.ndim != 4:
-            raise ValueError(f"layer must output maps (N, H, W, C); {layer!r} outputs shape {maps.shape[1:]}")
+        checks.require(maps.ndim == 4, "layer", "output maps (N, H, W, C)", f"{layer!r}, of shape {maps.shape[1:]}")
         flat = maps.reshape(len(maps), -1, maps.shape[-1])   # (B, H*W, C)
         values.append(flat.max(axis=1))
         places.append(flat.argmax(axis=1))
@@ -118,9 +100,8 @@ def strongest_units(model, layer, images, batch_size=500):
 def _softmax_dense(model):
     """The model's last layer, which must be a Dense layer with a softmax."""
     last = model.layers[-1] if model.layers else None
-    if type(last).__name__ != "Dense" or last.get_config().get("activation") != "softmax":
-        raise ValueError(f"model must end in a Dense layer with a softmax, as the course's models do; "
-                         f"{model.name!r} ends in {type(last).__name__}")
+    softmax = type(last).__name__ == "Dense" and last.get_config().get("activation") == "softmax"
+    checks.require(softmax, "model", "end in a Dense layer with a softmax, as the course's models do", repr(model.name))
     return last
 
 
@@ -145,11 +126,10 @@ def split_at(model, layer):
     ``helpers.models``) whose last layer is a Dense layer with a softmax.
     Pass the input layer's name to get ``features`` = the identity.
     """
-    model = _check_model(model)
+    checks.instance(model, "model", keras.Model, "a Keras model (e.g. models.mnist_convnet())")
     index = _layer_index(model, layer)
     last = _softmax_dense(model)
-    if index == len(model.layers) - 1:
-        raise ValueError(f"layer must come before the last layer {last.name!r}, got {layer!r}")
+    checks.require(index < len(model.layers) - 1, "layer", f"come before the last layer {last.name!r}", repr(layer))
     later = model.layers[index + 1:-1]
     features = keras.Model(model.input, model.layers[index].output)
 
@@ -167,12 +147,10 @@ def pre_activation(model, layer):
     ``tf.GradientTape`` can climb it: a ReLU unit that is off (output 0) has
     no gradient, while the value before the ReLU always has one wherever
     the layers below let the input through."""
-    model = _check_model(model)
+    checks.instance(model, "model", keras.Model, "a Keras model (e.g. models.mnist_convnet())")
     index = _layer_index(model, layer)
     conv = model.layers[index]
-    if type(conv).__name__ != "Conv2D":
-        raise ValueError(f"layer must name a Conv2D layer of {model.name!r}, got {layer!r} "
-                         f"({type(conv).__name__})")
+    checks.require(type(conv).__name__ == "Conv2D", "layer", "name a Conv2D", f"{layer!r} ({type(conv).__name__})")
     below = None if index == 0 else keras.Model(model.input, model.layers[index - 1].output)
 
     def before_activation(images):
@@ -190,7 +168,7 @@ def class_scores(model):
     last Dense layer's weights. Differentiable: the gradient of a score with
     respect to the pixels is the saliency map. ``model`` as for
     :func:`split_at`."""
-    model = _check_model(model)
+    checks.instance(model, "model", keras.Model, "a Keras model (e.g. models.mnist_convnet())")
     last = _softmax_dense(model)
     hidden = [l for l in model.layers[:-1] if type(l).__name__ != "InputLayer"]
 
@@ -211,8 +189,7 @@ def spread_to_input(unit_map, size, jump, input_side):
     values of the units that see it; a pixel no unit sees gets NaN (drawn
     blank). Returns ``(input_side, input_side)`` (or ``(N, ...)``).
     """
-    values = checks.array_of(unit_map, "unit_map", ndim=(2, 3), kinds="biuf", shape="(H', W') or (N, H', W')",
-                             empty=False).astype(np.float64)
+    values = checks.array_of(unit_map, "unit_map", "(H', W') or (N, H', W')", "biuf", empty=False).astype(np.float64)
     size = checks.positive_int(size, "size")
     jump = checks.positive_int(jump, "jump")
     input_side = checks.positive_int(input_side, "input_side")
@@ -220,9 +197,7 @@ def spread_to_input(unit_map, size, jump, input_side):
     values = values[np.newaxis] if single else values
     rows, cols = values.shape[1:]
     reach = (max(rows, cols) - 1) * jump + size
-    if reach > input_side:
-        raise ValueError(f"unit_map of {rows}x{cols} units, each {size} px wide and {jump} px apart, reaches "
-                         f"{reach} px, beyond input_side {input_side}; pass the input's side")
+    checks.require(reach <= input_side, "input_side", f"be at least the {reach} px unit_map reaches", input_side)
     total = np.zeros((len(values), input_side, input_side))
     count = np.zeros((input_side, input_side))
     for i in range(rows):
@@ -239,11 +214,8 @@ def stroke_mask(images, threshold=0.5, margin=0):
     ``margin`` = m, also every pixel within m pixels of one (the square
     around it, diagonals included). ``images``: ``(N, H, W, 1)`` or
     ``(N, H, W)``; returns bools ``(N, H, W)``."""
-    images = checks.array_of(images, "images", ndim=(3, 4), kinds="iuf", shape="(N, H, W) or (N, H, W, 1)")
-    if images.ndim == 4:
-        if images.shape[-1] != 1:
-            raise ValueError(f"images must have one channel, got shape {images.shape}")
-        images = images[..., 0]
+    images = checks.array_of(images, "images", "(N, H, W) or (N, H, W, 1)", "iuf")
+    images = images[..., 0] if images.ndim == 4 else images
     checks.number(threshold, "threshold")
     margin = checks.non_negative_int(margin, "margin")
     mask = images >= threshold
@@ -261,9 +233,6 @@ def class_activation_map(maps, class_weights):
     class) -> ``(H, W)``, the weighted sum of the channels at every position.
     Its mean over positions plus the class's bias is the class score: such a
     head scores a class by averaging this map."""
-    maps = checks.array_of(maps, "maps", ndim=3, kinds="iuf", shape="(H, W, C)", empty=False)
-    class_weights = checks.array_of(class_weights, "class_weights", ndim=1, kinds="iuf", shape="(C,)")
-    if class_weights.shape[0] != maps.shape[-1]:
-        raise ValueError(f"class_weights must have one weight per channel of maps ({maps.shape[-1]}), "
-                         f"got {class_weights.shape[0]}")
+    maps = checks.array_of(maps, "maps", "(H, W, C)", "iuf", empty=False)
+    class_weights = checks.array_of(class_weights, "class_weights", "(C,)", "iuf", sizes={"C": maps.shape[-1]})
     return np.tensordot(maps, class_weights, axes=([-1], [0]))

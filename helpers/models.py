@@ -125,14 +125,9 @@ def dense_baseline():
     return keras.Model(inputs, outputs, name="dense_baseline")
 
 
-def _check_model(model):
-    if not isinstance(model, keras.Model):
-        raise TypeError(f"model must be a keras.Model (e.g. models.mnist_convnet()), got {checks.describe(model)}")
-
-
 def param_counts(model):
     """``{layer name: parameter count}`` for the layers that have parameters."""
-    _check_model(model)
+    checks.instance(model, "model", keras.Model, "a Keras model (e.g. models.mnist_convnet())")
     return {layer.name: layer.count_params() for layer in model.layers if layer.count_params()}
 
 
@@ -149,11 +144,8 @@ def forward_flops(model):
     any other layer with weights (BatchNormalization, DepthwiseConv2D, ...)
     is refused by name rather than silently left out.
     """
-    _check_model(model)
-    if not model.built or not model.inputs:
-        raise ValueError(f"model must be built with a known input shape to count its FLOPs, got the "
-                         f"unbuilt model {model.name!r}; start it with keras.Input(shape=...) or call "
-                         "model.build((None, 28, 28, 1)) first")
+    checks.instance(model, "model", keras.Model, "a Keras model (e.g. models.mnist_convnet())")
+    checks.require(model.built and model.inputs, "model", "be built: start it with keras.Input(shape)", model.name)
     return sum(_layer_flops(layer) for layer in _leaf_layers(model))
 
 
@@ -173,23 +165,17 @@ def _layer_flops(layer):
     # type(...) in, not isinstance: Conv2DTranspose and the depthwise convs are
     # counted differently and must be refused, not counted as a Conv2D
     if type(layer) not in COUNTED:
-        if layer.weights:
-            raise ValueError(f"forward_flops counts Conv1D/2D/3D and Dense layers (and weight-free "
-                             f"layers as 0); it cannot count layer {layer.name!r} "
-                             f"({type(layer).__name__}): pass a model without it")
+        checks.require(not layer.weights, "model", "have weights only in Conv1D/2D/3D and Dense layers (forward_flops "
+                       "cannot count others)", f"layer {layer.name!r} ({type(layer).__name__})")
         return 0
     # one node per call of the layer: its output shape in that call (the public
     # layer.output raises for a layer called more than once)
     shapes = [tuple(node.output_tensors[0].shape) for node in layer._inbound_nodes]
-    if not shapes:
-        raise ValueError(f"forward_flops needs layer {layer.name!r} called on a known input; it was "
-                         "never called symbolically (a subclassed model?): pass a Sequential or "
-                         "functional model")
+    checks.require(shapes, "model", "be Sequential or functional, not subclassed", f"{layer.name!r} never called")
     weights_per_output = int(np.prod(layer.kernel.shape[:-1]))  # kh*kw*c_in/groups, or n_in
     total = 0
     for shape in shapes:
-        if None in shape[1:]:
-            raise ValueError(f"forward_flops needs fixed input sizes, got output shape {shape} for "
-                             f"layer {layer.name!r}; pass a model whose keras.Input has a full shape, e.g. (28, 28, 1)")
+        checks.require(None not in shape[1:], "model", "have fixed input sizes, e.g. keras.Input((28, 28, 1))",
+                       f"output shape {shape} for layer {layer.name!r}")
         total += 2 * int(np.prod(shape[1:])) * weights_per_output
     return total

@@ -15,20 +15,24 @@ keras = configure_backend()
 
 
 def as_tensor(array):
-    """A NumPy array -> a TensorFlow tensor with the same shape, dtype and values.
+    """A NumPy array -> a tensor of Keras' backend with the same shape, dtype
+    and values (a copy: later changes to the array do not reach it).
 
-    Why not let ``fit`` convert it: ``tf.convert_to_tensor``, which
-    ``model.fit(numpy_array)`` uses, keeps two copies of the array in
+    Why not let ``fit`` convert it: on TensorFlow, ``tf.convert_to_tensor``,
+    which ``model.fit(numpy_array)`` uses, keeps two copies of the array in
     TensorFlow 2.21 (+360 MiB of RSS for MNIST's 179 MiB of float32 training
     images). Running an op on the array stores one copy (+179 MiB). On
     Binder's 2 GB that difference matters; ``fit``, ``evaluate`` and
-    ``predict`` take the tensor exactly as they take the array. A tensor is
-    returned as it is.
+    ``predict`` take the tensor exactly as they take the array. On another
+    backend, ``keras.ops.convert_to_tensor`` of a copy. A tensor is returned
+    as it is.
     """
+    if keras.ops.is_tensor(array):
+        return array
+    if keras.backend.backend() != "tensorflow":
+        return keras.ops.convert_to_tensor(np.array(array))
     import tensorflow as tf
 
-    if tf.is_tensor(array):
-        return array
     return tf.raw_ops.Identity(input=np.ascontiguousarray(array))
 
 
@@ -89,60 +93,6 @@ class EpochLog(keras.callbacks.Callback):
             print(f"{prefix}epoch {epoch + 1}/{self.epochs}: {scores}, {self.seconds[-1]:.1f} s", flush=True)
 
 
-# --- argument checks (bad-input agent): the boundary of the public functions ---
-
-def _check_training_data(data):
-    """``((x_train, y_train), (x_test, y_test))``: float images ``(N, H, W, C)``
-    and one-hot labels ``(N, K)``, N >= 1, train and test alike (arrays or tensors)."""
-    try:
-        (x_train, y_train), (x_test, y_test) = data
-    except (TypeError, ValueError):
-        raise TypeError("data must be ((x_train, y_train), (x_test, y_test)), as data.preprocess "
-                        f"makes them, got {checks.describe(data)}") from None
-    named = {"x_train": x_train, "y_train": y_train, "x_test": x_test, "y_test": y_test}
-    for name, array in named.items():
-        if array is None or isinstance(array, (str, bytes, dict)):
-            raise TypeError(f"{name} must be an array, got {checks.describe(array)}")
-        shape, kind = np.shape(array), _dtype_kind(array)
-        images = name.startswith("x")
-        if len(shape) != (4 if images else 2):
-            what = "float images (N, H, W, C)" if images else "one-hot labels (N, 10)"
-            raise ValueError(f"{name} must be {what} (see data.preprocess), got shape {shape}")
-        if shape[0] == 0:
-            raise ValueError(f"{name} must hold at least one sample, got shape {shape}")
-        if kind != "f":
-            what = "float images in [0, 1]" if images else "float one-hot labels"
-            raise TypeError(f"{name} must be {what} (see data.preprocess), got a {kind!r}-kind dtype")
-    for name, array in named.items():
-        _check_finite(array, name)
-    for a, b in (("x_train", "x_test"), ("y_train", "y_test")):
-        if np.shape(named[a])[1:] != np.shape(named[b])[1:]:
-            raise ValueError(f"{a} and {b} must have the same shape per sample, "
-                             f"got {np.shape(named[a])} and {np.shape(named[b])}")
-    return (x_train, y_train), (x_test, y_test)
-
-
-def _check_finite(array, name, chunk=4096):
-    """No NaN or inf in ``array``: one would make the loss NaN and the run
-    worthless. Checked ``chunk`` samples at a time, so the check never holds
-    a second full-size array (a tensor is checked by TensorFlow)."""
-    import tensorflow as tf
-
-    if tf.is_tensor(array):
-        ok = tf.reduce_all(tf.math.is_finite(array), axis=tuple(range(1, array.shape.rank)))
-        bad = np.flatnonzero(~ok.numpy())
-    else:
-        bad = []
-        for start in range(0, len(array), chunk):
-            finite = np.isfinite(array[start:start + chunk]).reshape(min(chunk, len(array) - start), -1).all(axis=1)
-            if not finite.all():
-                bad = start + np.flatnonzero(~finite)
-                break
-    if len(bad):
-        raise ValueError(f"{name} must hold finite numbers, got NaN or inf in sample {bad[0]}; "
-                         "it would make the loss NaN: fix or drop those samples")
-
-
 class StopOnNaN(keras.callbacks.Callback):
     """Stops training at the end of the first epoch whose loss is NaN or inf
     (every later epoch would be NaN too); ``epoch`` is that epoch (1-based)."""
@@ -152,61 +102,6 @@ class StopOnNaN(keras.callbacks.Callback):
     def on_epoch_end(self, epoch, logs=None):
         if not np.isfinite((logs or {}).get("loss", 0.0)):
             self.epoch, self.model.stop_training = epoch + 1, True
-
-
-def _dtype_kind(array):
-    """NumPy's dtype kind letter of an array or a TensorFlow tensor ('f', 'i', ...)."""
-    dtype = getattr(array, "dtype", None)
-    dtype = getattr(dtype, "as_numpy_dtype", dtype)  # a tf.DType
-    return np.dtype(dtype).kind if dtype is not None else np.asarray(array).dtype.kind
-
-
-def _check_fit_options(build, epochs, batch_size, seed, optimizer, progress, label, test_every_epoch):
-    checks.function(build, "build")
-    if isinstance(build, keras.Model):  # a model is callable too, but fit would reuse its weights
-        raise TypeError("build must be a function that returns a new model (e.g. models.mnist_convnet), "
-                        f"got the model {build.name!r} itself; pass the function, not its result")
-    checks.integer(epochs, "epochs")          # >= 1 is checked with batch_size, below
-    checks.integer(batch_size, "batch_size")
-    checks.non_negative_int(seed, "seed", maximum=2**32 - 1)
-    if not (isinstance(optimizer, str) and optimizer) and not hasattr(optimizer, "apply_gradients"):
-        raise TypeError(f"optimizer must be a Keras optimizer or its name (e.g. 'rmsprop'), "
-                        f"got {checks.describe(optimizer)}")
-    checks.boolean(progress, "progress")
-    checks.text(label, "label", empty=True)
-    checks.boolean(test_every_epoch, "test_every_epoch")
-
-
-def _check_shift_args(model, images, labels, distances, seed, batch_size):
-    """Checked ``(images, labels, distances as a list of ints)`` for the shift measurements."""
-    if not callable(getattr(model, "predict", None)):
-        raise TypeError(f"model must have a predict method (a Keras model), got {checks.describe(model)}")
-    images = checks.array_of(images, "images", ndim=4, kinds="iuf", shape="(N, H, W, C)", empty=False)
-    labels = checks.array_of(labels, "labels", ndim=1, kinds="iu", shape="(N,) integer labels")
-    checks.same_length(images=images, labels=labels)
-    if isinstance(distances, (str, bytes, dict)) or not hasattr(distances, "__iter__"):
-        raise TypeError(f"distances must be a list of pixel distances, got {checks.describe(distances)}")
-    limit = min(images.shape[1:3]) - 1
-    distances = [checks.non_negative_int(d, "distances entry", maximum=limit) for d in distances]
-    if not distances:
-        raise ValueError("distances must hold at least one distance, e.g. [0, 1, 2]")
-    checks.non_negative_int(seed, "seed")
-    checks.positive_int(batch_size, "batch_size")
-    return images, labels, distances
-
-
-def _check_validation(validation, train):
-    """``(x_val, y_val)``, checked as the training pair's held-out twin."""
-    if not isinstance(validation, (tuple, list)) or len(validation) != 2:
-        raise TypeError("validation must be (x_val, y_val): held-out images and one-hot labels, "
-                        f"got {checks.describe(validation)}")
-    try:
-        _, (x_val, y_val) = _check_training_data((train, validation))
-    except (TypeError, ValueError) as error:  # the same checks, with the validation arrays' names
-        raise type(error)(str(error).replace("x_test", "x_val").replace("y_test", "y_val")) from None
-    if len(x_val) != len(y_val):
-        raise ValueError(f"validation images and labels differ in length: {len(x_val)} vs {len(y_val)}")
-    return x_val, y_val
 
 
 def train_and_evaluate(build, data, *, epochs, batch_size, seed, optimizer="rmsprop",
@@ -224,19 +119,20 @@ def train_and_evaluate(build, data, *, epochs, batch_size, seed, optimizer="rmsp
     never look at the test set, which is then scored once, at the end.
     Returns ``(model, result)``: the trained model and its :class:`Result`.
     """
-    _check_fit_options(build, epochs, batch_size, seed, optimizer, progress, label, test_every_epoch)
-    (x_train, y_train), (x_test, y_test) = _check_training_data(data)
-    if len(x_train) != len(y_train) or len(x_test) != len(y_test):
-        raise ValueError(
-            f"images and labels differ in length: train {len(x_train)} vs {len(y_train)}, "
-            f"test {len(x_test)} vs {len(y_test)}; pass one label per image"
-        )
-    if epochs < 1 or batch_size < 1:
-        raise ValueError(f"epochs and batch_size must be >= 1, got {epochs} and {batch_size}")
-    if validation is not None and test_every_epoch:
-        raise ValueError("pass validation=(x_val, y_val) or test_every_epoch=True, not both: "
-                         "each one fills history['val_*']")
-    held_out = None if validation is None else _check_validation(validation, (x_train, y_train))
+    checks.require(callable(build) and not isinstance(build, keras.Model), "build", "be a function that returns a "
+                   "new model (e.g. models.mnist_convnet), not a model", checks.describe(build), TypeError)
+    epochs, batch_size = checks.positive_int(epochs, "epochs"), checks.positive_int(batch_size, "batch_size")
+    seed = checks.non_negative_int(seed, "seed", maximum=2**32 - 1)
+    checks.require((isinstance(optimizer, str) and optimizer) or hasattr(optimizer, "apply_gradients"), "optimizer",
+                   "be a Keras optimizer or its name (e.g. 'rmsprop')", checks.describe(optimizer), TypeError)
+    progress, label = checks.boolean(progress, "progress"), checks.text(label, "label", empty=True)
+    test_every_epoch = checks.boolean(test_every_epoch, "test_every_epoch")
+    (x_train, y_train), (x_test, y_test) = checks.nested(data, "data", "((x_train, y_train), (x_test, y_test))")
+    x_train, y_train = _labelled_images(x_train, y_train, "train")
+    x_test, y_test = _labelled_images(x_test, y_test, "test", like=(x_train, y_train))
+    validation = None if validation is None else checks.nested(validation, "validation", "(x_val, y_val)")
+    held_out = None if validation is None else _labelled_images(*validation, "val", like=(x_train, y_train))
+    checks.require(held_out is None or not test_every_epoch, "validation", "be None with test_every_epoch=True", "both")
     x_train, y_train, x_test, y_test = map(as_tensor, (x_train, y_train, x_test, y_test))  # one copy each
     if test_every_epoch:
         held_out = (x_test, y_test)
@@ -252,9 +148,8 @@ def train_and_evaluate(build, data, *, epochs, batch_size, seed, optimizer="rmsp
                         callbacks=[log, nan])
     fit_seconds = time.perf_counter() - start
     if nan.epoch is not None:  # a NaN result would read as a measurement; it is a failed run
-        raise FloatingPointError(
-            f"training {label or model.name} stopped: the loss became NaN or inf in epoch {nan.epoch} "
-            f"of {epochs}; use a smaller learning rate (optimizer) or check the model's layers")
+        raise FloatingPointError(f"training {label or model.name} stopped: the loss became NaN or inf in epoch "
+                                 f"{nan.epoch} of {epochs}; use a smaller learning rate or check the model's layers")
     test_loss, test_acc = model.evaluate(x_test, y_test, verbose=0)
     history = {k: [float(v) for v in values] for k, values in history.history.items()}
     return model, Result(
@@ -293,7 +188,13 @@ def correct_under_shift(model, images, labels, distances, seed=0, batch_size=500
     """As :func:`accuracy_under_shift`, image by image: ``{distance: (N,)
     bools}``, True where ``model`` classifies the moved image right (what a
     paired test such as ``helpers.stats.mcnemar`` compares)."""
-    images, labels, distances = _check_shift_args(model, images, labels, distances, seed, batch_size)
+    checks.function(getattr(model, "predict", None), "model.predict")  # a Keras model
+    images = checks.array_of(images, "images", "(N, H, W, C)", "iuf", empty=False)
+    labels = checks.array_of(labels, "labels", "(N,)", "iu", sizes={"N": len(images)})
+    distances = checks.list_of(distances, "distances", "pixel distances, e.g. [0, 1, 2]", at_least=0)
+    distances = [checks.non_negative_int(d, "distances entry", maximum=min(images.shape[1:3]) - 1) for d in distances]
+    checks.require(distances, "distances", "hold at least one distance, e.g. [0, 1, 2]", "[]")
+    seed, batch_size = checks.non_negative_int(seed, "seed"), checks.positive_int(batch_size, "batch_size")
     directions = random_directions(len(images), seed)
     correct = {}
     for distance in distances:
@@ -321,7 +222,7 @@ def in_batches(fn, images, batch_size=250):
     10,000 test digits).
     """
     checks.function(fn, "fn")
-    images = checks.array_of(images, "images", ndim=tuple(range(1, 33)), shape="(N, ...)", empty=False)
+    images = checks.array_of(images, "images", "(N, ...)", empty=False)
     batch_size = checks.positive_int(batch_size, "batch_size")
     return _join([fn(images[start:start + batch_size]) for start in range(0, len(images), batch_size)])
 
@@ -334,3 +235,21 @@ def _join(parts):
     if isinstance(first, tuple):
         return tuple(_join(list(column)) for column in zip(*parts))
     return np.concatenate([np.asarray(part) for part in parts])
+
+
+# --- the training data, checked where it comes in -----------------------------------
+
+def _labelled_images(images, labels, part, like=None):
+    """``(images, labels)`` of one part of the data (``"train"``, ``"test"``,
+    ``"val"``), checked: float images ``(N, H, W, C)``, one-hot labels
+    ``(N, K)``, N >= 1, one label per image, no NaN or inf (either makes the
+    loss NaN); given ``like``, the training pair, the same H, W, C and K.
+    Arrays or tensors, never copied."""
+    x, y = f"x_{part}", f"y_{part}"
+    images, labels = checks.samples(images, x, "(N, H, W, C)", "f"), checks.samples(labels, y, "(N, K)", "f")
+    checks.require(len(images) == len(labels), y, "hold one label per image: the two differ in length", len(labels))
+    if like is not None:
+        want = tuple(like[0].shape[1:]), tuple(like[1].shape[1:])
+        checks.require(tuple(images.shape[1:]) == want[0], x, f"have x_train's image shape {want[0]}", images.shape[1:])
+        checks.require(tuple(labels.shape[1:]) == want[1], y, f"have y_train's label shape {want[1]}", labels.shape[1:])
+    return images, labels

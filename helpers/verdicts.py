@@ -35,7 +35,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from helpers import stats
+from helpers import checks, stats
 
 ALPHA = 0.05
 # Differences closer to 0 than this count as 0 (sign '0'): two accuracies that are the same count of
@@ -82,13 +82,9 @@ def sign_test_p(diffs):
     return stats.sign_test(int(np.sum(diffs > TIE)), int(np.sum(diffs < -TIE)))
 
 
-def _checked(values, name):
-    values = np.asarray(values, dtype=float).ravel()
-    if values.size == 0:
-        raise ValueError(f"{name} is empty: pass one number per seed")
-    if not np.all(np.isfinite(values)):
-        raise ValueError(f"{name} holds NaN or infinite values ({values.tolist()}): every seed needs a number")
-    return values
+def _per_seed(values, name):
+    """``values``, one finite number per seed, as a flat float array."""
+    return checks.array_of(values, name, kinds="biuf", empty=False, finite=True).astype(float).ravel()
 
 
 def decide(claim, metric, diffs, expect="+", alpha=ALPHA):
@@ -96,11 +92,9 @@ def decide(claim, metric, diffs, expect="+", alpha=ALPHA):
     per seed, in ``metric``'s unit, e.g. pp) by the module's rule.
     ``expect``: '+' if the claim predicts positive differences, '-' if
     negative. Returns a :class:`Verdict`."""
-    if expect not in ("+", "-"):
-        raise ValueError(f"expect must be '+' or '-' (the sign the claim predicts), got {expect!r}")
-    if not 0.0 < alpha < 1.0:
-        raise ValueError(f"alpha must be a significance level in (0, 1), got {alpha!r}")
-    diffs = _checked(diffs, "diffs")
+    expect = checks.one_of(expect, "expect", ("+", "-"))
+    checks.require(0 < checks.number(alpha, "alpha") < 1, "alpha", "be a significance level in (0, 1)", alpha)
+    diffs = _per_seed(diffs, "diffs")
     signs = "".join("+" if d > TIE else "-" if d < -TIE else "0" for d in diffs)
     mean, sd = stats.mean_sd(diffs)
     against = "-" if expect == "+" else "+"
@@ -127,9 +121,8 @@ def decide(claim, metric, diffs, expect="+", alpha=ALPHA):
 def decide_pair(claim, metric, a, b, expect="+", alpha=ALPHA):
     """:func:`decide` on ``a - b``: ``a``, ``b`` hold one result per seed
     of two variants, in the same seed order."""
-    a, b = _checked(a, "a"), _checked(b, "b")
-    if a.size != b.size:
-        raise ValueError(f"a and b must hold one result per seed each, the same seeds; got {a.size} and {b.size}")
+    a, b = _per_seed(a, "a"), _per_seed(b, "b")
+    checks.same_length(a=a, b=b)
     return decide(claim, metric, a - b, expect=expect, alpha=alpha)
 
 

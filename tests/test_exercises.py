@@ -214,7 +214,7 @@ def test_a_non_function_answer(capsys):
     ([], _relu, TypeError, "inputs must be a non-empty list"),
     (None, _relu, TypeError, "inputs must be a non-empty list"),
     (np.zeros(3), _relu, TypeError, "inputs must be a non-empty list"),
-    ([1, 2], [1], TypeError, "reference must be the right function or a list of 2 results"),
+    ([1, 2], [1], TypeError, r"reference must be the right function or 2 results, got \[1\] \(list\)"),
     ([1, 2], 3, TypeError, "reference must be the right function"),
 ])
 def test_the_lessons_own_function_check_mistakes_raise(inputs, reference, error, words):

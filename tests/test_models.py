@@ -161,7 +161,7 @@ def test_forward_flops_refuses_what_it_cannot_count(keras):
     with pytest.raises(ValueError, match="model must be built"):  # was an AttributeError from Keras
         models.forward_flops(keras.Sequential([L.Conv2D(8, 3)]))
     for layer in (L.BatchNormalization(name="bn"), L.DepthwiseConv2D(3, name="bn"), L.Conv2DTranspose(2, 3, name="bn")):
-        with pytest.raises(ValueError, match="cannot count layer 'bn'"):
+        with pytest.raises(ValueError, match=r"cannot count others.*layer 'bn'"):
             models.forward_flops(keras.Sequential([keras.Input((8, 8, 1)), layer]))
     with pytest.raises(ValueError, match="fixed input sizes"):
         models.forward_flops(keras.Sequential([keras.Input((None, None, 1)), L.Conv2D(2, 3, name="c")]))

@@ -41,7 +41,7 @@ def test_bad_input(keras):
     (x, y), test = _tiny_data()
     with pytest.raises(ValueError, match="differ in length"):
         training.train_and_evaluate(models.dense_baseline, ((x, y[:10]), test), epochs=1, batch_size=8, seed=0)
-    with pytest.raises(ValueError, match="epochs and batch_size must be >= 1"):
+    with pytest.raises(ValueError, match="epochs must be an int >= 1, got 0"):
         training.train_and_evaluate(models.dense_baseline, ((x, y), test), epochs=0, batch_size=8, seed=0)
 
 
@@ -167,7 +167,7 @@ def test_in_batches_joins_arrays_tuples_and_dicts_as_one_call_would():
 @pytest.mark.parametrize("fn, images, batch_size, error, words", [
     (lambda b: b, np.zeros((3, 2)), 0, ValueError, "batch_size must be an int >= 1, got 0"),
     (lambda b: b, np.zeros((3, 2)), 2.0, TypeError, "batch_size must be an int >= 1, got 2.0"),
-    (lambda b: b, np.zeros((0, 2)), 2, ValueError, "images must not be empty"),
+    (lambda b: b, np.zeros((0, 2)), 2, ValueError, "images must have N >= 1, got shape (0, 2)"),
     (lambda b: b, np.float32(1.0), 2, ValueError, "images must be"),
     ("sum", np.zeros((3, 2)), 2, TypeError, "fn must be a function"),
 ])
@@ -198,3 +198,16 @@ def test_nan_in_a_tensor_is_refused_before_training(keras):
     with pytest.raises(ValueError, match="x_train must hold finite numbers, got NaN or inf in sample 3"):
         training.train_and_evaluate(models.dense_baseline, ((training.as_tensor(bad), y), (x, y)),
                                     epochs=1, batch_size=2, seed=0)
+
+
+def test_training_data_is_checked_without_a_copy_tensors_too(keras):
+    from helpers import checks
+
+    x = np.zeros((6, 4, 4, 1), np.float32)
+    x[4, 0, 0, 0] = np.inf
+    for images in (x, training.as_tensor(x)):
+        with pytest.raises(ValueError, match="x_train must hold finite numbers, got NaN or inf in sample 4"):
+            checks.samples(images, "x_train", "(N, H, W, C)", "f", chunk=3)
+    tensor = training.as_tensor(x[:4])
+    assert checks.samples(tensor, "x_train", "(N, H, W, C)", "f") is tensor
+

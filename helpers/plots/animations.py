@@ -185,18 +185,14 @@ def conv_animation(image, kernel):
     row multiplied and added per step), and the running sum fills the output
     cell, which keeps its value once the window moves on. Returns an
     :class:`Animation` (displays itself in a notebook)."""
-    image = checks.array_of(image, "image", ndim=2, kinds="iuf", shape="(H, W)", empty=False, finite=True)
-    kernel = checks.array_of(kernel, "kernel", ndim=2, kinds="iuf", shape="(kh, kw)", empty=False, finite=True)
+    image = checks.array_of(image, "image", "(H, W)", "iuf", empty=False, finite=True)
+    kernel = checks.array_of(kernel, "kernel", "(kh, kw)", "iuf", empty=False, finite=True)
     (h, w), (kh, kw) = image.shape, kernel.shape
-    if max(h, w) > _SMALL:
-        raise ValueError(f"image must be at most {_SMALL}x{_SMALL} to print its numbers, got {h}x{w}")
-    if kh > h or kw > w:
-        raise ValueError(f"kernel ({kh}x{kw}) must fit inside the image ({h}x{w}); pass a smaller kernel")
+    checks.require(max(h, w) <= _SMALL, "image", f"be at most {_SMALL}x{_SMALL} to print its numbers", f"{h}x{w}")
+    checks.require(kh <= h and kw <= w, "kernel", f"fit inside the {h}x{w} image: pass a smaller kernel", f"{kh}x{kw}")
     out_h, out_w = h - kh + 1, w - kw + 1
     frames = 1 + out_h * out_w * kh
-    if frames > MAX_FRAMES:
-        raise ValueError(f"image and kernel would make {frames} frames, more than {MAX_FRAMES}: "
-                         "pass a smaller image (e.g. 4x4 with a 3x3 kernel)")
+    checks.require(frames <= MAX_FRAMES, "image", f"make at most {MAX_FRAMES} frames: pass a smaller one (4x4)", frames)
     products = np.array([[image[r:r + kh, c:c + kw] * kernel for c in range(out_w)] for r in range(out_h)])
     output = products.sum(axis=(2, 3))
     with matplotlib.rc_context(_RC):
@@ -270,10 +266,9 @@ class _Walk:
         self.mode = padding if isinstance(padding, str) else None
         self.span = self.dilation * (self.k - 1) + 1
         self.total = self.before + self.n + self.after
-        if self.before > MAX_SIDE or self.after > MAX_SIDE:
-            raise ValueError(f"padding must be at most {MAX_SIDE} zeros on a side, got "
-                             f"({self.before}, {self.after})")
-        if self.span > self.total:
+        checks.require(max(self.before, self.after) <= MAX_SIDE, "padding", f"be at most {MAX_SIDE} zeros on a side",
+                       (self.before, self.after))
+        if self.span > self.total:  # a sentence the explorer widget shows as it is
             raise ValueError(f"a window spanning {self.span} px (k = {self.k}, dilation = {self.dilation}) does "
                              f"not fit in n + pads = {self.n} + {self.before} + {self.after} = {self.total}: "
                              "pass a larger n, more padding, a smaller k or a smaller dilation")
@@ -407,9 +402,8 @@ def window_walk_animation(n, k, padding="valid", stride=1, dilation=1):
     it). Returns an :class:`Animation` (displays itself in a notebook)."""
     walk = _Walk(n, k, padding, stride, dilation)
     frames = 1 + walk.out * walk.out
-    if frames > MAX_FRAMES:
-        raise ValueError(f"n, k, padding, stride and dilation give {walk.out}x{walk.out} windows, more than "
-                         f"{MAX_FRAMES - 1} frames: pass a smaller n or a larger stride")
+    checks.require(frames <= MAX_FRAMES, "n", f"give at most {MAX_FRAMES - 1} windows: pass a smaller n or a larger "
+                   "stride", f"{walk.out}x{walk.out} windows")
     fig, draw = _walk_figure(walk)
     return _render(fig, draw, frames, f"{walk.describe()}: {walk.formula()}")
 
@@ -422,19 +416,14 @@ def pooling_animation(feature_map, pool=2):
     maximum -- the winner -- is highlighted and written into the output cell.
     Rows and columns no window reaches (the floor) are hatched. Returns an
     :class:`Animation` (displays itself in a notebook)."""
-    feature_map = checks.array_of(feature_map, "feature_map", ndim=2, kinds="iuf", shape="(H, W)", empty=False,
-                                  finite=True)
+    feature_map = checks.array_of(feature_map, "feature_map", "(H, W)", "iuf", empty=False, finite=True)
     pool = checks.integer(pool, "pool", 1, _SMALL)
     h, w = feature_map.shape
-    if max(h, w) > _SMALL:
-        raise ValueError(f"feature_map must be at most {_SMALL}x{_SMALL} to print its numbers, got {h}x{w}")
+    checks.require(max(h, w) <= _SMALL, "feature_map", f"be at most {_SMALL}x{_SMALL} to print its numbers", f"{h}x{w}")
     out_h, out_w = h // pool, w // pool
-    if out_h == 0 or out_w == 0:
-        raise ValueError(f"pool ({pool}) must fit inside the feature_map ({h}x{w}); pass a smaller pool")
+    checks.require(out_h and out_w, "pool", f"fit inside the {h}x{w} feature_map: pass a smaller pool", pool)
     frames = 1 + 2 * out_h * out_w
-    if frames > MAX_FRAMES:
-        raise ValueError(f"feature_map would make {frames} frames, more than {MAX_FRAMES}: pass a smaller "
-                         f"feature_map or a larger pool")
+    checks.require(frames <= MAX_FRAMES, "feature_map", f"make at most {MAX_FRAMES} frames: pass a smaller one", frames)
     windows = feature_map[:out_h * pool, :out_w * pool].reshape(out_h, pool, out_w, pool).swapaxes(1, 2)
     pooled = windows.max(axis=(2, 3))
     with matplotlib.rc_context(_RC):

@@ -46,15 +46,6 @@ def _pixel_axes(ax, label_axes=True):
     ax.tick_params(labelsize=9)
 
 
-# --- argument checks (bad-input agent): clear errors before matplotlib ---------
-
-
-
-def _check_images(images, name, shape):
-    """A non-empty numeric (or bool) array, as ``np.asarray``."""
-    return checks.array_of(images, name, kinds="biuf", shape=shape, empty=False)
-
-
 # Signed maps (a response, a gradient, a difference) use one diverging colormap centred on zero
 # (red > 0, blue < 0, white = 0) with a colour bar, so a sign and a size can be read off every panel.
 SIGNED_CMAP = "RdBu_r"
@@ -63,82 +54,14 @@ MAX_PANELS = 256  # a grid of small images: 16x16 is already too small to read, 
 
 def _check_panels(count, name, fix):
     """At most ``MAX_PANELS`` panels, refused before matplotlib makes them; ``fix``: what to pass."""
-    if count > MAX_PANELS:
-        raise ValueError(f"{name} would make {count:,} panels; a grid shows at most {MAX_PANELS}: "
-                         f"pass {fix}")
+    checks.require(count <= MAX_PANELS, name, f"make at most {MAX_PANELS} panels: pass {fix}", f"{count:,} panels")
 
 
 def _check_captions(captions, count, name, exact=False):
     """None, or one caption per panel (a str is one caption, not a list);
     ``exact=True``: no more captions than panels either (a mismatch)."""
-    if captions is None:
-        return
-    if isinstance(captions, str) or not hasattr(captions, "__len__"):
-        raise TypeError(f"{name} must be a list of {count} captions, got {checks.describe(captions)}")
-    if len(captions) < count or exact and len(captions) > count:
-        raise ValueError(f"{name} must have one caption per panel ({count}), got {len(captions)}")
-
-
-def _check_histories(histories, metrics):
-    """``histories``: {run: {metric: [values]}}; ``metrics``: names found in them."""
-    if not isinstance(histories, dict) or not histories:
-        raise TypeError("histories must be a non-empty dict of run name -> history dict "
-                        f"(e.g. {{'convnet': result.history}}), got {checks.describe(histories)}")
-    for name, history in histories.items():
-        if not isinstance(history, dict):
-            hint = "; pass model.fit(...).history, not what fit returns" if hasattr(history, "history") else ""
-            raise TypeError(f"histories[{name!r}] must be a dict of metric -> per-epoch values, "
-                            f"got {checks.describe(history)}{hint}")
-        for key, values in history.items():
-            checks.array_of(values, f"histories[{name!r}][{key!r}]", ndim=1, kinds="iuf", empty=False)
-    if isinstance(metrics, str):
-        raise TypeError(f"metrics must be a list or tuple of metric names, e.g. ({metrics!r},), "
-                        f"got the bare string {metrics!r}")
-    if not isinstance(metrics, (list, tuple)) or not metrics:
-        raise TypeError(f"metrics must be a non-empty list or tuple of metric names, got {checks.describe(metrics)}")
-    found = sorted({key for history in histories.values() for key in history})
-    for metric in metrics:
-        checks.text(metric, "metrics entry")
-        if not any(metric in h or f"val_{metric}" in h for h in histories.values()):
-            raise ValueError(f"metrics must name entries of the histories: none has {metric!r} "
-                             f"(or 'val_{metric}'); they have {found}")
-
-
-def _check_bars(groups, series, means, errors):
-    for name, names in (("groups", groups), ("series", series)):
-        if isinstance(names, str) or not isinstance(names, (list, tuple)) or not names:
-            raise TypeError(f"{name} must be a non-empty list of names, got {checks.describe(names)}")
-    shape = f"(len(series), len(groups)) = ({len(series)}, {len(groups)})"
-    means = checks.array_of(means, "means", kinds="iuf", shape=shape, finite=True)
-    if means.shape != (len(series), len(groups)):
-        raise ValueError(f"means must be {shape}, got {means.shape}")
-    if errors is not None:
-        errors = checks.array_of(errors, "errors", kinds="iuf", shape=shape)
-        if errors.shape != means.shape:
-            raise ValueError(f"errors must be {shape} like means, got {errors.shape}")
-        if np.isinf(errors).any() or (errors < 0).any():  # NaN is fine: no bar (e.g. the sd of one seed)
-            raise ValueError(f"errors must be >= 0 and finite (half-lengths of the error bars; NaN for "
-                             f"none), got {errors[np.isinf(errors) | (errors < 0)][0]}")
-
-
-def _check_lines(x, ys):
-    x = checks.array_of(x, "x", ndim=1, kinds="iuf", empty=False, finite=True)
-    if not isinstance(ys, dict) or not ys:
-        raise TypeError(f"ys must be a non-empty dict of line name -> y values, got {checks.describe(ys)}")
-    for name, y in ys.items():
-        y = checks.array_of(y, f"ys[{name!r}]", ndim=1, kinds="iuf")
-        if len(y) != len(x):
-            raise ValueError(f"ys[{name!r}] must have one value per x ({len(x)}), got {len(y)}")
-
-
-
-
-def _one_map(values, name):
-    """``values`` as one 2-D array ``(H, W)``, or a ValueError naming ``name``."""
-    values = np.asarray(values)
-    if values.ndim != 2:
-        raise ValueError(f"{name} must be one 2-D map (H, W), got shape {values.shape}")
-    return values
+    if captions is not None:
+        checks.list_of(captions, name, f"captions, one per panel ({count})", count if exact else None, count)
 
 
 # --- one style per model, in every figure of the course ----------------------
@@ -215,11 +138,8 @@ def _series_styles(names, argument, others=None):
 def image_grid(images, labels=None, cols=8, title="Images", cmap="gray_r"):
     """A grid of images ``(N, H, W)`` or ``(N, H, W, 1)``; ``labels``: one
     caption per image (strings or numbers)."""
-    images = _check_images(images, "images", "(N, H, W) or (N, H, W, 1)")
-    if images.ndim == 4 and images.shape[-1] == 1:
-        images = images[..., 0]
-    if images.ndim != 3:
-        raise ValueError(f"images must be (N, H, W) or (N, H, W, 1), got {images.shape}")
+    images = checks.array_of(images, "images", "(N, H, W) or (N, H, W, 1)", "biuf", empty=False)
+    images = images[..., 0] if images.ndim == 4 else images
     _check_panels(len(images), "images", f"images[:{MAX_PANELS}]")
     _check_captions(labels, len(images), "labels", exact=True)  # more labels than images: a mismatch
     rows, cols = _grid(len(images), checks.positive_int(cols, "cols"))
@@ -247,7 +167,15 @@ def training_curves(histories, metrics=("loss", "accuracy"), title="Training cur
     part of the training data (``train_and_evaluate(..., validation=...)``),
     "test" for the test set (``test_every_epoch=True``).
     """
-    _check_histories(histories, metrics)
+    checks.dict_of(histories, "histories", "run name -> history dict (e.g. {'convnet': result.history})")
+    for name, history in histories.items():
+        checks.dict_of(history, f"histories[{name!r}]", "metric -> per-epoch values (model.fit(...).history)")
+        for key, values in history.items():
+            checks.array_of(values, f"histories[{name!r}][{key!r}]", "(epochs,)", "iuf", empty=False)
+    checks.list_of(metrics, "metrics", "metric names, e.g. ('loss',)")
+    for metric in metrics:
+        checks.require(any(metric in h or f"val_{metric}" in h for h in histories.values()), "metrics",
+                       "name entries of the histories", repr(checks.text(metric, "metrics entry")))
     checks.one_of(held_out, "held_out", ("test", "validation"))
     styles = _series_styles(histories, "histories", others=_grey)
     fig = Figure(figsize=(5 * len(metrics), 3.6), layout="constrained")
@@ -273,7 +201,10 @@ def line_plot(x, ys, xlabel, ylabel, title):
     """Several named lines over the same x: ``ys`` maps a name to y values
     ``(len(x),)``. A line named after a model is drawn in its
     :func:`model_style` (other names: greys)."""
-    _check_lines(x, ys)
+    x = checks.array_of(x, "x", "(N,)", "iuf", empty=False, finite=True)
+    checks.dict_of(ys, "ys", "line name -> y values")
+    for name, y in ys.items():
+        checks.array_of(y, f"ys[{name!r}]", "(N,)", "iuf", sizes={"N": len(x)})
     styles = _series_styles(ys, "ys", others=_grey)
     fig = Figure(figsize=(5.5, 3.6), layout="constrained")
     ax = fig.subplots()
@@ -298,9 +229,12 @@ def grouped_bars(groups, series, means, errors=None, ylabel="value", title="Comp
     models take their :func:`model_style` colour and hatch; other series
     (measures such as "clean" and "shifted") take greys.
     """
-    _check_bars(groups, series, means, errors)
-    means = np.asarray(means, dtype=float)
-    errors = None if errors is None else np.asarray(errors, dtype=float)
+    groups, series = checks.list_of(groups, "groups", "names"), checks.list_of(series, "series", "names")
+    sizes = {"S": len(series), "G": len(groups)}
+    means = checks.array_of(means, "means", "(S, G)", "iuf", sizes=sizes, finite=True).astype(float)
+    errors = None if errors is None else checks.array_of(errors, "errors", "(S, G)", "iuf", sizes=sizes).astype(float)
+    checks.require(errors is None or not (np.isinf(errors) | (errors < 0)).any(), "errors", "be >= 0 (NaN: no bar)",
+                   "a negative or infinite one")
     fig = Figure(figsize=(max(5, 1.3 * len(groups) * len(series) ** 0.5 + 2), 3.8), layout="constrained")
     ax = fig.subplots()
     styles = _series_styles(series, "series", others=_grey)

@@ -15,7 +15,7 @@ _CELL_FONT = 9      # numbers written in kernel cells (a 7x7 kernel's two-decima
 
 def _as_channels(array, name):
     """``(H, W)`` -> ``(H, W, 1)``; ``(H, W, C)`` stays; anything else raises."""
-    array = checks.array_of(array, name, ndim=(2, 3), kinds="biuf", shape="(H, W) or (H, W, C)", empty=False)
+    array = checks.array_of(array, name, "(H, W) or (H, W, C)", "biuf", empty=False)
     return array[..., np.newaxis] if array.ndim == 2 else array
 
 
@@ -58,18 +58,13 @@ def conv_arithmetic(image, kernel, row=0, col=0, title=None):
     from helpers import ops  # plots draws; ops computes the correlations it draws
 
     image, kernel = _as_channels(image, "image"), _as_channels(kernel, "kernel")
-    if max(image.shape[:2]) > _SMALL:
-        raise ValueError(f"image must be at most {_SMALL}x{_SMALL} to print its numbers, got {image.shape[:2]}")
-    if kernel.shape[2] != image.shape[2]:
-        raise ValueError(f"kernel has {kernel.shape[2]} channels but image has {image.shape[2]}; "
-                         "pass one kernel channel per image channel")
+    checks.require(max(image.shape[:2]) <= _SMALL, "image", f"be at most {_SMALL}x{_SMALL} to print", image.shape)
+    checks.require(kernel.shape[2] == image.shape[2], "kernel", f"have image's {image.shape[2]} channels", kernel.shape)
     kh, kw, channels = kernel.shape
     partial = np.stack([ops.conv2d(image[..., c:c + 1], kernel[..., c:c + 1, np.newaxis])[..., 0]
                         for c in range(channels)], axis=-1)   # (H', W', C): one correlation per channel
     out_h, out_w = partial.shape[:2]
-    if row >= out_h or col >= out_w:
-        raise ValueError(f"(row, col)=({row}, {col}) is outside the {out_h}x{out_w} output")
-    row, col = checks.non_negative_int(row, "row"), checks.non_negative_int(col, "col")
+    row, col = checks.integer(row, "row", 0, out_h - 1), checks.integer(col, "col", 0, out_w - 1)
     window, cell = (row, col, kh, kw), (row, col, 1, 1)
     widths = [image.shape[1], kw, out_w] + ([out_w] if channels > 1 else [])  # in cells: one cell size for all
     size = _CELL_INCHES
@@ -98,11 +93,9 @@ def signed_maps(maps, names=None, title="Response maps", shared_scale=False, col
     """Signed feature maps ``(H, W, C)``, one panel per channel, coloured on a
     zero-centred diverging scale (red positive, blue negative, white zero)
     with a colour bar: one for all panels if ``shared_scale``, else one each."""
-    maps = checks.array_of(maps, "maps", ndim=3, kinds="biuf", shape="(H, W, C) (one image, not a batch)",
-                           empty=False).astype(float)
+    maps = checks.array_of(maps, "maps", "(H, W, C)", "biuf", empty=False).astype(float)
     count = maps.shape[-1]
-    if names is not None and len(names) != count:
-        raise ValueError(f"names must have one entry per channel ({count}), got {len(names)}")
+    names = None if names is None else checks.list_of(names, "names", "captions, one per channel", length=count)
     rows, cols = _grid(count, cols)
     fig = Figure(figsize=(cols * 2.6, rows * 2.4 + 0.5), layout="constrained")
     axes = np.atleast_1d(fig.subplots(rows, cols, squeeze=False)).ravel()
@@ -137,13 +130,9 @@ def shift_equivariance(before, after, shift, title=None):
     interior, where both maps hold shifted content."""
     from helpers import ops
 
-    before = checks.array_of(before, "before", ndim=2, kinds="biuf", shape="(H, W)", empty=False).astype(float)
-    after = checks.array_of(after, "after", ndim=2, kinds="biuf", shape="(H, W)", empty=False).astype(float)
-    if before.shape != after.shape:
-        raise ValueError(f"before and after must be maps of one shape, got {before.shape} and {after.shape}")
-    if not isinstance(shift, (tuple, list)) or len(shift) != 2 or not all(checks.is_int(s) for s in shift):
-        raise TypeError(f"shift must be (dy, dx), two ints, got {checks.describe(shift)}")
-    dy, dx = (int(s) for s in shift)
+    before = checks.array_of(before, "before", "(H, W)", "biuf", empty=False).astype(float)
+    after = checks.array_of(after, "after", "(H, W)", "biuf", sizes=dict(zip("HW", before.shape))).astype(float)
+    dy, dx = (checks.integer(s, "shift entry") for s in checks.nested(shift, "shift", "(dy, dx)"))
     h, w = before.shape
     difference = after - ops.shift2d(before[..., np.newaxis], dy, dx)[..., 0]
     limit = _symmetric_limit(np.stack([before, after]))
@@ -186,11 +175,9 @@ def kernel_recovery(losses, learned, true, title="Learning a kernel by gradient 
     their difference ``learned - true`` on its own zero-centred scale and
     colour bar, its largest absolute value in its title.
     ``losses``: 1D, one value per step; ``learned``, ``true``: ``(kh, kw)``."""
-    losses = checks.array_of(losses, "losses", ndim=1, kinds="iuf", empty=False).astype(float)
-    learned = checks.array_of(learned, "learned", ndim=2, kinds="iuf", shape="(kh, kw)", empty=False).astype(float)
-    true = checks.array_of(true, "true", ndim=2, kinds="iuf", shape="(kh, kw)", empty=False).astype(float)
-    if learned.shape != true.shape:
-        raise ValueError(f"learned and true must be kernels of one shape, got {learned.shape} and {true.shape}")
+    losses = checks.array_of(losses, "losses", "(steps,)", "iuf", empty=False).astype(float)
+    learned = checks.array_of(learned, "learned", "(kh, kw)", "iuf", empty=False).astype(float)
+    true = checks.array_of(true, "true", "(kh, kw)", "iuf", sizes=dict(zip(("kh", "kw"), learned.shape))).astype(float)
     fig = Figure(figsize=(13, 3.4), layout="constrained")
     loss_ax, true_ax, learned_ax, error_ax = fig.subplots(1, 4, gridspec_kw={"width_ratios": [1.4, 1, 1, 1]})
     fig.suptitle(title)
@@ -228,17 +215,13 @@ def composed_kernel(kernels, composed, names, title="Stacked linear convs are on
     with a colour bar. ``kernels``: a list of ``(kh, kw)`` arrays, first layer
     first; ``composed``: ``(H, W)``; ``names``: one caption per kernel, then one
     for ``composed``."""
-    if not isinstance(kernels, (list, tuple)) or not kernels:
-        raise ValueError(f"kernels must be a non-empty list of (kh, kw) arrays, got {checks.describe(kernels)}")
-    kernels = [checks.array_of(k, f"kernels[{i}]", ndim=2, kinds="biuf", shape="(kh, kw)", empty=False).astype(float)
-               for i, k in enumerate(kernels)]
-    composed = checks.array_of(composed, "composed", ndim=2, kinds="biuf", shape="(H, W)", empty=False).astype(float)
-    if isinstance(names, str) or len(names) != len(kernels) + 1:
-        raise ValueError(f"names must have one entry per kernel and one for composed ({len(kernels) + 1}), "
-                         f"got {checks.describe(names)}")
+    kernels = [checks.array_of(k, f"kernels[{i}]", "(kh, kw)", "biuf", empty=False).astype(float)
+               for i, k in enumerate(checks.list_of(kernels, "kernels", "(kh, kw) arrays"))]
+    composed = checks.array_of(composed, "composed", "(H, W)", "biuf", empty=False).astype(float)
+    checks.list_of(names, "names", "captions, one per kernel and one for composed", length=len(kernels) + 1)
     panels = kernels + [composed]
-    if max(max(k.shape) for k in panels) > _SMALL:
-        raise ValueError(f"kernels and composed must be at most {_SMALL}x{_SMALL} to print their numbers")
+    checks.require(max(max(k.shape) for k in panels) <= _SMALL, "kernels and composed", f"be at most {_SMALL}x{_SMALL} "
+                   "to print their numbers", max(max(k.shape) for k in panels))
     # Placed by hand, in inches, so every cell is exactly _CELL_INCHES square (a constrained
     # layout only roughly equalises panels of different sizes).
     cell, left, gap, bottom, top, bar_gap, bar, bar_label = _CELL_INCHES, 0.7, 0.45, 0.7, 0.85, 0.3, 0.2, 0.9

@@ -5,7 +5,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
 from helpers import checks
-from helpers.plots.kit import SIGNED_CMAP, _cell_grid, _one_map
+from helpers.plots.kit import SIGNED_CMAP, _cell_grid
 from helpers.plots.lesson01 import conv_arithmetic
 
 # 'valid' is drawn in
@@ -54,8 +54,7 @@ def window_positions(n, windows, stride=1, title=None):
     cell ``m`` filled by window ``m``. Colours: :func:`_padding_colour` of
     each label.
     """
-    if not isinstance(windows, dict) or not windows:
-        raise ValueError(f"windows must be a non-empty dict {{label: (k, (before, after))}}, got {windows!r}")
+    checks.dict_of(windows, "windows", "label -> (k, (before, after))")
     widest = max(before + n + after for _, (before, after) in windows.values())
     fig = Figure(figsize=(max(7.5, 1.6 + 0.8 * widest), 0.6 + (0.45 * widest + 0.7) * len(windows)),
                  layout="constrained")
@@ -65,9 +64,8 @@ def window_positions(n, windows, stride=1, title=None):
     for row, (label, (k, (before, after))) in enumerate(windows.items()):
         total = before + n + after
         starts = _starts(total, k, stride)
-        if not starts:
-            raise ValueError(f"windows[{label!r}]: a {k}-wide window does not fit in "
-                             f"{n} + {before} + {after} = {total} positions; pass more padding or a smaller k")
+        checks.require(starts, f"windows[{label!r}]", f"fit in {n} + {before} + {after} = {total} positions: pass "
+                       "more padding or a smaller k", f"a {k}-wide window")
         colour, out, covered = _padding_colour(label), len(starts), _covered(total, k, starts)
         inp, outp = fig.add_subplot(grid[row, 0]), fig.add_subplot(grid[row, 1])
         is_pad = np.ones((total, total))
@@ -116,9 +114,9 @@ def padded_arithmetic(image, kernel, pad, row=0, col=0, title=None):
     the place it has unpadded. On the output, the cells whose window holds no
     padding (the 'valid' output of the unpadded image) are outlined dashed.
     ``(row, col)``: the output cell worked out, as in :func:`conv_arithmetic`."""
-    image = checks.array_of(image, "image", ndim=2, kinds="biuf", shape="(H, W)", empty=False)
+    image = checks.array_of(image, "image", "(H, W)", "biuf", empty=False)
     pad = checks.non_negative_int(pad, "pad")
-    kernel = checks.array_of(kernel, "kernel", ndim=2, kinds="biuf", shape="(kh, kw)", empty=False)
+    kernel = checks.array_of(kernel, "kernel", "(kh, kw)", "biuf", empty=False)
     padded = np.pad(image, pad)
     fig = conv_arithmetic(padded, kernel, row, col, title=title)
     inp, _, out = fig.axes
@@ -147,9 +145,8 @@ def window_counts(counts, title="How many windows contain each input pixel"):
     """``counts``: ``{label: (H, W) numbers}``, one panel each, all on one
     colour scale (0 to the largest count) with one colour bar; maps up to
     10x10 show their numbers. Titles take :func:`_padding_colour` of the label."""
-    if not isinstance(counts, dict) or not counts:
-        raise ValueError(f"counts must be a non-empty dict {{label: (H, W) array}}, got {counts!r}")
-    maps = {label: _one_map(values, f"counts[{label!r}]") for label, values in counts.items()}
+    checks.dict_of(counts, "counts", "label -> (H, W) array")
+    maps = {label: checks.array_of(values, f"counts[{label!r}]", "(H, W)", "biuf") for label, values in counts.items()}
     top = max(float(values.max()) for values in maps.values()) or 1.0
     small = max(max(values.shape) for values in maps.values()) <= 10
     fig = Figure(figsize=(3.3 * len(maps) + 1.2, 3.9), layout="constrained")
@@ -175,15 +172,14 @@ def strided_walk(image, k=3, strides=(1, 2, 3), title=None):
     per stride: a dot at the centre of every window, the first window outlined
     solid and the next one dashed (they are one stride apart), and the rows
     and columns no window reaches hatched."""
-    image = _one_map(np.squeeze(image), "image")
+    image = checks.array_of(np.squeeze(image), "image", "(H, W)", "biuf")
     (h, w), colour = image.shape, PADDING_COLOURS["valid"]
     fig = Figure(figsize=(3.6 * len(strides), 4.1), layout="constrained")
     axes = np.atleast_1d(fig.subplots(1, len(strides)))
     fig.suptitle(title or f"A {k}x{k} 'valid' conv on a {h}x{w} input, stride by stride", fontsize=11)
     for ax, s in zip(axes, strides):
         rows, cols = _starts(h, k, s), _starts(w, k, s)
-        if not rows or not cols:
-            raise ValueError(f"a {k}x{k} window does not fit the {h}x{w} image; pass a smaller k")
+        checks.require(rows and cols, "k", f"fit the {h}x{w} image: pass a smaller k", k)
         ax.imshow(image, cmap="gray_r")
         cy, cx = np.meshgrid(np.array(rows) + (k - 1) / 2, np.array(cols) + (k - 1) / 2, indexing="ij")
         ax.plot(cx.ravel(), cy.ravel(), ".", color=colour, markersize=1.5 if s == 1 else 4)   # stride 1: dense
@@ -214,9 +210,7 @@ def stride_shrink(strides, sizes, unseen, n, title=None):
     strides = list(strides)
     for name, series in (("sizes", sizes), ("unseen", unseen)):
         for label, values in series.items():
-            if len(values) != len(strides):
-                raise ValueError(f"{name}[{label!r}] must hold one value per stride ({len(strides)}), "
-                                 f"got {len(values)}")
+            checks.require(len(values) == len(strides), f"{name}[{label!r}]", "hold one value per stride", len(values))
     fig = Figure(figsize=(10, 3.8), layout="constrained")
     left, right = fig.subplots(1, 2)
     fig.suptitle(title or f"A conv on an {n}x{n} input, strides {strides[0]}..{strides[-1]}", fontsize=11)
@@ -250,16 +244,11 @@ def stride_shift_maps(stride1, strided, shifted, stride=2, shift=1, title=None):
     stride-1 map, circles mark the cells the strided output keeps (rows and
     columns ``0, stride, ...``) and crosses the cells it keeps after the
     shift (its column ``c`` is the stride-1 column ``c * stride - shift``)."""
-    stride1 = checks.array_of(stride1, "stride1", ndim=2, kinds="biuf", shape="(H, W)", empty=False, finite=True)
-    strided = checks.array_of(strided, "strided", ndim=2, kinds="biuf", shape="(H', W')", empty=False, finite=True)
-    shifted = checks.array_of(shifted, "shifted", ndim=2, kinds="biuf", shape="(H', W')", empty=False, finite=True)
     stride, shift = checks.positive_int(stride, "stride"), checks.non_negative_int(shift, "shift")
-    if shifted.shape != strided.shape:
-        raise ValueError(f"shifted must have the shape of strided {strided.shape}, got {shifted.shape}")
-    expected = tuple(len(range(0, side, stride)) for side in stride1.shape)
-    if strided.shape != expected:
-        raise ValueError(f"strided must be stride1 sampled every {stride} cells, shape {expected}, "
-                         f"got {strided.shape}; pass the stride the maps were computed with")
+    stride1 = checks.array_of(stride1, "stride1", "(H, W)", "biuf", empty=False, finite=True)
+    kept = dict(zip(("H'", "W'"), (len(range(0, side, stride)) for side in stride1.shape)))  # what the stride keeps
+    strided = checks.array_of(strided, "strided", "(H', W')", "biuf", sizes=kept, finite=True)
+    shifted = checks.array_of(shifted, "shifted", "(H', W')", "biuf", sizes=kept, finite=True)
     difference = shifted.astype(float) - strided
     limit = float(max(np.abs(m).max() for m in (stride1, strided, shifted, difference))) or 1.0
     fig = Figure(figsize=(14, 4.4), layout="constrained")
@@ -291,9 +280,8 @@ def dilated_taps(k=3, dilations=(1, 2, 3), title=None):
     ``d``: ``k x k`` taps ``d`` pixels apart (filled), inside the
     ``d*(k - 1) + 1`` square they span (outlined), drawn on one common grid
     of offsets from the centre tap."""
-    for d in dilations:
-        if d < 1:
-            raise ValueError(f"dilations must be ints >= 1, got {d}")
+    k = checks.positive_int(k, "k")
+    dilations = [checks.positive_int(d, "each of dilations") for d in checks.list_of(dilations, "dilations", "ints")]
     half = max(dilations) * (k - 1) // 2 + 1    # grid radius: the widest span and one pixel more
     side = 2 * half + 1
     fig = Figure(figsize=(0.5 + 3.0 * len(dilations), 3.6), layout="constrained")
@@ -322,11 +310,8 @@ def reach_maps(maps, names, title="Input pixels that change one output unit"):
     outlined (the receptive field as a size), and each caption, ``names[i]``,
     is followed by how many pixels of the box reach the unit, so holes show
     as a count as well as white cells."""
-    maps = checks.array_of(maps, "maps", ndim=3, kinds="biuf", shape="(N, S, S)", empty=False, finite=True)
-    if isinstance(names, str) or not hasattr(names, "__len__"):
-        raise TypeError(f"names must be a list of one caption per map ({len(maps)}), got {checks.describe(names)}")
-    if len(names) != len(maps):
-        raise ValueError(f"names must hold one caption per map ({len(maps)}), got {len(names)}")
+    maps = checks.array_of(maps, "maps", "(N, S, S)", "biuf", empty=False, finite=True)
+    checks.list_of(names, "names", f"captions, one per map ({len(maps)})", length=len(maps))
     maps = maps != 0
     fig = Figure(figsize=(0.6 + 3.2 * len(maps), 3.9), layout="constrained")
     axes = np.atleast_1d(fig.subplots(1, len(maps)))

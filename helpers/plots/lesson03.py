@@ -5,7 +5,8 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 from matplotlib.ticker import MaxNLocator
 
-from helpers.plots.kit import SIGNED_CMAP, _one_map, _pixel_axes, model_style
+from helpers import checks
+from helpers.plots.kit import SIGNED_CMAP, _pixel_axes, model_style
 
 # Maps that are compared share one colour scale and one
 # colour bar; feature-map axes count rows and columns (units, not pixels).
@@ -64,11 +65,10 @@ def pooling_windows(feature_map, pooled, pool=2, image=None, title=None):
     window's maximum in bold), and each window and its output cell get the
     same coloured frame.
     """
-    feature_map, pooled = _one_map(feature_map, "feature_map"), _one_map(pooled, "pooled")
+    feature_map, pool = checks.array_of(feature_map, "feature_map", "(H, W)"), checks.positive_int(pool, "pool")
     out_h, out_w = feature_map.shape[0] // pool, feature_map.shape[1] // pool
-    if pooled.shape != (out_h, out_w):
-        raise ValueError(f"pooled must be (H // pool, W // pool) = ({out_h}, {out_w}) for a "
-                         f"{feature_map.shape} map and pool={pool}, got {pooled.shape}")
+    pooled = checks.array_of(pooled, "pooled", "(H', W')")
+    checks.require(pooled.shape == (out_h, out_w), "pooled", f"be (H//pool, W//pool) = {out_h, out_w}", pooled.shape)
     small = max(feature_map.shape) <= 8
     columns = 2 if image is None else 3
     fig = Figure(figsize=(3.6 * columns + 0.8, 3.9), layout="constrained")
@@ -76,7 +76,7 @@ def pooling_windows(feature_map, pooled, pool=2, image=None, title=None):
     fig.suptitle(title or f"{pool}x{pool} max-pooling, stride {pool}: "
                           f"{feature_map.shape[0]}x{feature_map.shape[1]} -> {out_h}x{out_w}")
     if image is not None:
-        image = _one_map(image, "image")
+        image = checks.array_of(image, "image", "(h, w)")
         axes[0].imshow(image, cmap="gray_r")
         axes[0].set_title(f"input {image.shape[0]}x{image.shape[1]}", fontsize=10)
         _pixel_axes(axes[0])
@@ -135,9 +135,8 @@ def compare_maps(panels, title, annotate=False, label="activation", difference=N
     magnitude of all the differences, or +-the maps' largest magnitude when
     every difference is 0 everywhere (so "0" reads against the maps' values).
     """
-    if not panels:
-        raise ValueError("panels must hold at least one (values, subtitle) pair, got none")
-    panels = [(_one_map(values, f"panels[{i}] values"), subtitle) for i, (values, subtitle) in enumerate(panels)]
+    panels = [(checks.array_of(values, f"panels[{i}] values", "(H, W)"), subtitle)
+              for i, (values, subtitle) in enumerate(checks.list_of(panels, "panels", "(values, subtitle) pairs"))]
     differences = _difference_panels(difference)
     vmin = min(float(values.min()) for values, _ in panels)
     vmax = max(float(values.max()) for values, _ in panels)
@@ -171,14 +170,11 @@ def _difference_panels(difference):
     if difference is None:
         return []
     pairs = [difference] if isinstance(difference, tuple) else difference
-    if not isinstance(pairs, list) or not pairs:
-        raise TypeError(f"difference must be a (values, subtitle) pair or a non-empty list of them, "
-                        f"got {type(difference).__name__}")
+    checks.list_of(pairs, "difference", "(values, subtitle) pairs (or one pair)")
     for i, pair in enumerate(pairs):
-        if not isinstance(pair, (tuple, list)) or len(pair) != 2 or isinstance(pair[1], np.ndarray):
-            raise TypeError(f"difference must be a (values, subtitle) pair or a non-empty list of them; "
-                            f"entry {i} is a {type(pair).__name__}, not a (values, subtitle) pair")
-    return [(_one_map(values, f"difference[{i}] values").astype(float), subtitle)
+        checks.require(isinstance(pair, (tuple, list)) and len(pair) == 2 and not isinstance(pair[1], np.ndarray),
+                       f"difference[{i}]", "be a (values, subtitle) pair", checks.describe(pair), TypeError)
+    return [(checks.array_of(values, f"difference[{i}] values", "(H, W)").astype(float), subtitle)
             for i, (values, subtitle) in enumerate(pairs)]
 
 
@@ -192,14 +188,11 @@ def shift_change_bars(share, relative, title):
     over runs; dots: each run, joined across the stages by a thin line (one
     line per run, so a run can be followed from stage to stage).
     """
-    if list(share) != list(relative) or not share:
-        raise ValueError(f"share and relative must name the same stages in the same order, "
-                         f"got {list(share)} and {list(relative)}")
+    checks.require(share and list(share) == list(relative), "share and relative", "name the same stages in order",
+                   f"{list(share)} and {list(relative)}")
     stages = list(share)
     counts = {len(np.ravel(values[s])) for values in (share, relative) for s in stages}
-    if len(counts) != 1 or 0 in counts:
-        raise ValueError(f"every stage of share and relative must hold the same runs (one value per run), "
-                         f"got {sorted(counts)} values")
+    checks.require(len(counts) == 1 and 0 not in counts, "share and relative", "hold the same runs", sorted(counts))
     fig = Figure(figsize=(9.5, 3.8), layout="constrained")
     axes = fig.subplots(1, 2)
     fig.suptitle(title)
@@ -232,17 +225,14 @@ def shift_status(rows, title):
     from matplotlib.colors import ListedColormap
     from matplotlib.patches import Patch
 
-    if not rows:
-        raise ValueError("rows must hold at least one (name, before, after) triple, got none")
+    checks.list_of(rows, "rows", "(name, before, after) triples")
     fig = Figure(figsize=(10.5, 3.3 * len(rows) + 0.6), layout="constrained")
     axes = np.atleast_2d(fig.subplots(len(rows), 3))
     fig.suptitle(title)
     colours = ListedColormap(["0.92", "tab:blue", "tab:red"])
     for ax_row, (name, before, after) in zip(axes, rows):
-        before, after = _one_map(before, f"{name} before"), _one_map(after, f"{name} after")
-        if before.shape != after.shape:
-            raise ValueError(f"{name}: before and after must have the same shape, "
-                             f"got {before.shape} and {after.shape}")
+        before = checks.array_of(before, f"{name} before", "(H, W)")
+        after = checks.array_of(after, f"{name} after", "(H, W)", sizes=dict(zip("HW", before.shape)))
         changed = np.abs(after - before) > 1e-5 * np.abs(before).max()
         status = np.where(changed, 2, np.where((before > 0) | (after > 0), 1, 0))
         vmax = max(float(before.max()), float(after.max()))

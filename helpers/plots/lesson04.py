@@ -5,17 +5,15 @@ from matplotlib.colors import SymLogNorm
 from matplotlib.figure import Figure
 
 from helpers import checks
-from helpers.plots.kit import (MAX_PANELS, SIGNED_CMAP, _check_captions, _check_images, _check_panels, _figure, _grid,
-                               _grid_labels, _pixel_axes, _series_styles)
+from helpers.plots.kit import (MAX_PANELS, SIGNED_CMAP, _check_captions, _check_panels, _figure, _grid, _grid_labels,
+                               _pixel_axes, _series_styles)
 
 
 def kernel_grid(kernel, cols=8, title="Kernels", channel=0):
     """The filters of a conv kernel ``(kh, kw, c_in, c_out)``, one panel per
     output channel, input channel ``channel``; blue negative, red positive."""
     # finite: a NaN in the kernel would draw every filter blank (the colour limit is NaN)
-    kernel = checks.array_of(kernel, "kernel", kinds="biuf", shape="(kh, kw, c_in, c_out)", empty=False, finite=True)
-    if kernel.ndim != 4:
-        raise ValueError(f"kernel must be (kh, kw, c_in, c_out), got {kernel.shape}")
+    kernel = checks.array_of(kernel, "kernel", "(kh, kw, c_in, c_out)", "biuf", empty=False, finite=True)
     channel = checks.integer(channel, "channel", 0, kernel.shape[2] - 1)
     cols = checks.positive_int(cols, "cols")
     filters = np.moveaxis(kernel[:, :, channel, :], -1, 0)
@@ -35,13 +33,12 @@ def kernel_grid(kernel, cols=8, title="Kernels", channel=0):
     return fig
 
 
-def _activation_scale(maps, name):
-    """``(cmap, vmin, vmax)`` shared by every channel of one layer's ``maps``:
-    non-negative maps (after a ReLU) on a sequential map from 0 to the layer's
-    largest value, signed maps on the diverging map centred at 0."""
+def _activation_scale(maps):
+    """``(cmap, vmin, vmax)`` shared by every channel of one layer's ``maps``
+    (finite numbers): non-negative maps (after a ReLU) on a sequential map
+    from 0 to the layer's largest value, signed maps on the diverging map
+    centred at 0."""
     maps = maps.astype(np.float64)
-    if not np.isfinite(maps).all():
-        raise ValueError(f"{name} must hold finite numbers, got NaN or infinite values")
     low, high = float(maps.min()), float(maps.max())
     if low < 0:
         limit = max(-low, high)
@@ -61,15 +58,13 @@ def feature_maps(maps, cols=8, title="Feature maps", names=None, max_maps=None):
     """The channels of one feature map ``(H, W, C)`` as a grid of images, all
     on one colour scale (the layer's, over all its channels) with one colour
     bar, so that channels can be compared."""
-    maps = _check_images(maps, "maps", "(H, W, C)")
-    if maps.ndim != 3:
-        raise ValueError(f"maps must be (H, W, C) -- one image, not a batch; got {maps.shape}")
+    maps = checks.array_of(maps, "maps", "(H, W, C)", "biuf", empty=False, finite=True)  # finite: a scale to share
     cols = checks.positive_int(cols, "cols")
     max_maps = None if max_maps is None else checks.positive_int(max_maps, "max_maps")
     count = maps.shape[-1] if max_maps is None else min(max_maps, maps.shape[-1])
     _check_captions(names, count, "names")
     _check_panels(count, "maps", f"max_maps={MAX_PANELS} or fewer")
-    cmap, vmin, vmax = _activation_scale(maps, "maps")
+    cmap, vmin, vmax = _activation_scale(maps)
     rows, cols = _grid(count, cols)
     fig, axes = _figure(rows, cols, title=title)
     for i, ax in enumerate(axes):
@@ -88,19 +83,11 @@ def layer_activations(image, maps, channels=8, title="Activations, layer by laye
     showing its first ``channels`` channels. Each row has one colour scale
     (the layer's, over all C channels, shown or not) and its colour bar:
     channels of a layer compare by colour, layers by their colour bars."""
-    image = _check_images(image, "image", "(H, W) or (H, W, 1)")
-    if image.ndim == 3 and image.shape[-1] == 1:
-        image = image[..., 0]
-    if image.ndim != 2:
-        raise ValueError(f"image must be (H, W) or (H, W, 1), one image; got shape {image.shape}")
-    if not isinstance(maps, dict) or not maps:
-        raise TypeError(f"maps must be a non-empty dict of layer name -> (h, w, C) map, got {checks.describe(maps)}")
-    checked = {}
-    for name, values in maps.items():
-        values = _check_images(values, f"maps[{name!r}]", "(h, w, C)")
-        if values.ndim != 3:
-            raise ValueError(f"maps[{name!r}] must be (h, w, C) -- one image's map, got shape {values.shape}")
-        checked[name] = values
+    image = checks.array_of(image, "image", "(H, W) or (H, W, 1)", "biuf", empty=False)
+    image = image[..., 0] if image.ndim == 3 else image
+    checks.dict_of(maps, "maps", "layer name -> (h, w, C) map")
+    checked = {name: checks.array_of(values, f"maps[{name!r}]", "(h, w, C)", "biuf", empty=False, finite=True)
+               for name, values in maps.items()}
     channels = checks.positive_int(channels, "channels")
     _check_panels(len(checked) * (channels + 1), "maps", f"fewer layers or channels= {MAX_PANELS // (len(checked) + 1)} or fewer")
     shown = {name: min(channels, values.shape[-1]) for name, values in checked.items()}
@@ -114,7 +101,7 @@ def layer_activations(image, maps, channels=8, title="Activations, layer by laye
     _pixel_axes(axes[0, 0])
     axes[0, 0].xaxis.label.set_fontsize(7), axes[0, 0].yaxis.label.set_fontsize(7)
     for row, (name, values) in zip(axes, checked.items()):
-        cmap, vmin, vmax = _activation_scale(values, f"maps[{name!r}]")
+        cmap, vmin, vmax = _activation_scale(values)
         for c, ax in enumerate(row[1:]):
             if c >= shown[name]:
                 ax.axis("off")
@@ -133,20 +120,17 @@ def shift_robustness(shifts, accuracies, errors, difference, difference_errors, 
     the models with its error bars ``difference_errors`` ``(D,)`` and a line
     at 0 (``difference_label`` names it). ``errors_meaning`` says what the
     bars are, e.g. "± 2 standard errors"."""
-    shifts = checks.array_of(shifts, "shifts", ndim=1, kinds="iu", empty=False)
+    shifts = checks.array_of(shifts, "shifts", "(D,)", "iu", empty=False)
     styles = _series_styles(accuracies, "accuracies")
-    if not isinstance(errors, dict) or set(errors) != set(accuracies):
-        raise TypeError(f"errors must be a dict with the keys of accuracies ({sorted(accuracies)}), "
-                        f"got {checks.describe(errors)}")
+    checks.require(isinstance(errors, dict) and set(errors) == set(accuracies), "errors", "be a dict with the keys "
+                   f"of accuracies ({sorted(accuracies)})", checks.describe(errors), TypeError)
     series = {f"accuracies[{name!r}]": accuracies[name] for name in accuracies}
     series |= {f"errors[{name!r}]": errors[name] for name in accuracies}
     series |= {"difference": difference, "difference_errors": difference_errors}
-    series = {key: checks.array_of(values, key, ndim=1, kinds="iuf", finite=True) for key, values in series.items()}
+    series = {key: checks.array_of(values, key, "(D,)", "iuf", sizes={"D": len(shifts)}, finite=True)
+              for key, values in series.items()}
     for key, values in series.items():
-        if len(values) != len(shifts):
-            raise ValueError(f"{key} must have one value per shift ({len(shifts)}), got {len(values)}")
-        if "errors" in key and (values < 0).any():
-            raise ValueError(f"{key} must be >= 0 (half-lengths of the error bars), got {values.min()}")
+        checks.require("errors" not in key or (values >= 0).all(), key, "be >= 0 (half-lengths of bars)", values.min())
     difference_label = checks.text(difference_label, "difference_label")
     errors_meaning = checks.text(errors_meaning, "errors_meaning")
     fig = Figure(figsize=(10, 3.8), layout="constrained")
@@ -175,10 +159,8 @@ def shift_robustness(shifts, accuracies, errors, difference, difference_errors, 
 
 def confusion_matrix(matrix, title="Confusion matrix"):
     """A ``(10, 10)`` count matrix, rows = true digit, columns = predicted."""
-    matrix = checks.array_of(matrix, "matrix", kinds="iu", shape="(K, K) of counts", empty=False)
-    if matrix.ndim != 2 or matrix.shape[0] != matrix.shape[1] or matrix.min() < 0:
-        raise ValueError(f"matrix must be a square (K, K) array of counts >= 0, got shape {matrix.shape}"
-                         + (f" with a count of {matrix.min()}" if matrix.ndim == 2 else ""))
+    matrix = checks.array_of(matrix, "matrix", "(K, K)", "iu", empty=False)
+    checks.require(matrix.min() >= 0, "matrix", "hold counts >= 0", f"a count of {matrix.min()}")
     fig = Figure(figsize=(6.4, 5.6), layout="constrained")
     ax = fig.subplots()
     # a log scale, so the few mistakes show beside the ~1,000 correct per class

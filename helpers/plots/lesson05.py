@@ -5,6 +5,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Rectangle
 
+from helpers import checks
 from helpers.plots.kit import _pixel_axes, _series_styles, _style
 
 
@@ -16,16 +17,14 @@ def accuracy_vs_shift(shifts, accuracies, title="Accuracy on shifted test digits
     one row per seed (``S >= 1``; one seed draws no error bars). Every key
     must be a model: it is drawn in its :func:`model_style`.
     """
-    shifts = np.asarray(shifts)
+    shifts = checks.array_of(shifts, "shifts", "(D,)", "iuf", empty=False)
     styles = _series_styles(accuracies, "accuracies")
     fig = Figure(figsize=(6.4, 4.2), layout="constrained")
     ax = fig.subplots()
     offsets = np.linspace(-0.12, 0.12, len(accuracies)) if len(accuracies) > 1 else [0.0]
     for offset, (name, values) in zip(offsets, accuracies.items()):
-        values = np.atleast_2d(np.asarray(values, dtype=float))
-        if values.shape[1] != len(shifts):
-            raise ValueError(f"accuracies[{name!r}] must be (seeds, {len(shifts)}) -- one column per shift, "
-                             f"got shape {values.shape}")
+        values = np.atleast_2d(checks.array_of(values, f"accuracies[{name!r}]", "(D,) or (seeds, D)", "iuf",
+                                               sizes={"D": len(shifts)})).astype(float)
         errors = values.std(axis=0, ddof=1) if len(values) > 1 else None
         style = styles[name]
         ax.errorbar(shifts + offset, values.mean(axis=0), yerr=errors, color=style["color"],
@@ -51,9 +50,7 @@ def receptive_fields(image, boxes, title="Receptive fields"):
     ``{label: (top, left, size)}`` in pixels. Labels that name models draw
     their square in the model's :func:`model_style`; other labels (a layer,
     "conv3 with pooling") take other colours."""
-    image = np.squeeze(np.asarray(image))
-    if image.ndim != 2:
-        raise ValueError(f"image must be one (H, W) image, got shape {np.asarray(image).shape}")
+    image = checks.array_of(np.squeeze(image), "image", "(H, W)", "biuf")
     fig = Figure(figsize=(5.0, 4.6), layout="constrained")
     ax = fig.subplots()
     ax.imshow(image, cmap="gray_r")
@@ -79,9 +76,7 @@ def paired_differences(verdicts, title="Paired differences, one point per seed")
     *supported*, crosses where *contradicted*, grey where *not settled*.
     Rows that share a label before ")" and a metric ("(b) ...") share a panel, so
     one claim's seeds are not squashed by another claim's larger differences."""
-    verdicts = list(verdicts)
-    if not verdicts:
-        raise ValueError("verdicts is empty: pass the list helpers.ablation.claims returns")
+    verdicts = checks.list_of(list(verdicts), "verdicts", "verdicts, as helpers.ablation.claims returns them")
     group = lambda v: (v.claim.split(")")[0] + ")", v.metric)  # "(b)", "drop ..." : a claim's rows share an axis
     panels = list(dict.fromkeys(group(v) for v in verdicts))
     rows = [[v for v in verdicts if group(v) == key] for key in panels]

@@ -14,9 +14,9 @@ _NON_NEGATIVE = "Purples"  # a map that is never negative (Grad-CAM after its Re
 _UNSEEN = "0.85"         # NaN in a map: pixels no unit (or patch) reaches
 
 
-def _kernels(array, name):
-    array = checks.array_of(array, name, ndim=3, kinds="iuf", shape="(kh, kw, N)", empty=False, finite=True)
-    return array.astype(float)
+def _kernels(array, name, sizes=None):
+    """``N`` kernels ``(kh, kw, N)`` of finite numbers, as floats."""
+    return checks.array_of(array, name, "(kh, kw, N)", "iuf", sizes=sizes, empty=False, finite=True).astype(float)
 
 
 def filter_matches(filters, references, reference_names, similarity, threshold=0.8,
@@ -29,16 +29,11 @@ def filter_matches(filters, references, reference_names, similarity, threshold=0
     brackets when the largest ``|cosine|`` is below ``threshold``: no match). Every kernel is divided
     by its length (the cosine ignores size), so one zero-centred diverging
     scale with one colour bar serves them all."""
-    filters, references = _kernels(filters, "filters"), _kernels(references, "references")
-    if filters.shape[:2] != references.shape[:2]:
-        raise ValueError(f"filters and references must be kernels of one size, got {filters.shape[:2]} "
-                         f"and {references.shape[:2]}")
+    filters = _kernels(filters, "filters")
+    references = _kernels(references, "references", sizes=dict(zip(("kh", "kw"), filters.shape)))
     count, kinds = filters.shape[2], references.shape[2]
     _check_captions(reference_names, kinds, "reference_names", exact=True)
-    similarity = checks.array_of(similarity, "similarity", ndim=2, kinds="iuf", shape="(filters, references)",
-                                 finite=True)
-    if similarity.shape != (count, kinds):
-        raise ValueError(f"similarity must be (filters, references) = ({count}, {kinds}), got {similarity.shape}")
+    similarity = checks.array_of(similarity, "similarity", "(N, M)", "iuf", sizes={"N": count, "M": kinds}, finite=True)
     threshold = checks.number(threshold, "threshold", 0, 1)
     _check_panels(count + kinds, "filters", f"filters[..., :{MAX_PANELS - kinds}]")
     best = np.abs(similarity).argmax(axis=1)
@@ -90,21 +85,13 @@ def channel_patterns(patches, patterns, channels, values=None, pattern_values=No
     (row captions); ``values`` ``(C, K)`` and ``pattern_values`` ``(C,)``:
     the activation each input gives (shown in the captions). Pixel values
     on one ink scale, 0 (white) to 1 (black)."""
-    patches = checks.array_of(patches, "patches", ndim=4, kinds="iuf", shape="(C, K, s, s)", empty=False)
-    patterns = checks.array_of(patterns, "patterns", ndim=3, kinds="iuf", shape="(C, s, s)", empty=False)
-    rows, k = patches.shape[:2]
-    if patterns.shape != (rows,) + patches.shape[2:]:
-        raise ValueError(f"patterns must be (C, s, s) = {(rows,) + patches.shape[2:]}, one per row of patches, "
-                         f"got {patterns.shape}")
+    patches = checks.array_of(patches, "patches", "(C, K, s, s)", "iuf", empty=False)
+    (rows, k), sizes = patches.shape[:2], dict(zip("CKs", patches.shape))
+    patterns = checks.array_of(patterns, "patterns", "(C, s, s)", "iuf", sizes=sizes)
     _check_captions(channels, rows, "channels", exact=True)
-    if values is not None:
-        values = checks.array_of(values, "values", ndim=2, kinds="iuf", shape="(C, K)")
-        if values.shape != (rows, k):
-            raise ValueError(f"values must be (C, K) = {(rows, k)}, got {values.shape}")
-    if pattern_values is not None:
-        pattern_values = checks.array_of(pattern_values, "pattern_values", ndim=1, kinds="iuf", shape="(C,)")
-        if pattern_values.shape != (rows,):
-            raise ValueError(f"pattern_values must be (C,) = ({rows},), got {pattern_values.shape}")
+    values = None if values is None else checks.array_of(values, "values", "(C, K)", "iuf", sizes=sizes)
+    pattern_values = None if pattern_values is None else checks.array_of(pattern_values, "pattern_values", "(C,)",
+                                                                         "iuf", sizes=sizes)
     checks.text(layer, "layer")
     _check_panels(rows * (k + 1), "patches", "fewer channels or patches")
     side = patches.shape[-1]
@@ -160,21 +147,12 @@ def where_it_looks(images, maps, captions, title="Where the network looks"):
     sequential scale from 0; each column shares one scale and one colour
     bar down the rows. The digit's outline (pixel value 0.5) is drawn on
     every map; NaN (pixels nothing reaches) is grey."""
-    images = checks.array_of(images, "images", ndim=(3, 4), kinds="iuf", shape="(N, H, W) or (N, H, W, 1)",
-                             empty=False)
-    if images.ndim == 4:
-        if images.shape[-1] != 1:
-            raise ValueError(f"images must be (N, H, W) or (N, H, W, 1), got {images.shape}")
-        images = images[..., 0]
-    n = len(images)
-    if not isinstance(maps, dict) or not maps:
-        raise TypeError(f"maps must be a non-empty dict of column title -> (N, H, W) maps, got {checks.describe(maps)}")
-    columns = {}
-    for name, values in maps.items():
-        values = checks.array_of(values, f"maps[{name!r}]", ndim=3, kinds="iuf", shape="(N, H, W)").astype(float)
-        if values.shape != images.shape:
-            raise ValueError(f"maps[{name!r}] must be (N, H, W) = {images.shape}, like images, got {values.shape}")
-        columns[str(name)] = values
+    images = checks.array_of(images, "images", "(N, H, W) or (N, H, W, 1)", "iuf", empty=False)
+    images = images[..., 0] if images.ndim == 4 else images
+    n, sizes = len(images), dict(zip("NHW", images.shape))
+    checks.dict_of(maps, "maps", "column title -> (N, H, W) maps")
+    columns = {str(name): checks.array_of(values, f"maps[{name!r}]", "(N, H, W)", "iuf", sizes=sizes).astype(float)
+               for name, values in maps.items()}
     _check_captions(captions, n, "captions", exact=True)
     _check_panels(n * (len(columns) + 1), "images", "fewer digits")
     fig = Figure(figsize=(2.3 * (len(columns) + 1) + 0.6, 2.05 * n + 1.0), layout="constrained")
