@@ -4,7 +4,13 @@ SHELL := /bin/bash
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 PY := $(VENV)/bin/python
-STAMP := $(VENV)/.installed
+# GPU=1 (Linux x86-64 with an NVIDIA GPU, or WSL2): TensorFlow's GPU build from
+# requirements-gpu.txt instead of the lock's tensorflow-cpu. Remembered: once
+# set up with GPU=1, later make commands keep the GPU build until GPU=0.
+GPU ?= $(if $(wildcard $(VENV)/.installed-gpu),1,0)
+GPU_ON := $(filter 1,$(GPU))
+LOCK_FILE := $(if $(GPU_ON),requirements-gpu.txt,requirements.txt)
+STAMP := $(VENV)/.installed$(if $(GPU_ON),-gpu)
 # uv installs the lock (a cold install in about a third of pip's time) and
 # generates it (make lock). Pinned, and kept in .venv/uv/, outside the venv's
 # site-packages, so the venv holds exactly the lock.
@@ -13,7 +19,13 @@ UV := $(VENV)/uv/bin/uv
 # The one command that generates requirements.txt from requirements.in
 # (.github/scripts/lock_drift.py runs it too; tests/test_environment.py checks both).
 LOCK_COMMAND := pip compile --universal --python-version 3.11 requirements.in
+# ... and requirements-gpu.txt from requirements-gpu.in (see there).
+GPU_LOCK_COMMAND := pip compile --universal --python-version 3.11 requirements-gpu.in -c requirements.txt --no-emit-package tensorflow-cpu
 KERNEL := convnets-course
+# Lessons save their records (helpers.session.save_results) to build/ in the
+# kernel's working directory unless this is set; nbval and JupyterLab run them
+# in notebooks/, so every make target points them at the repository's build/.
+export COURSE_BUILD_DIR ?= $(CURDIR)/build
 NBVAL := --nbval --nbval-kernel-name $(KERNEL) --nbval-sanitize-with tests/nbval_sanitize.cfg
 
 .PHONY: help setup lock data course test lab clean
@@ -23,10 +35,11 @@ help:
 	@echo "make test    - set up, then run every test and strict nbval on the lessons"
 	@echo "make check   - the quick tests only (< 90 s: no kernels, training or browser)"
 	@echo "make lab     - set up, then start JupyterLab on the lessons"
+	@echo "make setup GPU=1 - TensorFlow's GPU build (Linux x86-64 + NVIDIA, or WSL2); GPU=0 goes back"
 	@echo "make site    - the executed lessons as a static site in build/site/ (no re-execution)"
 	@echo "make bench   - benchmarks: speed, memory, accuracy (~60 min), then the README's Results"
 	@echo "make readme-results - regenerate the README's Results from the newest complete bench"
-	@echo "make lock    - regenerate the lock requirements.txt from requirements.in (uv)"
+	@echo "make lock    - regenerate the locks requirements.txt and requirements-gpu.txt (uv)"
 	@echo "make clean   - remove build/ (keeps .venv; rm -rf .venv to reinstall)"
 
 $(PY):
@@ -39,10 +52,12 @@ $(UV): | $(PY)
 	$(PY) -m pip install --quiet --disable-pip-version-check --target $(VENV)/uv uv==$(UV_VERSION)
 
 # The venv becomes exactly the lock: uv installs what is missing or differs and
-# removes what the lock does not list. Re-runs only when the lock changes.
-$(STAMP): requirements.txt | $(UV)
-	@echo "==> installing the lock, requirements.txt, into $(VENV)"
-	$(UV) pip sync --quiet --python $(PY) requirements.txt
+# removes what the lock does not list. Re-runs only when the lock (or GPU) changes.
+$(STAMP): $(LOCK_FILE) | $(UV)
+	@$(if $(GPU_ON),[ "$$(uname -sm)" = "Linux x86_64" ] || { echo "GPU=1: TensorFlow's GPU build is for Linux x86-64 (or WSL2) with an NVIDIA GPU, this is $$(uname -sm); see the README, What runs where"; exit 1; })
+	@echo "==> installing the lock, $(LOCK_FILE), into $(VENV)"
+	@rm -f $(VENV)/.installed $(VENV)/.installed-gpu
+	$(UV) pip sync --quiet --python $(PY) $(LOCK_FILE)
 	@touch $(STAMP)
 
 # Regenerate the lock after editing requirements.in. uv keeps every version the
@@ -50,6 +65,7 @@ $(STAMP): requirements.txt | $(UV)
 # to the newest releases: rm requirements.txt first.
 lock: | $(UV)
 	$(UV) --quiet $(LOCK_COMMAND) -o requirements.txt
+	$(UV) --quiet $(GPU_LOCK_COMMAND) -o requirements-gpu.txt
 
 # helpers and course (editable, no dependencies: the lock has them), the course
 # kernel and JupyterLab defaults, by postBuild: the same script Binder runs, so
@@ -65,7 +81,7 @@ setup: $(STAMP) $(KERNEL_JSON)
 
 data: setup
 	@echo "==> making sure MNIST is present and verified"
-	$(PY) -m helpers.data
+	$(PY) -m course data
 
 # Every lesson in order into build/notebooks/, then build/report.md (see course/).
 course: data
@@ -107,7 +123,7 @@ clean:
 # renders what is committed, runs nothing, needs no network.
 .PHONY: site
 site: setup
-	$(PY) -m course.site
+	$(PY) -m course site
 
 # Benchmarks (benchmarks/): speed, memory and accuracy in one run (~80 min on
 # 2 cores), then lesson 05's full-data summary (helpers/full_data/) from the
@@ -117,10 +133,10 @@ site: setup
 .PHONY: bench readme-results
 bench: data
 	@echo "==> benchmarks: every part, results in benchmarks/results/"
-	$(PY) -m benchmarks $(BENCH_ARGS)
-	$(PY) -m benchmarks.summary
-	$(PY) -m benchmarks.readme
+	$(PY) -m course bench $(BENCH_ARGS)
+	$(PY) -m course bench summary
+	$(PY) -m course bench readme
 
 readme-results: setup
-	$(PY) -m benchmarks.summary
-	$(PY) -m benchmarks.readme
+	$(PY) -m course bench summary
+	$(PY) -m course bench readme

@@ -21,7 +21,6 @@ from pathlib import Path
 
 from course.execute import CELL_TIMEOUT, KERNEL, LessonInterrupted, execute
 from course.lessons import read_notebook
-from course.parameters import lesson_parameters
 from course.records import cpu_count, failure_text, summary_line, write_run
 from course.report import report
 from helpers.files import atomic_write
@@ -42,16 +41,17 @@ def results_go_to(build):
             os.environ["COURSE_BUILD_DIR"] = saved
 
 
-def run(lessons, build, overrides=(), quick=False, kernel=KERNEL, progress=True, cell_timeout=CELL_TIMEOUT,
-        write=print):
+def run(lessons, build, plan, quick=False, kernel=KERNEL, progress=True, cell_timeout=CELL_TIMEOUT, write=print):
     """Execute ``lessons`` in order into ``build/notebooks/``, write each
-    run record, then the report; returns the records. ``overrides``:
-    ``[(NAME, text)]`` from ``-p``. A failing lesson does not stop the
-    others; Ctrl-C shuts the current kernel down and re-raises."""
+    run record, then the report; returns the records. ``plan``: ``{lesson
+    name: {NAME: value}}``, what to inject into each lesson, already checked
+    (:func:`course.parameters.lesson_parameters`, which ``course run`` calls
+    before anything is created); ``quick`` is only recorded. A failing
+    lesson does not stop the others; Ctrl-C shuts the current kernel down
+    and re-raises."""
     from tqdm import tqdm
 
     build = Path(build).resolve()
-    plan = lesson_parameters(lessons, overrides, quick)
     records = []
     bar = tqdm(lessons, desc="course", unit="lesson", disable=not progress, position=0)
     try:
@@ -154,12 +154,11 @@ def refresh(lessons, build, kernel=KERNEL, progress=True, cell_timeout=CELL_TIME
     come from one named run. Returns ``{lesson: "ok" | "failed"}``;
     Ctrl-C re-raises with the current source unchanged."""
     build = Path(build).resolve()
-    plan = lesson_parameters(lessons)
     outcome = {}
     with results_go_to(build):
         for lesson in lessons:
             try:
-                record = _run_one(lesson, build, plan[lesson.name], False, kernel, progress, cell_timeout)
+                record = _run_one(lesson, build, {}, False, kernel, progress, cell_timeout)  # {}: the defaults
             except LessonInterrupted:
                 write(f"{lesson.name}: interrupted; {lesson.path} unchanged")
                 raise

@@ -1,7 +1,10 @@
 """Finding the lessons and reading what they declare.
 
-A lesson is a notebook ``NN_name.ipynb`` (NN: digits) in the lesson folder,
-run in file-name order. Its code cell tagged ``parameters`` (papermill's
+A lesson is a notebook ``NN_name.ipynb`` (NN: two digits; name: letters,
+digits, underscores) in the lesson folder, ``notebooks/`` of the working
+directory unless ``--notebooks`` names another, taken in file-name order.
+That rule, :func:`find_lessons`, is the only one: the runner, the site and
+the launch links all ask it (so ``_template.ipynb`` is never a lesson). Its code cell tagged ``parameters`` (papermill's
 tag) declares its knobs, one ``NAME = literal  # comment`` per line (see
 :mod:`course.parameters` for types and bounds). The cell is read with
 ``ast``; nothing in it is executed.
@@ -19,8 +22,8 @@ from pathlib import Path
 from course import CourseError
 from course.parameters import check_quick, parse_declarations
 
-REPO = Path(__file__).resolve().parent.parent
-NOTEBOOKS = REPO / "notebooks"
+NOTEBOOKS = Path("notebooks")  # relative: the course in the working directory, not where course/ is installed
+LESSON_FILE = re.compile(r"^\d\d_\w+\.ipynb$")
 
 
 @dataclass
@@ -92,12 +95,13 @@ def load_lesson(path):
 
 
 def find_lessons(folder=NOTEBOOKS):
-    """The paths of every ``NN_*.ipynb`` in ``folder``, in file-name order
-    (not read yet: see :func:`load_lessons`)."""
+    """The paths of the lessons in ``folder``: every ``NN_name.ipynb``
+    (:data:`LESSON_FILE`), in file-name order (not read yet: see
+    :func:`load_lessons`)."""
     folder = Path(folder)
     if not folder.is_dir():
         raise CourseError(f"--notebooks: {folder} is not a directory")
-    return sorted(folder.glob("[0-9]*.ipynb"))
+    return sorted(path for path in folder.iterdir() if LESSON_FILE.match(path.name) and path.is_file())
 
 
 def _matches(path, key):

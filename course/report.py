@@ -117,9 +117,9 @@ def report(build):
         rows.append(row)
         details.append(detail)
     now = datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
-    lines = ["# Course run report", "", f"Generated {now} by `python -m course report`.", EXPLANATION, ""]
+    lines = ["# Course run report", "", f"Generated {now} by `course report`.", EXPLANATION, ""]
     if rows:
         lines += [*table(rows), "", "## Lessons", "", *details]
     else:
-        lines.append("No lesson runs recorded under build/runs/: run `python -m course run` first.")
+        lines.append("No lesson runs recorded under build/runs/: run `course run` first.")
     return atomic_write(build / "report.md", "\n".join(lines) + "\n")

@@ -1,7 +1,9 @@
-"""The executed course as a static site: ``python -m course.site`` (``make site``).
+"""The executed course as a static site: ``course site`` (``make site``).
 
 Renders the committed, executed lessons (no re-execution) with nbconvert's
-JupyterLab template into ``build/site/``: ``index.html`` from the README
+JupyterLab template into ``build/site/`` (the build folder of ``course``:
+``--build``, else ``$COURSE_BUILD_DIR``, else ``build/`` in the working
+directory; ``--out`` names another): ``index.html`` from the README
 (what the course is, the lesson table, launch links, how to run it) and one
 page per lesson with its outputs, figures, navigation and launch links.
 
@@ -27,19 +29,19 @@ dark setting (``prefers-color-scheme``: JupyterLab's dark theme), and each
 lesson page links its notebook, copied next to it, for download.
 """
 
-import argparse
 import html
 import re
 import shutil
-import sys
 import tempfile
 from pathlib import Path
 
+from course import CourseError
+from course.lessons import NOTEBOOKS, find_lessons
+
 from helpers.files import atomic_write
 
-REPO = Path(__file__).resolve().parent.parent
-TEMPLATES = Path(__file__).resolve().parent / "site_template"
-LESSON_NAME = re.compile(r"^\d\d_\w+\.ipynb$")
+TEMPLATES = Path(__file__).resolve().parent / "site_template"  # part of the package: found where it is installed
+README = Path("README.md")  # the course's, in the working directory
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 CSS = """
 :root { color-scheme: light dark; }
@@ -66,14 +68,6 @@ body.jp-Notebook { background: var(--jp-layout-color0); }
 """
 
 
-def find_lessons(folder):
-    """The lesson notebooks ``NN_name.ipynb`` in ``folder``, in order."""
-    lessons = sorted(p for p in Path(folder).glob("*.ipynb") if LESSON_NAME.match(p.name))
-    if not lessons:
-        raise SystemExit(f"course.site: no lessons (NN_name.ipynb) in {folder}")
-    return lessons
-
-
 def lesson_title(notebook):
     """The first ``# `` heading of the first markdown cell, else the file name."""
     for cell in notebook.cells:
@@ -89,6 +83,18 @@ def launch_links(lesson_path):
 
     slug, relative = launch.repository(), f"notebooks/{Path(lesson_path).name}"
     return [("Open in Colab", launch.colab_url(slug, relative)), ("Launch Binder", launch.binder_url(slug, relative))]
+
+
+def check_release():
+    """The launch links' repository and ref can be read (pyproject.toml's
+    ``[tool.course]``, in the working directory), else one :class:`CourseError`."""
+    from course import launch
+
+    try:
+        launch.repository(), launch.release_ref()
+    except (OSError, ValueError) as error:
+        raise CourseError(f"the launch links come from the course's pyproject.toml [tool.course]: {error}; "
+                          "run `course site` in the course's folder") from None
 
 
 def nav_bar(lessons, index, titles):
@@ -143,7 +149,7 @@ def lab_theme_css(name):
         candidate = Path(folder) / name
         if candidate.is_file():
             return candidate.read_text()
-    raise SystemExit(f"course.site: nbconvert's lab template has no static/{name}; reinstall nbconvert")
+    raise CourseError(f"nbconvert's lab template has no static/{name}; reinstall nbconvert")
 
 
 def without_remote_images(page):
@@ -187,12 +193,19 @@ def _first_heading(markdown):
     return match.group(1).strip() if match else "The convnets course"
 
 
-def build(notebooks=REPO / "notebooks", out=REPO / "build" / "site", readme=REPO / "README.md"):
-    """Render the site into ``out`` (replaced as a whole, never half-written).
-    Returns the list of pages written."""
+def build(out, notebooks=NOTEBOOKS, readme=README):
+    """Render the lessons of ``notebooks`` (:func:`course.lessons.find_lessons`)
+    and ``readme`` as the site in ``out`` (replaced as a whole, never
+    half-written). Returns the list of pages written."""
     import nbformat
 
     lessons = find_lessons(notebooks)
+    if not lessons:
+        raise CourseError(f"--notebooks: no lessons (NN_name.ipynb) in {notebooks}")
+    if not Path(readme).is_file():
+        raise CourseError(f"no {readme}: the site's index page is the course's README; "
+                          "run `course site` in the course's folder")
+    check_release()
     titles = [lesson_title(nbformat.read(str(p), as_version=4)) or p.stem for p in lessons]
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -213,16 +226,3 @@ def build(notebooks=REPO / "notebooks", out=REPO / "build" / "site", readme=REPO
         shutil.rmtree(staging, ignore_errors=True)
     return [out / page.name for page in pages]
 
-
-def main(argv=None):
-    parser = argparse.ArgumentParser(prog="python -m course.site", description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, default=REPO / "build" / "site", help="where to write the site")
-    parser.add_argument("--notebooks", type=Path, default=REPO / "notebooks", help="the executed lessons")
-    args = parser.parse_args(argv)
-    pages = build(args.notebooks, args.out)
-    print(f"site: {len(pages)} pages in {args.out} (open {args.out / 'index.html'})")
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -1,4 +1,4 @@
-"""The static site (`make site`, course/site.py) opened in headless Chromium.
+"""The static site (`course site`, `make site`; course/site.py) opened in headless Chromium.
 
 Every page loads with no request leaving the site, every image decodes,
 every local link resolves, each lesson page shows all its cells, and the
@@ -27,12 +27,19 @@ from playwright.sync_api import expect
 
 from chromium import chromium_context
 from course import site
+from course.lessons import find_lessons
 
 ROOT = Path(__file__).resolve().parent.parent
-LESSONS = site.find_lessons(ROOT / "notebooks")
+LESSONS = find_lessons(ROOT / "notebooks")
 SCREENSHOTS = ROOT / "build" / "screenshots"
 
 pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(autouse=True)
+def in_the_course(monkeypatch):
+    """`course site` runs in the course's folder: its README and pyproject.toml (the launch links)."""
+    monkeypatch.chdir(ROOT)
 
 
 @pytest.fixture(scope="module")
@@ -40,7 +47,9 @@ def built(tmp_path_factory):
     """The site built from the committed lessons, and how long it took."""
     out = tmp_path_factory.mktemp("site") / "site"
     start = time.perf_counter()
-    pages = site.build(out=out)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.chdir(ROOT)
+        pages = site.build(out, ROOT / "notebooks")
     return out, pages, time.perf_counter() - start
 
 

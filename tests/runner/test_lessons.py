@@ -1,9 +1,10 @@
 """course.lessons: finding, selecting and reading lesson notebooks (no kernels)."""
 
 import pytest
+from runner_fixtures import REPO
 
 from course import CourseError
-from course.lessons import REPO, find_lessons, load_lesson, load_lessons, select
+from course.lessons import find_lessons, load_lesson, load_lessons, select
 
 
 def names(paths):
@@ -24,6 +25,18 @@ def test_select_only_and_from(tmp_path, make_lesson):
         select(paths, only="01,07")
     with pytest.raises(CourseError, match="--from: no lesson '9'"):
         select(paths, start="9")
+
+
+def test_a_lesson_is_nn_name_ipynb_and_runner_site_and_launch_share_the_rule(tmp_path, make_lesson):
+    from course import launch, site
+
+    for name in ("02_b", "01_a", "10_j"):
+        make_lesson(tmp_path, name, "SEED = 0")
+    for name in ("_template", "1_short", "001_long", "01-dash", "01_", "notes", "01_a.ipynb"):
+        make_lesson(tmp_path, name, "SEED = 0")  # not lessons: no two digits, underscore and name
+    (tmp_path / "03_folder.ipynb").mkdir()
+    assert names(find_lessons(tmp_path)) == ["01_a", "02_b", "10_j"]  # file-name order
+    assert site.find_lessons is find_lessons and launch.find_lessons is find_lessons
 
 
 def test_notebooks_folder_must_exist(tmp_path):

@@ -93,7 +93,7 @@ def test_a_figure_that_is_not_base64_is_skipped(tmp_path):
 
 
 def test_report_without_runs_says_what_to_do(tmp_path):
-    assert "run `python -m course run` first" in report(tmp_path).read_text()
+    assert "run `course run` first" in report(tmp_path).read_text()
 
 
 def test_epoch_summary():
