@@ -8,6 +8,7 @@ as ``environments`` (pytest puts ``tests/`` on ``sys.path``).
 import contextlib
 import fcntl
 import hashlib
+import importlib.util
 import json
 import os
 import re
@@ -17,11 +18,13 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 from packaging.requirements import Requirement
 
 ROOT = Path(__file__).resolve().parent.parent
 LOCK = ROOT / "requirements.txt"
 REQUIREMENTS_IN = ROOT / "requirements.in"
+GPU_LOCK = ROOT / "requirements-gpu.txt"  # make setup GPU=1: TensorFlow's GPU build on Linux x86-64
 # Installed next to the lock on purpose: pip seeds every venv with itself, and
 # postBuild installs the course's own package (editable, no dependencies).
 NOT_IN_LOCK = frozenset({"pip", "convnets-course-helpers"})
@@ -29,6 +32,15 @@ CACHE_DIR = Path(
     os.environ.get("COURSE_CACHE_DIR")
     or Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "convnets-course"
 )
+
+
+def load_lock_drift():
+    """.github/scripts/lock_drift.py as a module (the weekly job's drift report, and Colab's pins)."""
+    path = ROOT / ".github" / "scripts" / "lock_drift.py"
+    spec = importlib.util.spec_from_file_location("lock_drift", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def normalize(name):
@@ -177,3 +189,71 @@ def python_version_of(python):
 def this_python():
     """``python3.X`` of the interpreter running the tests, for cache keys."""
     return f"python{sys.version_info[0]}.{sys.version_info[1]}"
+
+
+def runs_python(candidate, version):
+    """True if ``candidate`` starts and is Python ``version`` ("3.13"); a pyenv shim may exist and refuse."""
+    try:
+        done = subprocess.run([candidate, "-c", "import platform; print(platform.python_version())"],
+                              capture_output=True, text=True, timeout=60)
+    except OSError:
+        return False
+    return done.returncode == 0 and done.stdout.strip().rsplit(".", 1)[0] == version
+
+
+def find_python(version):
+    """A Python ``version`` ("3.13") interpreter: $COURSE_PYTHON313 (for 3.13),
+    python3.13 on PATH, or pyenv's; the test fails naming where it looked."""
+    variable = "COURSE_PYTHON" + version.replace(".", "")
+    candidates = [os.environ.get(variable), shutil.which(f"python{version}"),
+                  *sorted(str(p) for p in (Path.home() / ".pyenv" / "versions").glob(f"{version}.*/bin/python{version}"))]
+    for candidate in candidates:
+        if candidate and runs_python(candidate, version):
+            return candidate
+    pytest.fail(f"no Python {version} among {candidates}: set {variable}, put python{version} on PATH, "
+                f"or `pyenv install {version}`")
+
+
+def execute_lesson(papermill, notebook, output, *, env, cwd, kernel, parameters=None, log=None):
+    """Execute ``notebook`` into ``output`` with the ``papermill`` executable in
+    kernel ``kernel``, working directory ``cwd``, ``parameters`` injected
+    ({name: value}, via a YAML file: lists and floats keep their type);
+    returns ``(executed notebook, wall seconds)``; on failure the assertion
+    shows papermill's output."""
+    import nbformat
+
+    command = [papermill, "--kernel", kernel, "--cwd", cwd, notebook, output]
+    if parameters:
+        values = Path(output).with_suffix(".parameters.json")  # JSON is YAML
+        values.write_text(json.dumps(parameters))
+        command += ["-f", values]
+    started = time.monotonic()
+    done = subprocess.run(command, capture_output=True, text=True, env=env)
+    seconds = time.monotonic() - started
+    if log is not None:
+        with open(log, "a") as out:
+            out.write(f"$ {' '.join(map(str, command))}\n{done.stdout}\n{done.stderr}\n")
+    assert done.returncode == 0, f"papermill {Path(notebook).name} failed:\n{done.stderr[-4000:]}"
+    return nbformat.read(output, as_version=4), seconds
+
+
+def first_line(executed):
+    """The first line a lesson prints: start_lesson's versions, backend, device and TF32."""
+    for cell in executed.cells:
+        for out in cell.get("outputs", []) if cell.cell_type == "code" else []:
+            if out.output_type == "stream" and out.get("name") == "stdout":
+                return out.text.splitlines()[0]
+    return ""
+
+
+def problems(executed):
+    """(cell index, what) for every code cell left unexecuted or with an error or stderr output."""
+    found = []
+    for i, cell in enumerate(executed.cells):
+        if cell.cell_type != "code":
+            continue
+        if not cell.execution_count:
+            found.append((i, "not executed"))
+        found += [(i, out.get("name", out.output_type)) for out in cell.outputs
+                  if out.output_type == "error" or out.get("name") == "stderr"]
+    return found

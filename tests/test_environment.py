@@ -7,36 +7,26 @@ packages loosely, so the helpers install anywhere (Colab, Python 3.12).
 """
 
 import ast
-import importlib.util
 import json
+import os
 import re
 import subprocess
 import sys
 import tomllib
-from pathlib import Path
 
 import pytest
 import yaml
 from packaging.requirements import Requirement
 from packaging.version import Version
 
-from environments import (LOCK, REQUIREMENTS_IN, ROOT, differences_from_lock, installed_here, lock_for, normalize,
-                          pinned_version, requirement_lines, requirements)
+from environments import (GPU_LOCK, LOCK, REQUIREMENTS_IN, ROOT, differences_from_lock, installed_here, load_lock_drift, lock_for,
+                          normalize, pinned_version, requirement_lines, requirements)
 
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())
 MAKEFILE = (ROOT / "Makefile").read_text()
 # requirements.in picks the CPU-only TensorFlow where it exists; pyproject
 # names the package the code imports.
 SAME_PACKAGE = {"tensorflow-cpu": "tensorflow"}
-
-
-def load_lock_drift():
-    """.github/scripts/lock_drift.py as a module (the weekly job's drift report)."""
-    path = ROOT / ".github" / "scripts" / "lock_drift.py"
-    spec = importlib.util.spec_from_file_location("lock_drift", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 lock_drift = load_lock_drift()
@@ -108,7 +98,8 @@ def test_the_lock_gives_each_platform_one_version_of_every_package_it_needs(labe
 def test_this_environment_is_the_lock_package_for_package():
     """The environment running the tests (make test: .venv) holds exactly the
     lock's packages at the lock's versions, plus pip and the course's own package."""
-    assert differences_from_lock(installed_here(), lock_for()) == [], "run make setup"
+    installed_from = GPU_LOCK if (ROOT / ".venv" / ".installed-gpu").exists() else LOCK  # make setup GPU=1
+    assert differences_from_lock(installed_here(), lock_for(path=installed_from)) == [], "run make setup"
 
 
 def test_differences_from_lock_names_missing_extra_and_wrong_versions():
@@ -148,10 +139,28 @@ def test_environment_yml_is_python_311_and_the_lock():
     assert env["dependencies"] == ["python=3.11", "pip", {"pip": ["-r requirements.txt"]}]
 
 
+def make_variables(*names, cwd=ROOT, **assignments):
+    """{name: value} of Makefile variables as make evaluates them (``make VAR=value``), running nothing,
+    with no COURSE_* variable in the environment."""
+    command = ["make", "-s", "--no-print-directory", "-f", ROOT / "Makefile", "--eval", "print-%: ; @echo '$($*)'",
+               *(f"{k}={v}" for k, v in assignments.items()), *(f"print-{name}" for name in names)]
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("COURSE_", "MAKE"))}
+    out = subprocess.run(command, capture_output=True, text=True, check=True, cwd=cwd, env=env).stdout
+    return dict(zip(names, out.splitlines()))
+
+
+def test_every_make_target_saves_lesson_records_in_the_repositorys_build():
+    """nbval and JupyterLab run lessons in notebooks/; save_results' default is the working directory's build/."""
+    assert make_variables("COURSE_BUILD_DIR") == {"COURSE_BUILD_DIR": str(ROOT / "build")}
+    assert re.search(r"^export COURSE_BUILD_DIR \?= ", MAKEFILE, re.M), "a learner's own setting must win"
+
+
 def test_make_setup_syncs_the_venv_to_the_lock_then_runs_postbuild():
     stamp_rule = re.search(r"^\$\(STAMP\): (.*)\n((?:\t.*\n)+)", MAKEFILE, re.M)
-    assert stamp_rule.group(1).split("|")[0].split() == ["requirements.txt"]
-    assert "$(UV) pip sync --quiet --python $(PY) requirements.txt" in stamp_rule.group(2)
+    assert stamp_rule.group(1).split("|")[0].split() == ["$(LOCK_FILE)"]
+    assert "$(UV) pip sync --quiet --python $(PY) $(LOCK_FILE)" in stamp_rule.group(2)
+    assert make_variables("LOCK_FILE", "STAMP", VENV=".venv-none") == {"LOCK_FILE": "requirements.txt",
+                                                                      "STAMP": ".venv-none/.installed"}
     assert "sys.version_info[:2] == (3, 11)" in MAKEFILE, "the locked course environment is Python 3.11"
     assert re.search(r"^\$\(KERNEL_JSON\): postBuild pyproject.toml \$\(STAMP\)$", MAKEFILE, re.M)
 
@@ -164,11 +173,24 @@ def test_postbuild_is_executable_and_installs_the_package_without_dependencies()
 
 # -- pyproject: the same packages, loosely ---------------------------------------
 
+# Extras the lock leaves out on purpose: ray (the bench's part 4 on a cluster, benchmarks/seeds.py).
+OUTSIDE_THE_LOCK = {"ray"}
+
+
 def declared():
-    """{normalized name: Requirement} of pyproject's dependencies and every extra."""
+    """{normalized name: Requirement} of pyproject's dependencies and every extra the lock holds."""
     project = PYPROJECT["project"]
-    lines = project["dependencies"] + [line for extra in project["optional-dependencies"].values() for line in extra]
+    lines = project["dependencies"] + [line for name, extra in project["optional-dependencies"].items()
+                                       if name not in OUTSIDE_THE_LOCK for line in extra]
     return {normalize(Requirement(line).name): Requirement(line) for line in lines}
+
+
+def test_the_extras_outside_the_lock_are_loose_lower_bounds():
+    extras = PYPROJECT["project"]["optional-dependencies"]
+    assert OUTSIDE_THE_LOCK <= set(extras)
+    for line in (line for name in OUTSIDE_THE_LOCK for line in extras[name]):
+        assert [s.operator for s in Requirement(line).specifier] == [">="], f"{line}: a lower bound only"
+        assert normalize(Requirement(line).name) not in {normalize(r.name) for r in requirements(REQUIREMENTS_IN)}
 
 
 def test_pyproject_declares_every_pinned_package_and_the_pins_satisfy_it():
@@ -211,10 +233,11 @@ def test_helpers_declares_what_it_imports():
     """numpy, matplotlib and keras are dependencies; tensorflow is the extra;
     IPython is imported only inside a notebook (guarded by ImportError), and
     ipywidgets only by helpers.widgets when called (the course extra; without
-    it the sliders say how to get it)."""
+    it the sliders say how to get it); jax and torch only by helpers.session,
+    under those Keras backends (whoever picks one has installed it)."""
     project = PYPROJECT["project"]
     allowed = {normalize(Requirement(line).name) for line in project["dependencies"]} | {"tensorflow", "ipython",
-                                                                                          "ipywidgets"}
+                                                                                          "ipywidgets", "jax", "torch"}
     imported = {normalize(IMPORT_TO_PACKAGE.get(name, name)) for name in third_party_imports("helpers")}
     assert imported <= allowed
     assert {"numpy", "matplotlib", "keras", "tensorflow"} <= imported
@@ -274,3 +297,135 @@ def test_lock_drift_resolves_requirements_in_afresh_with_the_pinned_uv(capsys):
     assert lock_drift.main(["--uv", str(uv)]) == 0
     out = capsys.readouterr().out
     assert out.startswith("No drift") or re.match(r"\d+ locked versions would change", out)
+    assert "Colab's pins (Python " in out  # and requirements-colab.txt parsed
+
+
+# -- Colab's pins (requirements-colab.txt; lock_drift checks and refreshes them) ----
+
+COLAB_FILE = """\
+# Colab's runtime
+# python: 3.13
+# as of: 2026-08
+tensorflow==2.20.0
+keras==3.13.2
+numpy==2.1.3
+matplotlib==3.10.0
+ipywidgets==7.7.1
+"""
+COLAB_FREEZE = """\
+ipywidgets==7.7.1
+Keras==3.14.0
+matplotlib==3.10.0
+numpy==2.1.3
+scipy==1.16.3
+tensorflow==2.20.0
+"""
+
+
+def test_the_committed_colab_pins_parse():
+    colab = lock_drift.colab_pins((ROOT / "requirements-colab.txt").read_text())
+    assert set(colab.pins) == set(lock_drift.COLAB_PACKAGES)
+
+
+def test_colab_pins_read_python_date_and_the_five_pins():
+    colab = lock_drift.colab_pins(COLAB_FILE)
+    assert colab == ("3.13", "2026-08", {"tensorflow": "2.20.0", "keras": "3.13.2", "numpy": "2.1.3",
+                                         "matplotlib": "3.10.0", "ipywidgets": "7.7.1"})
+    assert lock_drift.colab_age_days(colab.as_of, lock_drift.datetime.date(2026, 8, 31)) == 30
+
+
+@pytest.mark.parametrize("broken, named", [
+    (COLAB_FILE.replace("# python: 3.13\n", ""), "python"),
+    (COLAB_FILE.replace("keras==3.13.2", "keras>=3.13"), "keras>=3.13"),
+    (COLAB_FILE.replace("numpy==2.1.3\n", ""), "exactly"),
+    (COLAB_FILE + "scipy==1.16.3\n", "exactly"),
+])
+def test_colab_pins_refuse_a_file_the_test_could_not_trust(broken, named):
+    with pytest.raises(ValueError, match=named):
+        lock_drift.colab_pins(broken)
+
+
+def test_colab_changes_name_each_moved_pin_and_the_python():
+    colab = lock_drift.colab_pins(COLAB_FILE)
+    assert lock_drift.colab_changes(colab, COLAB_FREEZE) == [("keras", "3.13.2", "3.14.0")]
+    assert lock_drift.colab_changes(colab, COLAB_FREEZE, python="3.14")[0] == ("python", "3.13", "3.14")
+    assert lock_drift.colab_changes(colab, COLAB_FREEZE.replace("Keras==3.14.0", "keras==3.13.2")) == []
+
+
+def test_refreshed_colab_rewrites_pins_python_and_date_and_nothing_else():
+    today = lock_drift.datetime.date(2026, 12, 1)
+    text = lock_drift.refreshed_colab(COLAB_FILE, COLAB_FREEZE, python="3.14", today=today)
+    assert lock_drift.colab_pins(text) == ("3.14", "2026-12-01", {**lock_drift.colab_pins(COLAB_FILE).pins, "keras": "3.14.0"})
+    assert text.splitlines()[0] == "# Colab's runtime" and "scipy" not in text
+    with pytest.raises(ValueError, match="numpy"):
+        lock_drift.refreshed_colab(COLAB_FILE, COLAB_FREEZE.replace("numpy==2.1.3\n", ""))
+
+
+def test_check_colab_warns_when_the_pins_are_old_and_writes_only_when_asked(tmp_path):
+    path, freeze = tmp_path / "requirements-colab.txt", tmp_path / "colab.txt"
+    path.write_text(COLAB_FILE)
+    freeze.write_text(COLAB_FREEZE)
+    fresh = lock_drift.check_colab(path, today=lock_drift.datetime.date(2026, 9, 1))
+    old = lock_drift.check_colab(path, today=lock_drift.datetime.date(2027, 1, 1))
+    assert not any(line.startswith("::warning") for line in fresh)
+    assert old[-1].startswith("::warning") and "153 days old" in old[-1]
+    assert lock_drift.check_colab(path, freeze) == ["Colab: keras 3.13.2 -> 3.14.0"] and path.read_text() == COLAB_FILE
+    assert lock_drift.check_colab(path, freeze, write=True)[-1] == f"wrote {path}"
+    assert lock_drift.colab_pins(path.read_text()).pins["keras"] == "3.14.0"
+
+
+# -- the GPU lock (make setup GPU=1) ------------------------------------------------
+
+
+def test_make_setup_gpu_1_installs_the_gpu_lock_and_remembers_it(tmp_path):
+    venv = tmp_path / "venv"
+    gpu = {"LOCK_FILE": "requirements-gpu.txt", "STAMP": f"{venv}/.installed-gpu"}
+    cpu = {"LOCK_FILE": "requirements.txt", "STAMP": f"{venv}/.installed"}
+    assert make_variables(*gpu, VENV=venv, GPU=1) == gpu
+    assert make_variables(*cpu, VENV=venv) == cpu
+    venv.mkdir()
+    (venv / ".installed-gpu").touch()  # set up with GPU=1 before: later commands keep it, GPU=0 goes back
+    assert make_variables(*gpu, VENV=venv) == gpu
+    assert make_variables(*cpu, VENV=venv, GPU=0) == cpu
+    assert "@rm -f $(VENV)/.installed $(VENV)/.installed-gpu" in MAKEFILE  # one stamp: the lock installed last
+    assert 'uname -sm)" = "Linux x86_64" ]' in MAKEFILE, "GPU=1 must refuse where the GPU build does not exist"
+
+
+def test_the_gpu_lock_is_generated_by_make_lock_from_requirements_gpu_in():
+    command = re.search(r"^GPU_LOCK_COMMAND := (.+)$", MAKEFILE, re.M).group(1).strip()
+    header = [line for line in GPU_LOCK.read_text().splitlines() if line.startswith("#")][:2]
+    assert header == ["# This file was autogenerated by uv via the following command:",
+                      f"#    uv {command} -o requirements-gpu.txt"]
+    assert "$(UV) --quiet $(GPU_LOCK_COMMAND) -o requirements-gpu.txt" in MAKEFILE
+    assert "-c requirements.txt" in command and "--no-emit-package tensorflow-cpu" in command
+    lines = requirement_lines(ROOT / "requirements-gpu.in")
+    tensorflow_cpu = next(r for r in requirements(REQUIREMENTS_IN) if r.name == "tensorflow-cpu")
+    assert lines == ["-r requirements.in", f"tensorflow[and-cuda]=={pinned_version(tensorflow_cpu)}; {tensorflow_cpu.marker}"]
+
+
+@pytest.mark.parametrize("label", sorted(ENVIRONMENTS))
+def test_the_gpu_lock_is_the_cpu_lock_with_tensorflow_and_cuda_for_tensorflow_cpu(label):
+    """On Linux x86-64: tensorflow and NVIDIA's CUDA libraries for tensorflow-cpu,
+    every other version the same; elsewhere exactly requirements.txt."""
+    cpu, gpu = lock_for(ENVIRONMENTS[label]), lock_for(ENVIRONMENTS[label], path=GPU_LOCK)
+    if not label.startswith("linux-x86_64"):
+        assert gpu == cpu
+        return
+    assert "tensorflow-cpu" not in gpu and gpu["tensorflow"] == cpu["tensorflow-cpu"]
+    shared = set(cpu) & set(gpu)
+    assert {name: gpu[name] for name in shared} == {name: cpu[name] for name in shared}
+    assert set(cpu) - set(gpu) == {"tensorflow-cpu"}
+    added = set(gpu) - set(cpu)
+    assert "tensorflow" in added and "nvidia-cudnn-cu12" in added
+    assert all(name == "tensorflow" or name.startswith("nvidia-") for name in added), added
+
+
+def test_a_colab_refresh_by_hand_touches_only_colabs_pins(tmp_path, capsys):
+    (tmp_path / "requirements-colab.txt").write_text(COLAB_FILE)
+    (tmp_path / "colab.txt").write_text(COLAB_FREEZE)
+    args = ["--uv", str(tmp_path / "no-uv"), "--root", str(tmp_path), "--colab-freeze", str(tmp_path / "colab.txt")]
+    assert lock_drift.main([*args, "--colab-python", "3.13", "--write-colab"]) == 0  # no Makefile, no uv needed
+    assert capsys.readouterr().out.splitlines()[0] == "Colab: keras 3.13.2 -> 3.14.0"
+    assert lock_drift.colab_pins((tmp_path / "requirements-colab.txt").read_text()).pins["keras"] == "3.14.0"
+    with pytest.raises(SystemExit):
+        lock_drift.main(["--write-colab"])

@@ -56,7 +56,18 @@ def test_contributing_gives_the_commands_that_exist():
                         CONTRIBUTING.replace("\\\n    ", ""), re.S)
     assert command and command.group(1).split() == nbval_flags.split(), "CONTRIBUTING's nbval command is not make test's"
     assert "lo..hi:" in CONTRIBUTING and "check(" in CONTRIBUTING and "Solutions" in CONTRIBUTING
-    assert "python -m course.launch" in CONTRIBUTING
+    assert "python -m course launch" in CONTRIBUTING
+
+
+def test_the_docs_and_the_makefile_use_the_one_course_command():
+    """Every tool is a ``course`` subcommand: no document or make target
+    names the module entry points it replaced."""
+    old = re.compile(r"python -m (course\.(site|launch|cli)|benchmarks(\.summary|\.readme)?\b|helpers\.data)")
+    for name, text in (("README.md", README), ("CONTRIBUTING.md", CONTRIBUTING), ("Makefile", MAKEFILE)):
+        assert old.findall(text.replace("$(PY)", "python")) == [], name
+    for command in ("course data", "course run", "course site", "course bench"):
+        assert f"$(PY) -m {command}" in MAKEFILE, command
+    assert old.search("python -m course.site") and old.search("python -m benchmarks --parts 4")  # it finds them
 
 
 def test_the_issue_form_asks_for_lesson_cell_environment_and_versions_line():
@@ -85,7 +96,9 @@ def test_the_workflow_is_read_only_cancels_superseded_runs_caches_and_uploads_bu
     assert len(upload) == 1 and upload[0]["if"] == "always()" and upload[0]["with"]["path"] == "build/"
     assert any(s.get("run", "").startswith("make test") for s in steps)
     python = next(s for s in steps if str(s.get("uses", "")).startswith("actions/setup-python@"))
-    assert python["with"]["python-version"].split() == ["3.12", "3.11"], "3.12 for test_python312, 3.11 last (default)"
+    assert python["with"]["python-version"].split() == ["3.13", "3.12", "3.11"], (
+        "3.13 for test_colab, 3.12 for test_python312, 3.11 last (the default)"
+    )
 
 
 def test_the_weekly_job_reports_lock_drift_with_the_makefiles_uv():

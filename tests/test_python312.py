@@ -14,49 +14,23 @@ package is reinstalled (not editable, as ``pip install git+...`` on Colab
 would) on every run, so the run tests this checkout.
 """
 
-import glob
 import json
-import tomllib
-import os
-import shutil
 import subprocess
-import time
+import tomllib
 from pathlib import Path
 
-import nbformat
 import pytest
-
 from packaging.requirements import Requirement
 from packaging.version import Version
 
-from environments import ROOT, cached_venv, input_hash, installed_in, isolated_env, normalize, run
+from environments import (ROOT, cached_venv, execute_lesson, find_python, first_line, input_hash, installed_in,
+                          isolated_env, normalize, problems, run)
 
 PYPROJECT = ROOT / "pyproject.toml"
 KERNEL_NAME = "convnets-course"
 REPORTS = ROOT / "build"  # python312_newest.json, python312_lowest.json
 
 pytestmark = pytest.mark.slow
-
-
-def runs_python312(candidate):
-    """True if ``candidate`` starts and is Python 3.12 (a pyenv shim may exist and refuse)."""
-    try:
-        done = subprocess.run([candidate, "-c", "import sys; print(sys.version_info[:2] == (3, 12))"],
-                              capture_output=True, text=True, timeout=60)
-    except OSError:
-        return False
-    return done.returncode == 0 and done.stdout.strip() == "True"
-
-
-def python312():
-    """A Python 3.12 interpreter: $COURSE_PYTHON312, python3.12 on PATH, or pyenv's."""
-    candidates = [os.environ.get("COURSE_PYTHON312"), shutil.which("python3.12"),
-                  *sorted(glob.glob(str(Path.home() / ".pyenv" / "versions" / "3.12.*" / "bin" / "python3.12")))]
-    for candidate in candidates:
-        if candidate and runs_python312(candidate):
-            return candidate
-    pytest.fail(f"no Python 3.12 among {candidates}: set COURSE_PYTHON312, put python3.12 on PATH, "
-                "or `pyenv install 3.12`")
 
 
 def interpreter_version(python):
@@ -91,7 +65,7 @@ def venv312(request, tmp_path_factory):
     """(venv, home, timings): Python 3.12 with the course package's loose
     dependencies, the ``tensorflow`` extra, papermill and ipykernel; for
     ``lowest``, constrained to each declared lower bound."""
-    python = python312()
+    python = find_python("3.12")
     version = interpreter_version(python)
     home = tmp_path_factory.mktemp(f"py312-{request.param}-home")
     log = home / "build.log"
@@ -135,22 +109,12 @@ def test_the_venv_has_plain_tensorflow_and_no_lock(venv312):
 
 def test_lesson_01_runs_on_python_312_with_loose_dependencies(venv312):
     venv, home, timings = venv312
-    notebook = sorted((ROOT / "notebooks").glob("01_*.ipynb"))[0]
-    output = home / notebook.name
-    started = time.monotonic()
-    done = subprocess.run([venv / "bin" / "papermill", "--kernel", KERNEL_NAME, "--cwd", ROOT / "notebooks",
-                           notebook, output], capture_output=True, text=True, env=isolated_env(venv, home))
-    seconds = time.monotonic() - started
-    assert done.returncode == 0, f"papermill {notebook.name} failed on Python 3.12:\n{done.stderr[-4000:]}"
-
-    executed = nbformat.read(output, as_version=4)
-    code_cells = [c for c in executed.cells if c.cell_type == "code"]
-    assert all(c.execution_count for c in code_cells), "papermill left a code cell unexecuted"
-    printed = "".join(o.get("text", "") for c in code_cells for o in c.outputs if o.output_type == "stream")
-    assert f"python {timings['python']}" in printed, "start_lesson's versions line does not show this Python"
-    noisy = [(i, o.get("name", o.output_type)) for i, c in enumerate(executed.cells) if c.cell_type == "code"
-             for o in c.outputs if o.output_type == "error" or o.get("name") == "stderr"]
-    assert not noisy, f"cells with error/stderr output on Python 3.12: {noisy}"
+    notebook = min((ROOT / "notebooks").glob("01_*.ipynb"))
+    executed, seconds = execute_lesson(venv / "bin" / "papermill", notebook, home / notebook.name,
+                                       env=isolated_env(venv, home), cwd=ROOT / "notebooks", kernel=KERNEL_NAME)
+    assert problems(executed) == [], "cells unexecuted or with error/stderr output on Python 3.12"
+    line = first_line(executed)
+    assert f"python {timings['python']}" in line and line.endswith("TF32 off"), line
 
     report = REPORTS / f"python312_{timings['dependencies']}.json"
     report.parent.mkdir(parents=True, exist_ok=True)
