@@ -1,10 +1,15 @@
-"""``python -m benchmarks``: run the parts, write the JSON, print the table.
+"""``course bench`` (or ``python -m benchmarks``): run the parts, write the JSON, print the table.
 
 The defaults are the full benchmark (the one the README shows); every
 option shrinks or selects it, e.g. ``--parts ops,flops`` or
 ``--parts 4 --seeds 0 --epochs 1 --train-size 2000``. A result counts as
 *complete* (the README generator uses only those) when all five parts ran
 with the defaults on verified MNIST and none failed.
+
+Part 4 runs seed by seed (``benchmarks.seeds``): ``--workers N`` trains N
+seeds at once in local processes, ``--ray-address`` as Ray tasks, ``--unit``
+only the given seeds (one JSON each, no result), and
+``python -m benchmarks merge PATH...`` turns unit files into a result.
 """
 
 import argparse
@@ -16,11 +21,11 @@ import traceback
 from pathlib import Path
 
 from helpers.files import atomic_write, finite_or_none
+from helpers.session import default_build_dir
 
 from . import machine, report
 
 HERE = Path(__file__).resolve().parent
-REPO = HERE.parent
 RESULTS_DIR = HERE / "results"
 PARTS = ("overhead", "ops", "lessons", "accuracy", "flops")  # part 1 .. part 5
 
@@ -76,14 +81,17 @@ def _parts(text):
 
 
 def _positive(text):
-    value = int(text)
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be an integer >= 1, got {text!r}") from None
     if value < 1:
         raise argparse.ArgumentTypeError(f"must be an integer >= 1, got {text}")
     return value
 
 
 def parser():
-    p = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.splitlines()[0])
+    p = argparse.ArgumentParser(prog="course bench", description=__doc__.splitlines()[0])
     d = DEFAULTS
     p.add_argument("--parts", type=_parts, default=d["parts"],
                    help="comma-separated parts, by number or name: 1 overhead, 2 ops, 3 lessons, 4 accuracy, "
@@ -118,9 +126,25 @@ def parser():
     p.add_argument("--course-notebooks", type=Path, default=None, help="part 3: lesson folder (default: notebooks/)")
     p.add_argument("--data-npz", type=Path, default=None,
                    help="use these arrays (x_train, y_train, x_test, y_test; not verified) instead of MNIST")
+    p.add_argument("--workers", type=_positive, default=1,
+                   help="part 4: train this many seeds at once, each in its own process with TensorFlow's threads "
+                        "capped at cores // N (default: 1, one seed after another in this process)")
+    p.add_argument("--threads", type=_positive, default=None,
+                   help="part 4: TensorFlow threads per seed (default: one per core; cores // N with --workers; 1 "
+                        "with --ray-address); the thread count changes the last digits of the results")
+    p.add_argument("--ray-address", default=None,
+                   help="part 4: run each seed as a Ray task on this cluster ('local': a Ray instance on this "
+                        "machine); needs the extra: pip install 'convnets-course-helpers[ray]'")
+    p.add_argument("--unit", type=_int_list, default=None,
+                   help="part 4: train only these seeds (of --seeds), one JSON each in --unit-dir, and merge "
+                        "nothing (python -m benchmarks merge does); needs --parts accuracy")
+    p.add_argument("--unit-dir", type=Path, default=default_build_dir() / "bench" / "units",
+                   help="part 4: where each seed's JSON goes, seed-<n>.json (default: bench/units/ in the "
+                        "build folder, $COURSE_BUILD_DIR, else ./build)")
     p.add_argument("--out-dir", type=Path, default=RESULTS_DIR, help="where the JSON goes (benchmarks/results)")
-    p.add_argument("--build-dir", type=Path, default=REPO / "build" / "bench",
-                   help="part 3: the course runner's output folder (default: build/bench)")
+    p.add_argument("--build-dir", type=Path, default=default_build_dir() / "bench",
+                   help="part 3: the course runner's output folder (default: bench/ in $COURSE_BUILD_DIR, "
+                        "else in ./build)")
     return p
 
 
@@ -162,7 +186,7 @@ def write_json(path, record):
 def run_part(name, config, data, log):
     from helpers.data import preprocess
 
-    (x_train, y_train), (x_test, y_test) = data if data else ((None, None), (None, None))
+    (x_train, y_train), _ = data if data else ((None, None), (None, None))
     if name == "overhead":
         from . import overhead
         return overhead.run(data, epochs=config["overhead_epochs"], batch_size=config["batch_size"], seed=0,
@@ -176,12 +200,8 @@ def run_part(name, config, data, log):
         return lessons.run(build_dir=config["build_dir"], notebooks=config["course_notebooks"],
                            quick=config["course_quick"], log=log)
     if name == "accuracy":
-        from . import accuracy
-        prepared = (preprocess(x_train, y_train), preprocess(x_test, y_test))
-        return accuracy.run(prepared, seeds=config["seeds"], seed_epochs=config["epochs"],
-                            variant_epochs=config["variant_epochs"], batch_size=config["batch_size"],
-                            curve_seeds=config["curve_seeds"], curve_train_size=config["curve_train_size"],
-                            curve_epochs=config["curve_epochs"], log=log)
+        from . import seeds
+        return seeds.run(config, data, source=config.get("data_source"), log=log)
     if name == "flops":
         from . import flops
         return flops.run(preprocess(x_train, y_train), batch_size=config["batch_size"],
@@ -189,8 +209,37 @@ def run_part(name, config, data, log):
     raise ValueError(f"unknown part {name!r}")
 
 
+def _check_part4_runner(p, args):
+    if args.workers > 1 and args.ray_address:
+        p.error("pass --workers or --ray-address, not both")
+    if args.unit is not None and args.parts != ["accuracy"]:
+        p.error("--unit trains part 4's seeds alone: pass --parts accuracy")
+    if args.unit is not None and not args.unit:
+        p.error("--unit names no seed; pass seeds of --seeds, e.g. --unit 2")
+
+
+def _units_only(args, config, log):
+    """``--unit``: train the given seeds' units, write them, merge nothing."""
+    from . import seeds
+
+    data, source = (None, None) if args.workers > 1 or args.ray_address else load_data(config)
+    try:
+        seeds.run_units(config, args.unit, data=data, source=source, workers=args.workers, threads=args.threads,
+                        ray_address=args.ray_address, unit_dir=args.unit_dir, log=log)
+    except (RuntimeError, ValueError) as error:
+        log(f"benchmarks: error: {error}")
+        return 1
+    return 0
+
+
 def main(argv=None):
-    args = parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv[:1] == ["merge"]:
+        from . import seeds
+        return seeds.merge_main(argv[1:])
+    p = parser()
+    args = p.parse_args(argv)
+    _check_part4_runner(p, args)
     bench_start = time.perf_counter()
     config = {key: getattr(args, key) for key in DEFAULTS}
     config["build_dir"] = args.build_dir
@@ -199,9 +248,15 @@ def main(argv=None):
     def log(text):
         print(text, flush=True)
 
+    from . import seeds
+
+    if args.workers == 1 and not args.ray_address:
+        seeds.cap_threads(args.threads)  # part 4 trains in this process: before TensorFlow starts
     from helpers.session import configure_backend
 
     configure_backend()  # Keras on TensorFlow, TF's C++ start-up noise silenced
+    if args.unit is not None:
+        return _units_only(args, config, log)
     date, host = time.strftime("%Y-%m-%d", time.gmtime()), machine.host_id()
     path = result_path(args.out_dir, date, host, default)
     record = {
@@ -212,7 +267,8 @@ def main(argv=None):
         "default_config": default,
         "machine": machine.describe(),
         "versions": machine.versions(),
-        "config": {k: (str(v) if isinstance(v, Path) else v) for k, v in config.items()},
+        "config": {k: (str(v) if isinstance(v, Path) else v) for k, v in config.items()}
+                  | {"part4_runner": {"workers": args.workers, "threads": args.threads, "ray": bool(args.ray_address)}},
         "data": None,
         "parts": {},
         "seconds": {},
@@ -226,6 +282,8 @@ def main(argv=None):
     if {"overhead", "accuracy", "flops"} & set(config["parts"]):
         data, record["data"] = load_data(config)
         log(f"data: {len(data[0][0])} train / {len(data[1][0])} test images, {record['data']}")
+    config |= {"data_source": record["data"], "workers": args.workers, "threads": args.threads,
+               "ray_address": args.ray_address, "unit_dir": args.unit_dir}
     for number, name in enumerate(PARTS, start=1):
         if name not in config["parts"]:
             continue
@@ -251,7 +309,7 @@ def main(argv=None):
     record["targets"] = report.targets(record)
     write_json(path, record)
     log("")
-    log(report.markdown(record))
+    log(report.markdown(finite_or_none(record)))  # one seed: sd is NaN, shown as no sd
     log(f"\nwrote {path} ({'complete' if record['complete'] else 'not complete: not used for the README'})")
     if record["errors"]:
         log(f"parts that failed: {', '.join(record['errors'])}")

@@ -37,7 +37,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .stats import mean_std
+from helpers.stats import mean_sd
 
 REPO = Path(__file__).resolve().parent.parent
 SIDES = {"helpers": "benchmarks.helpers_keras", "plain": "benchmarks.plain_keras"}
@@ -118,7 +118,7 @@ def run(data, *, epochs, batch_size, seed, pairs, log=print):
     for side in ("helpers", "plain"):
         mine = [r for r in runs if r["side"] == side]
         for key in KEYS:
-            mean, std = mean_std(r[key] for r in mine)
+            mean, std = mean_sd([r[key] for r in mine])
             summary[f"{side}_{key}_mean"] = mean
             summary[f"{side}_{key}_std"] = std
             summary[f"{side}_{key}_median"] = statistics.median(r[key] for r in mine)

@@ -1,16 +1,8 @@
-"""Small statistics and timing helpers shared by the benchmark parts."""
+"""Timing shared by the benchmark parts. Mean +- sd is ``helpers.stats.mean_sd``, the
+course's one rule (the lessons, the benchmark and the README all use it)."""
 
 import statistics
 import time
-
-
-def mean_std(values):
-    """``(mean, sample standard deviation)``; std is 0.0 for a single value."""
-    values = [float(v) for v in values]
-    if not values:
-        raise ValueError("mean_std needs at least one value")
-    std = statistics.stdev(values) if len(values) > 1 else 0.0
-    return statistics.fmean(values), std
 
 
 def time_calls(fn, repeats, warmup=1):

@@ -12,7 +12,10 @@ last epoch, the test accuracy); with the benchmark's budget (seeds, epochs,
 training and test digits, date) stated beside them. The file is package data of ``helpers``
 (``helpers/full_data/ablation.json``), so the lesson finds it wherever the
 helpers are installed, Colab included. ``make bench`` does not rewrite it:
-run this module after a new benchmark.
+run this module after a new benchmark. ``--result PATH`` summarizes that
+result instead, whatever its budget (the merged seeds of
+``python -m benchmarks merge``, e.g. 20 seeds over many machines); the
+budget written beside the accuracies says what ran.
 """
 
 import argparse
@@ -92,9 +95,19 @@ def summarize(record, source="benchmark result"):
     }
 
 
-def write(results_dir=RESULTS_DIR, output=OUTPUT):
-    """Summarize the newest default-budget part 4 in ``results_dir`` into ``output``; returns ``(source, output)``."""
-    path, record = newest_part4(results_dir)
+def read_result(path):
+    """``(path, record)`` of one result file that holds part 4; ValueError saying what it lacks."""
+    path = Path(path)
+    record = json.loads(path.read_text())
+    if "accuracy" not in record.get("parts", {}) or "accuracy" in record.get("errors", {}):
+        raise ValueError(f"{path} holds no part 4 (accuracy) that ran without error")
+    return path, record
+
+
+def write(results_dir=RESULTS_DIR, output=OUTPUT, result=None):
+    """Summarize the newest default-budget part 4 in ``results_dir`` (or the file ``result``) into
+    ``output``; returns ``(source, output)``."""
+    path, record = newest_part4(results_dir) if result is None else read_result(result)
     summary = summarize(record, source=f"benchmarks/results/{Path(path).name}")
     atomic_write(output, json.dumps(summary, indent=1) + "\n")
     return path, Path(output)
@@ -103,9 +116,11 @@ def write(results_dir=RESULTS_DIR, output=OUTPUT):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--results-dir", type=Path, default=RESULTS_DIR)
+    parser.add_argument("--result", type=Path, default=None,
+                        help="summarize this result file (any budget) instead of the newest default part 4")
     parser.add_argument("--output", type=Path, default=OUTPUT)
     args = parser.parse_args(argv)
-    source, output = write(args.results_dir, args.output)
+    source, output = write(args.results_dir, args.output, args.result)
     print(f"{output}: from {source}")
 
 

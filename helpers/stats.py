@@ -19,10 +19,17 @@ import math
 
 import numpy as np
 
+from helpers import checks
+
 
 def mean_sd(values):
-    """``(mean, sample standard deviation)`` of ``values`` (``ddof=1``); the
-    sd is ``nan`` for a single value (one seed says nothing about spread)."""
+    """``(mean, sample standard deviation)`` of ``values`` (``ddof=1``).
+
+    The course's one rule for mean +- sd (lessons, benchmarks, README): for
+    a single value the sd is ``nan``, not 0.0: one seed (or one run) says
+    nothing about spread, and 0.0 would read as "measured, and none". The
+    JSON writers store it as ``null`` (``helpers.files.finite_or_none``) and
+    the tables print the mean alone."""
     values = np.asarray(values, dtype=float).ravel()
     if values.size == 0:
         raise ValueError("values is empty: pass at least one number, e.g. one accuracy per seed")
@@ -33,10 +40,8 @@ def mean_sd(values):
 def binomial_se(p, n):
     """Standard error of an accuracy ``p`` measured on ``n`` independent test
     images: ``sqrt(p (1 - p) / n)``."""
-    if not 0.0 <= p <= 1.0:
-        raise ValueError(f"p must be an accuracy in [0, 1], got {p!r}")
-    if n < 1:
-        raise ValueError(f"n must be the number of test images (>= 1), got {n!r}")
+    checks.require(0.0 <= p <= 1.0, "p", "be an accuracy in [0, 1]", repr(p))
+    checks.require(n >= 1, "n", "be the number of test images (>= 1)", repr(n))
     return math.sqrt(p * (1.0 - p) / n)
 
 
@@ -73,9 +78,8 @@ def mcnemar(a_correct, b_correct):
     ``(b01, b10, p)``.
     """
     a, b = np.asarray(a_correct, dtype=bool), np.asarray(b_correct, dtype=bool)
-    if a.shape != b.shape or a.ndim != 1:
-        raise ValueError(f"a_correct and b_correct must be two (n,) arrays of the same n, "
-                         f"got shapes {a.shape} and {b.shape}")
+    checks.require(a.shape == b.shape and a.ndim == 1, "a_correct and b_correct", "be two (n,) arrays of the same n",
+                   f"shapes {a.shape} and {b.shape}")
     b01, b10 = int(np.sum(~a & b)), int(np.sum(a & ~b))
     return b01, b10, sign_test(b01, b10)  # McNemar's exact test is a sign test on the disagreements
 
@@ -83,8 +87,7 @@ def mcnemar(a_correct, b_correct):
 def t_two_sided_p(t, df):
     """``P(|T| >= |t|)`` for Student's t with ``df`` (an int >= 1) degrees of
     freedom, from the exact finite series (Abramowitz & Stegun 26.7.3-4)."""
-    if int(df) != df or df < 1:
-        raise ValueError(f"df must be an int >= 1, got {df!r}")
+    checks.require(int(df) == df and df >= 1, "df", "be an int >= 1", repr(df))
     if math.isinf(t):
         return 0.0
     theta = math.atan(abs(t) / math.sqrt(df))
@@ -110,8 +113,7 @@ def paired_t(diffs):
     freedom. Returns ``(t, p)``, ``p`` two-sided. All differences equal:
     ``t`` is infinite (``p = 0``), or 0 (``p = 1``) if they are all 0."""
     diffs = np.asarray(diffs, dtype=float).ravel()
-    if diffs.size < 2:
-        raise ValueError(f"diffs needs at least 2 values (one per seed) to estimate a spread, got {diffs.size}")
+    checks.require(diffs.size >= 2, "diffs", "hold at least 2 values (one per seed) to estimate a spread", diffs.size)
     mean, sd = mean_sd(diffs)
     if np.ptp(diffs) == 0.0:  # all equal (their sd can come out as 1e-17, not 0, in floating point)
         return (0.0, 1.0) if mean == 0.0 else (math.copysign(math.inf, mean), 0.0)
@@ -125,8 +127,8 @@ def paired_comparison(a, b):
     ('+', '-' or '0' per seed), 'a_wins' (seeds where a > b), 't', 'p'}``
     (``t``/``p`` are None with one seed)."""
     a, b = np.asarray(a, dtype=float).ravel(), np.asarray(b, dtype=float).ravel()
-    if a.shape != b.shape or a.size == 0:
-        raise ValueError(f"a and b must hold one score per seed each, the same seeds; got {a.size} and {b.size}")
+    checks.require(a.shape == b.shape and a.size, "a and b", "hold one score per seed each, the same seeds",
+                   f"{a.size} and {b.size}")
     diffs = a - b
     mean, sd = mean_sd(diffs)
     t, p = paired_t(diffs) if diffs.size > 1 else (None, None)

@@ -48,7 +48,7 @@ def _results(tmp_path, records):
 
 def test_the_summary_holds_per_seed_accuracies_in_seed_order_and_the_budget(tmp_path):
     folder = _results(tmp_path, {"2026-01-02-x.json": _record("2026-01-02T10:00:00+00:00", seeds=(3, 1))})
-    source, output = summary.write(folder, tmp_path / "helpers" / "full_data" / "ablation.json")
+    _, output = summary.write(folder, tmp_path / "helpers" / "full_data" / "ablation.json")
     found = json.loads(output.read_text())
     assert found["budget"] == {"seeds": [3, 1], "epochs": 1, "batch_size": 64, "train_size": 600,
                                "test_size": 100, "shifts": [0, 1, 2]}
@@ -114,7 +114,7 @@ def test_the_readme_verdict_table_comes_from_lesson_05s_claims_function():
     rows = [line for line in text.splitlines() if line.startswith("| (")]
     expected = ablation.summary_claims(shipped, 2)
     assert [row.split(" | ")[0][2:] for row in rows] == [v.claim for v in expected]
-    assert all(f"**{v.verdict}**" in row for row, v in zip(rows, expected))
+    assert all(f"**{v.verdict}**" in row for row, v in zip(rows, expected, strict=True))
     assert "(d) from learning curves on 60 training digits, 2 epochs, seeds 0, 1, 2" in text
 
 
@@ -132,3 +132,15 @@ def test_the_readme_takes_part_4_from_a_newer_default_rerun(tmp_path):
     (tmp_path / "b").mkdir()
     older = _results(tmp_path / "b", {"old.json": complete})
     assert readme.with_newest_part4(complete, "old.json", older) == (complete, "`benchmarks/results/old.json`")
+
+
+def test_a_result_named_by_hand_is_summarized_whatever_its_budget(tmp_path):
+    """--result: a merged run of other seeds (python -m benchmarks merge) ships as it is, its budget beside it."""
+    folder = _results(tmp_path, {"merged.json": _record("2026-01-03T10:00:00+00:00", seeds=(7,),
+                                                        config={"seeds": [7], "train_size": 600}),
+                                 "failed.json": _record("2026-01-03T10:00:00+00:00", errors={"accuracy": "failed"})})
+    _, output = summary.write(tmp_path / "no-results-here", tmp_path / "out.json", result=folder / "merged.json")
+    found = json.loads(output.read_text())
+    assert found["budget"]["seeds"] == [7] and found["source"] == "benchmarks/results/merged.json"
+    with pytest.raises(ValueError, match="holds no part 4"):
+        summary.write(folder, tmp_path / "out.json", result=folder / "failed.json")

@@ -14,6 +14,22 @@ def test_mean_sd_uses_the_sample_sd():
     assert math.isnan(stats.mean_sd([0.7])[1])
 
 
+def test_mean_sd_is_the_one_rule_and_one_value_has_no_sd_in_the_json():
+    """The benchmarks compute mean +- sd with this function (no second copy with 0.0 for one value),
+    and a single value's sd is written as null."""
+    import ast
+    from pathlib import Path
+
+    from helpers.files import strict_json
+
+    root = Path(__file__).resolve().parent.parent
+    defined = [f"{path.relative_to(root)}:{node.name}" for folder in ("helpers", "benchmarks")
+               for path in sorted((root / folder).rglob("*.py")) for node in ast.walk(ast.parse(path.read_text()))
+               if isinstance(node, ast.FunctionDef) and node.name in ("mean_sd", "mean_std")]
+    assert defined == ["helpers/stats.py:mean_sd"]
+    assert strict_json(dict(zip(("mean", "sd"), stats.mean_sd([0.7]), strict=True))) == '{"mean": 0.7, "sd": null}'
+
+
 def test_binomial_se():
     assert stats.binomial_se(0.99, 10_000) == pytest.approx(math.sqrt(0.99 * 0.01 / 10_000))
     assert stats.binomial_se(1.0, 50) == 0.0
