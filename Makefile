@@ -38,7 +38,7 @@ help:
 	@echo "make setup GPU=1 - TensorFlow's GPU build (Linux x86-64 + NVIDIA, or WSL2); GPU=0 goes back"
 	@echo "make site    - the executed lessons as a static site in build/site/ (no re-execution)"
 	@echo "make bench   - benchmarks: speed, memory, accuracy (~60 min), then the README's Results"
-	@echo "make readme-results - regenerate the README's Results from the newest complete bench"
+	@echo "make readme-results - regenerate the README's Results from the newest complete bench and newer part reruns"
 	@echo "make lock    - regenerate the locks requirements.txt and requirements-gpu.txt (uv)"
 	@echo "make clean   - remove build/ (keeps .venv; rm -rf .venv to reinstall)"
 
@@ -128,7 +128,7 @@ site: setup
 # Benchmarks (benchmarks/): speed, memory and accuracy in one run (~80 min on
 # 2 cores), then lesson 05's full-data summary (helpers/full_data/) from the
 # newest default part 4, and the README's Results from the newest complete
-# result and that summary.
+# result (each part from a newer run of it alone at the defaults) and that summary.
 # Options go through BENCH_ARGS, e.g. make bench BENCH_ARGS="--parts ops,flops".
 .PHONY: bench readme-results
 bench: data

@@ -118,20 +118,36 @@ def test_the_readme_verdict_table_comes_from_lesson_05s_claims_function():
     assert "(d) from learning curves on 60 training digits, 2 epochs, seeds 0, 1, 2" in text
 
 
-def test_the_readme_takes_part_4_from_a_newer_default_rerun(tmp_path):
+def test_the_readme_takes_each_part_from_its_newest_default_rerun(tmp_path):
     from benchmarks import readme
 
     complete = _record("2026-01-01T10:00:00+00:00", epochs=1) | {"complete": True}
     complete["parts"]["ops"] = {"kept": True}
     folder = _results(tmp_path, {"old.json": complete,
                                  "new-partial.json": _record("2026-01-05T10:00:00+00:00", epochs=7)})
-    merged, sources = readme.with_newest_part4(complete, "old.json", folder)
+    merged, sources = readme.with_newest_parts(complete, "old.json", folder)
     assert merged["parts"]["accuracy"]["variant_epochs"] == 7 and merged["parts"]["ops"] == {"kept": True}
-    assert "rerun alone on 2026-01-05" in sources and "new-partial.json" in sources
+    assert "part accuracy rerun alone on 2026-01-05" in sources and "new-partial.json" in sources
     assert complete["parts"]["accuracy"]["variant_epochs"] == 1  # the record itself is not changed
     (tmp_path / "b").mkdir()
     older = _results(tmp_path / "b", {"old.json": complete})
-    assert readme.with_newest_part4(complete, "old.json", older) == (complete, "`benchmarks/results/old.json`")
+    assert readme.with_newest_parts(complete, "old.json", older) == (complete, "`benchmarks/results/old.json`")
+
+
+def test_a_part_rerun_at_other_settings_is_not_taken(tmp_path):
+    from benchmarks import readme
+    from benchmarks.cli import DEFAULTS
+
+    complete = _record("2026-01-01T10:00:00+00:00", epochs=1) | {"complete": True}
+    complete["parts"]["ops"] = {"kept": True}
+    rerun = {"finished": "2026-01-05T10:00:00+00:00", "config": dict(DEFAULTS, parts=["ops"]),
+             "parts": {"ops": {"rerun": True}}}
+    other = {"finished": "2026-01-06T10:00:00+00:00", "config": dict(DEFAULTS, parts=["ops"], ops_batch=8),
+             "parts": {"ops": {"small": True}}}
+    folder = _results(tmp_path, {"old.json": complete, "rerun-partial.json": rerun, "other-partial.json": other})
+    merged, sources = readme.with_newest_parts(complete, "old.json", folder)
+    assert merged["parts"]["ops"] == {"rerun": True}, "the newest run at the default settings, not the newest run"
+    assert "part ops rerun alone on 2026-01-05, `benchmarks/results/rerun-partial.json`" in sources
 
 
 def test_a_result_named_by_hand_is_summarized_whatever_its_budget(tmp_path):
