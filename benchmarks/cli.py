@@ -46,7 +46,7 @@ DEFAULTS = {
     "overhead_pairs": 4,
     "ops_batch": 64,
     "naive_images": 64,
-    "ops_repeats": 10,
+    "ops_repeats": 30,
     "matmul_n": 2048,
     "flops_epochs": 3,
     "curve_seeds": [0, 1, 2],
@@ -118,7 +118,7 @@ def parser():
     p.add_argument("--ops-batch", type=_positive, default=d["ops_batch"], help="part 2: images in the batch (64)")
     p.add_argument("--naive-images", type=_positive, default=d["naive_images"],
                    help="part 2: images conv2d_naive is timed on, scaled to the batch (default: 64, all)")
-    p.add_argument("--ops-repeats", type=_positive, default=d["ops_repeats"], help="part 2: timed calls (10)")
+    p.add_argument("--ops-repeats", type=_positive, default=d["ops_repeats"], help="part 2: timed calls, half in each order (30)")
     p.add_argument("--matmul-n", type=_positive, default=d["matmul_n"], help="part 5: matmul size n (2048)")
     p.add_argument("--flops-epochs", type=_positive, default=d["flops_epochs"],
                    help="part 5: timed training epochs, median taken (default: 3)")
@@ -172,9 +172,12 @@ def is_default(config):
     return all(config[key] == value for key, value in DEFAULTS.items())
 
 
-def result_path(out_dir, date, host, default):
-    """``<date>-<host>.json`` for the full benchmark, ``...-partial.json`` otherwise."""
-    return Path(out_dir) / f"{date}-{host}{'' if default else '-partial'}.json"
+def result_path(out_dir, date, host, default, clock=None):
+    """``<date>-<host>.json`` for the full benchmark, ``...-partial.json`` otherwise;
+    ``clock`` (``HHMMSS``) in a partial name keeps a rerun of one part from
+    overwriting an earlier partial result of the same day."""
+    stamp = "" if default else (f"-{clock}" if clock else "") + "-partial"
+    return Path(out_dir) / f"{date}-{host}{stamp}.json"
 
 
 def write_json(path, record):
@@ -257,8 +260,8 @@ def main(argv=None):
     configure_backend()  # Keras on TensorFlow, TF's C++ start-up noise silenced
     if args.unit is not None:
         return _units_only(args, config, log)
-    date, host = time.strftime("%Y-%m-%d", time.gmtime()), machine.host_id()
-    path = result_path(args.out_dir, date, host, default)
+    date, clock, host = time.strftime("%Y-%m-%d", time.gmtime()), time.strftime("%H%M%S", time.gmtime()), machine.host_id()
+    path = result_path(args.out_dir, date, host, default, clock)
     record = {
         "schema": 1,
         "started": machine.utc_now(),

@@ -17,48 +17,7 @@ from numpy.lib.stride_tricks import sliding_window_view
 
 from helpers import checks
 
-PADDINGS = ("valid", "same")
 MAX_INPUT_SIZE = 256  # measured_receptive_field pokes S*S pixels: 65,536 at most
-
-
-# --- argument checks -------------------------------------------------------
-
-def _pair(value, name):
-    """``3 -> (3, 3)``, ``(3, 5) -> (3, 5)``; every entry must be an int >= 1."""
-    return checks.pair(value, name, minimum=1)
-
-
-def _check_padding(padding):
-    checks.one_of(padding, "padding", PADDINGS)
-
-
-def _as_batch(x, name="x"):
-    """Return ``(x as (N, H, W, C), was_single_image)``; numbers or bools,
-    non-empty H, W and C (an empty batch, N = 0, is fine)."""
-    x = checks.array_of(x, name, kinds="biuf", shape="(H, W, C) or (N, H, W, C)")
-    if x.ndim not in (3, 4):
-        raise ValueError(
-            f"{name} must have shape (H, W, C) or (N, H, W, C), got shape {x.shape} "
-            f"(ndim {x.ndim}); for a single grayscale image use x[..., np.newaxis]"
-        )
-    if 0 in x.shape[-3:]:
-        raise ValueError(f"{name} must have at least one row, column and channel, got shape {x.shape}")
-    return (x[np.newaxis], True) if x.ndim == 3 else (x, False)
-
-
-def _unbatch(y, was_single):
-    return y[0] if was_single else y
-
-
-def _compute_dtype(*arrays):
-    """The float dtype a sum of products is computed in: float64 for ints and
-    bools (exact up to 2**53, where uint8 would wrap at 256 and bool would
-    give a logical OR), float32 for float16 (whose sums lose digits fast),
-    otherwise the inputs' own float dtype (float32 stays float32, as Keras)."""
-    dtype = np.result_type(*arrays)
-    if dtype.kind in "biu":
-        return np.dtype(np.float64)
-    return np.dtype(np.float32) if dtype == np.float16 else dtype
 
 
 # --- sizes -------------------------------------------------------------------
@@ -70,7 +29,7 @@ def same_padding(n, k, stride=1):
     makes that fit, and when it is odd the extra pixel goes *after*
     (bottom / right).
     """
-    n, k, stride = _positive_int(n, "n"), _positive_int(k, "k"), _positive_int(stride, "stride")
+    n, k, stride = checks.positive_int(n, "n"), checks.positive_int(k, "k"), checks.positive_int(stride, "stride")
     out = math.ceil(n / stride)
     total = max((out - 1) * stride + k - n, 0)
     return total // 2, total - total // 2
@@ -90,39 +49,16 @@ def conv_output_size(n, k, stride=1, padding="valid", dilation=1):
     * ``'same'``: ``ceil(n / stride)`` whatever ``k`` and ``dilation``
       (TensorFlow/Keras pad as much as that needs).
     """
-    n, k = _positive_int(n, "n"), _positive_int(k, "k")
-    stride, dilation = _positive_int(stride, "stride"), _positive_int(dilation, "dilation")
-    if isinstance(padding, str) and padding == "same":
+    n, k = checks.positive_int(n, "n"), checks.positive_int(k, "k")
+    stride, dilation = checks.positive_int(stride, "stride"), checks.positive_int(dilation, "dilation")
+    padding = checks.padding(padding, "padding", pairs=True)
+    if padding == "same":
         return math.ceil(n / stride)
-    before, after = _explicit_padding(padding)
+    before, after = (0, 0) if padding == "valid" else padding
     span = dilation * (k - 1) + 1
-    if span > n + before + after:
-        window = f"kernel size k={k}" if dilation == 1 else f"a window of k={k} taps at dilation {dilation} ({span} wide)"
-        padded = f"input size n={n}" + (f" + padding {before} + {after}" if before or after else "")
-        raise ValueError(
-            f"{window} is larger than the {padded}; use padding='same', more padding or a smaller kernel"
-        )
+    checks.require(span <= n + before + after, "k", f"fit in n={n} plus padding ({before}, {after}); use "
+                   "padding='same' or a smaller k", f"k={k}, dilation {dilation} ({span} wide)")
     return (n + before + after - span) // stride + 1
-
-
-def _explicit_padding(padding):
-    """``'valid' -> (0, 0)``; a ``(before, after)`` pair of ints >= 0 as it is."""
-    if isinstance(padding, str):
-        _check_padding(padding)
-        return 0, 0
-    if (isinstance(padding, (tuple, list)) and len(padding) == 2
-            and all(checks.is_int(p) for p in padding)):
-        if min(padding) < 0:
-            raise ValueError(f"padding must not be negative, got {tuple(padding)}")
-        return int(padding[0]), int(padding[1])
-    raise TypeError(
-        f"padding must be 'valid', 'same' or a (before, after) pair of ints >= 0, "
-        f"got {checks.describe(padding)}; for p zeros on each side pass (p, p)"
-    )
-
-
-def _positive_int(value, name):
-    return checks.positive_int(value, name)
 
 
 def receptive_field(layers):
@@ -133,14 +69,13 @@ def receptive_field(layers):
     ``(size, jump)``: one output unit sees ``size x size`` input pixels, and
     neighbouring output units are ``jump`` input pixels apart.
     """
-    if not isinstance(layers, (list, tuple)):
-        raise TypeError(f"layers must be a list of (kernel, stride) pairs, got {checks.describe(layers)}")
+    checks.list_of(layers, "layers", "(kernel, stride) pairs", at_least=0)
     size, jump = 1, 1
     for index, layer in enumerate(layers):
-        if not isinstance(layer, (list, tuple)) or len(layer) != 2:
-            raise ValueError(f"layers[{index}] must be (kernel, stride), got {checks.describe(layer)}")
-        kernel = _positive_int(layer[0], f"layers[{index}] kernel")
-        stride = _positive_int(layer[1], f"layers[{index}] stride")
+        checks.require(isinstance(layer, (list, tuple)) and len(layer) == 2, f"layers[{index}]",
+                       "be (kernel, stride)", checks.describe(layer))
+        kernel = checks.positive_int(layer[0], f"layers[{index}] kernel")
+        stride = checks.positive_int(layer[1], f"layers[{index}] stride")
         size += (kernel - 1) * jump
         jump *= stride
     return size, jump
@@ -153,106 +88,20 @@ def pad2d(x, pad, value=0.0):
 
     ``pad`` is an int (the same on all four sides) or
     ``((top, bottom), (left, right))``, like ``keras.layers.ZeroPadding2D``.
-    ``value`` must fit ``x``'s dtype (an int within its range for an integer
-    array, 0 or 1 for a bool array); the result keeps ``x``'s dtype.
+    The border is filled with ``value`` (0 unless given; a value ``x``'s
+    dtype holds exactly, e.g. ``-np.inf`` before a max-pool of floats). The
+    result keeps ``x``'s dtype.
     """
     batch, single = _as_batch(x)
-    if checks.is_int(pad):
-        pad = ((pad, pad), (pad, pad))
-    try:
-        (top, bottom), (left, right) = pad
-    except (TypeError, ValueError):
-        raise ValueError(
-            f"pad must be an int or ((top, bottom), (left, right)), got {checks.describe(pad)}"
-        ) from None
-    for side, amount in zip(("top", "bottom", "left", "right"), (top, bottom, left, right)):
-        if not checks.is_int(amount):
-            raise TypeError(f"pad must hold ints (zeros to add), got {side}={checks.describe(amount)}")
-    if min(top, bottom, left, right) < 0:
-        raise ValueError(f"pad must not be negative, got {pad!r}")
-    value = _fill_value(value, batch.dtype)
+    (top, bottom), (left, right) = checks.pads(pad, "pad")
+    value = checks.fill_value(value, "value", batch.dtype)
     n, h, w, c = batch.shape
     checks.fits_in_memory((n, h + top + bottom, w + left + right, c), batch.dtype, "pad")
     widths = ((0, 0), (top, bottom), (left, right), (0, 0))
     return _unbatch(np.pad(batch, widths, constant_values=value), single)
 
 
-def _fill_value(value, dtype):
-    """``value`` if an array of ``dtype`` can hold it exactly, else an error."""
-    if dtype.kind == "b" and isinstance(value, (bool, np.bool_)):
-        return bool(value)
-    checks.number(value, "value", finite=False)  # -inf is a fine pad for floats
-    if dtype.kind == "f":
-        return value
-    if dtype.kind == "b":
-        if value not in (0, 1):
-            raise ValueError(f"value must be 0 or 1 to pad a bool array, got {value}")
-        return bool(value)
-    info = np.iinfo(dtype)
-    if not (float(value).is_integer() and info.min <= value <= info.max):
-        raise ValueError(f"value must be an int in {info.min}..{info.max} to pad a {dtype} array, "
-                         f"got {value}; convert x to float first to pad with {value}")
-    return int(value)
-
-
-def _pad_for(batch, window, strides, padding, value=0.0, name="pool"):
-    """Apply 'same' padding for this window and stride (no-op for 'valid');
-    a padded array too big for memory is refused naming ``name``, the window."""
-    _check_padding(padding)
-    if padding == "valid":
-        return batch
-    n, h, w, c = batch.shape
-    pads = (same_padding(h, window[0], strides[0]), same_padding(w, window[1], strides[1]))
-    checks.fits_in_memory((n, h + sum(pads[0]), w + sum(pads[1]), c), batch.dtype, name)
-    return pad2d(batch, pads, value=value)
-
-
-def _check_window_fits(batch, window, name):
-    _, h, w, _ = batch.shape
-    if window[0] > h or window[1] > w:
-        raise ValueError(
-            f"{name} {window} is larger than the (padded) input {h}x{w}; "
-            "use padding='same', a larger input or a smaller window"
-        )
-
-
 # --- convolution -------------------------------------------------------------
-
-def _check_conv_args(x, kernel, bias, stride, padding):
-    """Checked ``(padded batch, was_single, kernel, bias, strides)``, all in
-    the :func:`_compute_dtype` of ``x``, ``kernel`` and ``bias``."""
-    batch, single = _as_batch(x)
-    kernel = checks.array_of(kernel, "kernel", kinds="biuf", shape="(kh, kw, c_in, c_out)")
-    if kernel.ndim != 4:
-        raise ValueError(
-            f"kernel must have shape (kh, kw, c_in, c_out), got shape {kernel.shape}"
-        )
-    if 0 in kernel.shape:
-        raise ValueError(f"kernel must have kh, kw, c_in, c_out >= 1, got shape {kernel.shape}")
-    if kernel.shape[2] != batch.shape[-1]:
-        raise ValueError(
-            f"channel mismatch: x has {batch.shape[-1]} channels (shape {np.shape(x)}) "
-            f"but kernel expects c_in={kernel.shape[2]} (shape {kernel.shape}); "
-            "pass a kernel whose c_in is x's channel count"
-        )
-    if bias is not None:
-        bias = checks.array_of(bias, "bias", kinds="biuf", shape="(c_out,)")
-        if bias.shape != (kernel.shape[3],):
-            raise ValueError(
-                f"bias must have shape (c_out,) = ({kernel.shape[3]},), got {bias.shape}"
-            )
-    strides = _pair(stride, "stride")
-    _check_padding(padding)
-    dtype = _compute_dtype(batch, kernel, *([] if bias is None else [bias]))
-    batch, kernel = batch.astype(dtype, copy=False), kernel.astype(dtype, copy=False)
-    bias = None if bias is None else bias.astype(dtype, copy=False)
-    padded = _pad_for(batch, kernel.shape[:2], strides, padding, name="kernel")
-    _check_window_fits(padded, kernel.shape[:2], "kernel")
-    n, h, w, _ = padded.shape  # the output, before the GEMM asks for it
-    out_shape = (n, (h - kernel.shape[0]) // strides[0] + 1, (w - kernel.shape[1]) // strides[1] + 1, kernel.shape[3])
-    checks.fits_in_memory(out_shape, dtype, "kernel")
-    return padded, single, kernel, bias, strides
-
 
 def conv2d_naive(x, kernel, bias=None, stride=1, padding="valid"):
     """2D convolution (Keras' cross-correlation) with visible loops.
@@ -262,7 +111,7 @@ def conv2d_naive(x, kernel, bias=None, stride=1, padding="valid"):
     ``(kh, kw, C_in)`` patch, dot it with the kernel -> a ``C_out`` vector.
     The output dtype is the one :func:`conv2d` documents.
     """
-    padded, single, kernel, bias, (sh, sw) = _check_conv_args(x, kernel, bias, stride, padding)
+    padded, single, kernel, bias, (sh, sw) = _conv_inputs(x, kernel, bias, stride, padding)
     n, h, w, _ = padded.shape
     kh, kw, _, c_out = kernel.shape
     out_h, out_w = (h - kh) // sh + 1, (w - kw) // sw + 1
@@ -299,22 +148,28 @@ def im2col(x, window, stride=1, padding="valid"):
     is copied into up to ``kh*kw`` patches. Keeps ``x``'s dtype; 'same' pads with zeros.
     """
     batch, single = _as_batch(x)
-    window = _pair(window, "window")
-    strides = _pair(stride, "stride")
-    padded = _pad_for(batch, window, strides, padding, name="window")
-    _check_window_fits(padded, window, "window")
+    window, strides = checks.pair(window, "window"), checks.pair(stride, "stride")
+    padded = _padded(batch, window, strides, padding, "window")
     return _unbatch(_patches(padded, window, strides, "window"), single)
 
 
+# Patch matrix per GEMM: small enough to be still in the CPU's cache when BLAS reads it, large enough that
+# BLAS's threads, which meet at every call (slow when other programs keep the cores busy), meet rarely.
+_BLOCK_BYTES = 2**22
+
+
 def conv2d(x, kernel, bias=None, stride=1, padding="valid"):
-    """:func:`conv2d_naive` as one matrix product (im2col, then one GEMM).
+    """:func:`conv2d_naive` as a matrix product (im2col, then a GEMM).
 
     x ``(H, W, C_in)`` or ``(N, H, W, C_in)``; kernel ``(kh, kw, C_in, C_out)``;
     bias ``(C_out,)`` or None; returns ``(H', W', C_out)`` or ``(N, H', W', C_out)``.
     The patch matrix of :func:`im2col`, ``(N*H'*W', kh*kw*C_in)``, one row per
     output position, times the kernel flattened the same way,
-    ``(kh*kw*C_in, C_out)``, one column per filter, gives every output at once:
-    ``N*H'*W' * kh*kw*C_in * C_out`` multiply-adds in one call to BLAS.
+    ``(kh*kw*C_in, C_out)``, one column per filter, gives every output:
+    ``N*H'*W' * kh*kw*C_in * C_out`` multiply-adds, done by BLAS. The product
+    is taken a block of images at a time (about 4 MB of patch matrix, at
+    least one image), so that each block is multiplied while it is still in
+    the CPU's cache instead of being written out to main memory and read back.
 
     The sums are computed, and returned, in float: float32 when the inputs
     are float32 or float16 (as Keras), float64 when any is float64 -- or
@@ -322,13 +177,20 @@ def conv2d(x, kernel, bias=None, stride=1, padding="valid"):
     wrap at 256, bool would give a logical OR). NaN or inf in ``x`` spread to
     the outputs whose windows hold them, as in Keras.
     """
-    padded, single, kernel, bias, strides = _check_conv_args(x, kernel, bias, stride, padding)
+    padded, single, kernel, bias, strides = _conv_inputs(x, kernel, bias, stride, padding)
+    n, h, w, _ = padded.shape
     kh, kw, c_in, c_out = kernel.shape
-    patches = _patches(padded, (kh, kw), strides)                              # (N, H', W', kh*kw*c_in)
-    out = patches.reshape(-1, kh * kw * c_in) @ kernel.reshape(kh * kw * c_in, c_out)  # the one GEMM
-    out = out.reshape(patches.shape[:3] + (c_out,))
+    out_h, out_w = (h - kh) // strides[0] + 1, (w - kw) // strides[1] + 1
+    weights = kernel.reshape(kh * kw * c_in, c_out)                        # one column per filter
+    rows = out_h * out_w                                                    # patch-matrix rows per image
+    out = np.empty((n * rows, c_out), kernel.dtype)                         # one row per output position
+    step = max(1, _BLOCK_BYTES // (rows * weights.shape[0] * kernel.itemsize))   # images per block
+    for i in range(0, n, step):
+        patches = _patches(padded[i:i + step], (kh, kw), strides).reshape(-1, weights.shape[0])
+        np.matmul(patches, weights, out=out[i * rows:(i + step) * rows])   # those images' rows of the GEMM
+    out = out.reshape(n, out_h, out_w, c_out)
     if bias is not None:
-        out = out + bias
+        out += bias
     return _unbatch(out, single)
 
 
@@ -356,14 +218,11 @@ def conv2d_backward(x, kernel, grad_out, stride=1, padding="valid"):
 
     Computed in the float dtype :func:`conv2d` documents.
     """
-    padded, single, kernel, _, (sh, sw) = _check_conv_args(x, kernel, None, stride, padding)
+    padded, single, kernel, _, (sh, sw) = _conv_inputs(x, kernel, None, stride, padding)
     n, hp, wp, c_in = padded.shape
     kh, kw, _, c_out = kernel.shape
     out_shape = (n, (hp - kh) // sh + 1, (wp - kw) // sw + 1, c_out)
-    grad = checks.array_of(grad_out, "grad_out", kinds="biuf", shape="the shape of conv2d's output")
-    if grad.shape != (out_shape[1:] if single else out_shape):
-        raise ValueError(f"grad_out must have the shape of conv2d's output, "
-                         f"{out_shape[1:] if single else out_shape}, got {grad.shape}")
+    grad = checks.array_of(grad_out, "grad_out", out_shape[1:] if single else out_shape, "biuf")
     dtype = _compute_dtype(padded, kernel, grad)
     padded, kernel = padded.astype(dtype, copy=False), kernel.astype(dtype, copy=False)
     grad = grad.astype(dtype, copy=False).reshape(out_shape)
@@ -386,10 +245,9 @@ def conv2d_backward(x, kernel, grad_out, stride=1, padding="valid"):
 
 def _pool(x, pool, stride, padding, reduce, pad_value):
     batch, single = _as_batch(x)
-    window = _pair(pool, "pool")
-    strides = window if stride is None else _pair(stride, "stride")
-    padded = _pad_for(batch, window, strides, padding, value=pad_value)
-    _check_window_fits(padded, window, "pool")
+    window = checks.pair(pool, "pool")
+    strides = window if stride is None else checks.pair(stride, "stride")
+    padded = _padded(batch, window, strides, padding, "pool", pad_value)
     windows = sliding_window_view(padded, window, axis=(1, 2))[:, :: strides[0], :: strides[1]]
     if isinstance(reduce, np.ufunc):   # fold the window one offset at a time: same result, several times faster
         out = None
@@ -457,18 +315,13 @@ def max_pool2d_backward(x, grad, pool=2, stride=None, padding="valid"):
     float16), float64 for integer or bool ``grad``.
     """
     batch, single = _as_batch(x)
-    window = _pair(pool, "pool")
-    strides = window if stride is None else _pair(stride, "stride")
-    padded = _pad_for(batch, window, strides, padding, value=_lowest(batch.dtype))
-    _check_window_fits(padded, window, "pool")
-    real = _pad_for(np.ones((1,) + batch.shape[1:3] + (1,), bool), window, strides, padding, value=False)
+    window = checks.pair(pool, "pool")
+    strides = window if stride is None else checks.pair(stride, "stride")
+    padded = _padded(batch, window, strides, padding, "pool", _lowest(batch.dtype))
+    real = _padded(np.ones((1,) + batch.shape[1:3] + (1,), bool), window, strides, padding, "pool", False)
     n, h, w, c = batch.shape
     out_h, out_w = (padded.shape[1] - window[0]) // strides[0] + 1, (padded.shape[2] - window[1]) // strides[1] + 1
-    expected = (n, out_h, out_w, c)[1 if single else 0:]
-    grad = checks.array_of(grad, "grad", kinds="biuf", shape="max_pool2d(x)'s output shape")
-    if grad.shape != expected:
-        raise ValueError(f"grad must have the shape of max_pool2d(x, pool, stride, padding)'s output, "
-                         f"{expected}, got {grad.shape}")
+    grad = checks.array_of(grad, "grad", (n, out_h, out_w, c)[1 if single else 0:], "biuf")
     size = window[0] * window[1]
     checks.fits_in_memory((n, out_h, out_w, c, size), padded.dtype, "pool")
     view = sliding_window_view(padded, window, axis=(1, 2))[:, :: strides[0], :: strides[1]]
@@ -498,9 +351,7 @@ def shift2d(x, dy, dx):
     batch, single = _as_batch(x)
     _, h, w, _ = batch.shape
     dy, dx = checks.integer(dy, "dy"), checks.integer(dx, "dx")
-    if abs(dy) >= h or abs(dx) >= w:
-        raise ValueError(f"shift ({dy}, {dx}) moves everything out of a {h}x{w} map; "
-                         f"pass dy in {1 - h}..{h - 1} and dx in {1 - w}..{w - 1}")
+    checks.require(abs(dy) < h and abs(dx) < w, "shift", f"leave part of the map: |dy| < {h}, |dx| < {w}", (dy, dx))
     out = np.zeros_like(batch)
     out[:, max(dy, 0): h + min(dy, 0), max(dx, 0): w + min(dx, 0)] = \
         batch[:, max(-dy, 0): h - max(dy, 0), max(-dx, 0): w - max(dx, 0)]
@@ -510,12 +361,8 @@ def shift2d(x, dy, dx):
 def shift_each(images, offsets):
     """Shift every image by its own ``(dy, dx)``: ``images`` ``(N, H, W, C)``,
     ``offsets`` ``(N, 2)`` ints -> ``(N, H, W, C)``, borders filled with zeros."""
-    images = checks.array_of(images, "images", kinds="biuf", shape="(N, H, W, C)")
-    if images.ndim != 4:
-        raise ValueError(f"images must have shape (N, H, W, C), got shape {images.shape}")
-    offsets = checks.array_of(offsets, "offsets", kinds="iu", shape=f"({len(images)}, 2)")
-    if offsets.shape != (len(images), 2):
-        raise ValueError(f"offsets must have shape ({len(images)}, 2), got {offsets.shape}")
+    images = checks.array_of(images, "images", "(N, H, W, C)", "biuf")
+    offsets = checks.array_of(offsets, "offsets", "(N, 2)", "iu", sizes={"N": len(images)})
     out = np.empty_like(images)
     for dy, dx in np.unique(offsets, axis=0):  # shift2d moves a whole batch one way
         chosen = (offsets[:, 0] == dy) & (offsets[:, 1] == dx)
@@ -536,11 +383,10 @@ def measured_receptive_field(stack, input_size, row=None, col=None, batch_size=6
     """
     checks.function(stack, "stack")
     s = checks.positive_int(input_size, "input_size", maximum=MAX_INPUT_SIZE)
-    batch_size = _positive_int(batch_size, "batch_size")
+    batch_size = checks.positive_int(batch_size, "batch_size")
     base = np.asarray(stack(np.zeros((1, s, s, 1), np.float32)))
-    if base.ndim != 4 or len(base) != 1 or 0 in base.shape:
-        raise ValueError(f"stack must map a batch (N, {s}, {s}, 1) to (N, H', W', C), "
-                         f"but it gave shape {base.shape} for N = 1")
+    checks.require(base.ndim == 4 and len(base) == 1 and 0 not in base.shape, "stack", f"map (N, {s}, {s}, 1) to "
+                   "(N, H', W', C)", f"shape {base.shape} for N = 1")
     base = base[0]   # (H', W', C)
     row = base.shape[0] // 2 if row is None else checks.integer(row, "row", 0, base.shape[0] - 1)
     col = base.shape[1] // 2 if col is None else checks.integer(col, "col", 0, base.shape[1] - 1)
@@ -552,7 +398,62 @@ def measured_receptive_field(stack, input_size, row=None, col=None, batch_size=6
         out = np.asarray(stack(pokes.reshape(-1, s, s, 1)))
         changed[pixels] = np.any(out[:, row, col, :] != base[row, col, :], axis=-1)
     changed = changed.reshape(s, s)
-    if not changed.any():
-        raise ValueError(f"no input pixel changes output ({row}, {col}); use positive weights")
+    checks.require(changed.any(), "stack", f"change output ({row}, {col}) for some pixel: use positive weights", "none")
     rows, cols = np.nonzero(changed)
     return int(rows.max() - rows.min() + 1), int(cols.max() - cols.min() + 1)
+
+
+# --- shared by the operations: batches, dtypes, padding and the conv's inputs ---------
+
+def _as_batch(x):
+    """``(x as (N, H, W, C), was_single_image)``; an empty batch (N = 0) is fine."""
+    x = checks.array_of(x, "x", "(H, W, C) or (N, H, W, C)", "biuf", empty="N", hint={2: "add a channel: x[..., None]"})
+    return (x[np.newaxis], True) if x.ndim == 3 else (x, False)
+
+
+def _unbatch(y, was_single):
+    return y[0] if was_single else y
+
+
+def _compute_dtype(*arrays):
+    """The float dtype a sum of products is computed in: float64 for ints and
+    bools (exact up to 2**53, where uint8 would wrap at 256 and bool would
+    give a logical OR), float32 for float16 (whose sums lose digits fast),
+    otherwise the inputs' own float dtype (float32 stays float32, as Keras)."""
+    dtype = np.result_type(*arrays)
+    if dtype.kind in "biu":
+        return np.dtype(np.float64)
+    return np.dtype(np.float32) if dtype == np.float16 else dtype
+
+
+def _padded(batch, window, strides, padding, name, value=0):
+    """``batch`` with the zeros (or ``value``) that ``padding`` adds for this
+    window and stride: none for 'valid', TensorFlow's for 'same'. The window,
+    named ``name`` in errors, must fit the padded batch, and that in memory."""
+    padding = checks.padding(padding, "padding")
+    n, h, w, c = batch.shape
+    same = (same_padding(h, window[0], strides[0]), same_padding(w, window[1], strides[1]))
+    pads = same if padding == "same" else ((0, 0), (0, 0))
+    checks.fits_in_memory((n, h + sum(pads[0]), w + sum(pads[1]), c), batch.dtype, name)
+    padded = pad2d(batch, pads, value=value) if padding == "same" else batch
+    checks.require(window[0] <= padded.shape[1] and window[1] <= padded.shape[2], name, "fit in the (padded) "
+                   f"input {padded.shape[1]}x{padded.shape[2]}; use padding='same' or a smaller window", window)
+    return padded
+
+
+def _conv_inputs(x, kernel, bias, stride, padding):
+    """``(padded batch, was_single, kernel, bias, strides)`` for the
+    convolutions, checked, all in the :func:`_compute_dtype` of ``x``,
+    ``kernel`` and ``bias``; ``kernel``'s ``c_in`` must be ``x``'s channels."""
+    batch, single = _as_batch(x)
+    kernel = checks.array_of(kernel, "kernel", "(kh, kw, c_in, c_out)", "biuf", sizes={"c_in": batch.shape[-1]},
+                             empty=False)
+    bias = None if bias is None else checks.array_of(bias, "bias", "(c_out,)", "biuf", sizes={"c_out": kernel.shape[3]})
+    strides = checks.pair(stride, "stride")
+    dtype = _compute_dtype(batch, kernel, *([] if bias is None else [bias]))
+    batch, kernel = batch.astype(dtype, copy=False), kernel.astype(dtype, copy=False)
+    bias = None if bias is None else bias.astype(dtype, copy=False)
+    padded = _padded(batch, kernel.shape[:2], strides, padding, "kernel")
+    (n, h, w, _), (kh, kw, _, c_out) = padded.shape, kernel.shape
+    checks.fits_in_memory((n, (h - kh) // strides[0] + 1, (w - kw) // strides[1] + 1, c_out), dtype, "kernel")
+    return padded, single, kernel, bias, strides

@@ -10,7 +10,7 @@ import nbformat
 import numpy as np
 import pytest
 
-from benchmarks import cli, overhead, readme, report
+from benchmarks import cli, numpy_ops, overhead, readme, report
 
 
 def _tiny_npz(path):
@@ -43,7 +43,7 @@ def tiny_run(tmp_path_factory):  # the tests that use it are marked slow and tra
             "--overhead-epochs", "1", "--overhead-pairs", "1", "--ops-batch", "2", "--naive-images", "1",
             "--ops-repeats", "1", "--matmul-n", "64", "--flops-epochs", "2", "--course-quick",
             "--course-notebooks", str(_tiny_lesson(tmp / "lessons")),
-            "--build-dir", str(tmp / "build"), "--out-dir", str(tmp / "results")]
+            "--build-dir", str(tmp / "build"), "--out-dir", str(tmp / "results"), "--unit-dir", str(tmp / "units")]
     code = cli.main(argv)
     paths = list((tmp / "results").glob("*.json"))
     return code, paths, tmp
@@ -74,6 +74,11 @@ def test_tiny_run_measures_every_part(tiny_run, capsys):
     assert ops["checks"]["max_pool2d_equal"] is True
     assert ops["timings"]["conv2d_naive"]["measured_images"] == 1
     assert ops["naive_scaling"] == "measured on 1 of 2 images, time x 2 (work is linear in N)"
+    assert ops["conv2d_flops"] == 2 * 2 * 26 * 26 * 3 * 3 * 32 * 64
+    assert ops["matmul"]["n"] == round((ops["conv2d_flops"] / 2) ** (1 / 3)) and ops["timings"]["matmul"]["repeats"] == 1
+    assert ops["conv2d_gflops"] == pytest.approx(ops["conv2d_flops"] / ops["timings"]["conv2d"]["median_s"] / 1e9)
+    assert ops["conv2d_fraction_of_matmul"] == pytest.approx(ops["conv2d_gflops"] / ops["matmul"]["gflops"])
+    assert list(ops["ratio_conv2d_vs_tf_by_order"]) == ["tf_first"]  # one repeat: one order
 
     lessons = record["parts"]["lessons"]
     assert lessons["all_ok"] is True and list(lessons["lessons"]) == ["01_tiny"]
@@ -205,6 +210,53 @@ def test_report_shows_the_ratio_in_each_order():
     assert row[2] == "≥ 1.00× (met)"
 
 
+# --- part 2: the A/B design ----------------------------------------------------
+def test_interleaved_alternates_the_order_of_the_calls():
+    called = []
+    seconds = numpy_ops.interleaved({name: (lambda name=name: called.append(name)) for name in "abc"}, 3)
+    assert called == list("abc") + list("abc") + list("cba") + list("abc")  # warm-up, then forward, reverse, ...
+    assert {name: len(times) for name, times in seconds.items()} == {"a": 3, "b": 3, "c": 3}
+    with pytest.raises(ValueError, match="repeats must be >= 1"):
+        numpy_ops.interleaved({"a": lambda: None}, 0)
+
+
+def test_ratio_by_order_splits_the_repeats_by_who_ran_first():
+    # NumPy 2 s throughout; TensorFlow 1 s when it ran first (even repeats), 4 s when it ran second
+    by_order = numpy_ops.ratio_by_order([2.0, 2.0, 2.0, 2.0], [1.0, 4.0, 1.0, 4.0])
+    assert by_order == {"tf_first": 2.0, "numpy_first": 0.5}
+    assert numpy_ops.ratio_by_order([2.0], [1.0]) == {"tf_first": 2.0}
+
+
+def _ops_record(**new):
+    timings = {name: {"median_s": seconds} for name, seconds in
+               (("conv2d", 0.015), ("tf_conv2d", 0.010), ("max_pool2d", 0.001), ("tf_max_pool2d", 0.002))}
+    timings["conv2d_naive"] = {"scaled_to_batch_median_s": 0.5}
+    ops = {"input_shape": [64, 28, 28, 32], "kernel_shape": [3, 3, 32, 64], "timings": timings,
+           "ratio_conv2d_vs_tf": 1.5, "ratio_conv2d_naive_vs_tf": 50.0, "ratio_max_pool2d_vs_tf": 0.5}
+    return {"parts": {"ops": ops | new}}
+
+
+def test_report_shows_conv2d_by_order_and_as_a_fraction_of_matmul():
+    record = _ops_record(ratio_conv2d_vs_tf_by_order={"tf_first": 1.4, "numpy_first": 1.6},
+                         conv2d_gflops=106.3, tf_conv2d_gflops=159.5, conv2d_fraction_of_matmul=0.49,
+                         matmul={"n": 927, "flops": 2 * 927**3, "gflops": 216.9})
+    assert [t["name"] for t in report.targets(record)] == ["conv2d time / tf.nn.conv2d time",
+                                                           "conv2d GFLOP/s / matmul GFLOP/s"]
+    assert [t["met"] for t in report.targets(record)] == [True, False]  # 1.5 <= 1.5; 0.49 < 0.5
+    conv, flops = report._summary_rows(record)[:2]
+    assert "interleaved A/B, order alternating" in conv[0]
+    assert conv[1] == "15.0 ms vs 10.0 ms = 1.50×; TF first 1.40×, NumPy first 1.60×" and conv[2] == "≤ 1.5× (met)"
+    assert "927×927 matmul" in flops[0] and flops[1] == "106.3 vs 216.9 GFLOP/s (`tf.nn.conv2d` 159.5)"
+    assert flops[2] == "≥ 50% of matmul: 49% (**missed**)"
+
+
+def test_report_renders_ops_results_written_before_the_matmul_fraction():
+    record = _ops_record()
+    assert [t["name"] for t in report.targets(record)] == ["conv2d time / tf.nn.conv2d time"]
+    rows = report._summary_rows(record)
+    assert len(rows) == 3 and rows[0][1] == "15.0 ms vs 10.0 ms = 1.50×" and "interleaved" not in rows[0][0]
+
+
 # --- part 4, accuracy ---
 def test_report_renders_accuracy_results_written_before_lesson_05s_experiment():
     """The README is generated from the newest complete result, which may
@@ -222,3 +274,11 @@ def test_report_renders_accuracy_results_written_before_lesson_05s_experiment():
     assert "| MNIST convnet (lesson 04) | 5 | 93,322 | 0.9914 ± 0.0006 | 0.9907 | — | +0.36 ± 0.03 |" in table
     assert "| `strided` | 2 | 113,898 | 0.9876 ± 0.0016 | 0.9858 | — | -0.25 ± 0.14 |" in table
     assert "Paired by seed" not in table
+
+
+def test_a_partial_rerun_does_not_overwrite_an_earlier_partial_result_of_the_same_day(tmp_path):
+    from benchmarks.cli import result_path
+
+    first, second = (result_path(tmp_path, "2026-01-02", "abc", False, clock) for clock in ("101500", "143000"))
+    assert first != second and first.name == "2026-01-02-abc-101500-partial.json"
+    assert result_path(tmp_path, "2026-01-02", "abc", True, "101500").name == "2026-01-02-abc.json"
