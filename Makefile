@@ -97,7 +97,14 @@ test: data browser
 # The quick tier (< 90 s): unit tests of helpers and of the runner's logic;
 # no kernels, no training, no browser (markers in pyproject.toml).
 .PHONY: check
+# The packages, tests and lessons the linter and the formatter keep in one style
+# (settings and the few exceptions, each with its reason: pyproject.toml [tool.ruff]).
+RUFF_PATHS := helpers course benchmarks tests notebooks
+
 check: setup
+	@echo "==> ruff: lint and format check"
+	$(VENV)/bin/ruff check $(RUFF_PATHS)
+	$(VENV)/bin/ruff format --check $(RUFF_PATHS)
 	@echo "==> unit tests without kernels, training or browser"
 	$(PY) -m pytest tests -m "not slow and not training"
 

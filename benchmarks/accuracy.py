@@ -48,8 +48,20 @@ SHIFTS = (0, 1, 2, 3, 4)
 UNIT_KIND = "benchmarks part 4: one seed"  # marks a unit record (a file of one seed)
 
 
-def settings(*, seeds, seed_epochs, variant_epochs, batch_size, curve_seeds=(0, 1, 2), curve_train_size=6000,
-             curve_epochs=10, variants=VARIANTS, global_variants=GLOBAL_VARIANTS, shifts=SHIFTS, threshold=0.990):
+def settings(
+    *,
+    seeds,
+    seed_epochs,
+    variant_epochs,
+    batch_size,
+    curve_seeds=(0, 1, 2),
+    curve_train_size=6000,
+    curve_epochs=10,
+    variants=VARIANTS,
+    global_variants=GLOBAL_VARIANTS,
+    shifts=SHIFTS,
+    threshold=0.990,
+):
     """What every unit of one run shares, checked: a dict that :func:`unit`
     takes and :func:`merge` requires to be the same in every unit."""
     seeds, curve_seeds = [int(s) for s in seeds], [int(s) for s in curve_seeds]
@@ -61,10 +73,19 @@ def settings(*, seeds, seed_epochs, variant_epochs, batch_size, curve_seeds=(0, 
     unknown = set(variants) - set(VARIANTS)
     if unknown:
         raise ValueError(f"variants must be among {VARIANTS}, got {sorted(unknown)}")
-    return {"seeds": seeds, "seed_epochs": seed_epochs, "variant_epochs": variant_epochs, "batch_size": batch_size,
-            "variants": list(variants), "global_variants": list(global_variants), "shifts": list(shifts),
-            "threshold": threshold, "curve_seeds": curve_seeds, "curve_train_size": curve_train_size,
-            "curve_epochs": curve_epochs}
+    return {
+        "seeds": seeds,
+        "seed_epochs": seed_epochs,
+        "variant_epochs": variant_epochs,
+        "batch_size": batch_size,
+        "variants": list(variants),
+        "global_variants": list(global_variants),
+        "shifts": list(shifts),
+        "threshold": threshold,
+        "curve_seeds": curve_seeds,
+        "curve_train_size": curve_train_size,
+        "curve_epochs": curve_epochs,
+    }
 
 
 def unit_seeds(settings):
@@ -84,34 +105,46 @@ def describe_data(data):
 
 # --- one seed ---------------------------------------------------------------------
 
+
 def _mnist_convnet_run(data, seed, epochs, batch_size, log):
     import keras
 
     from helpers import training
 
     keras.backend.clear_session()
-    _, result = training.train_and_evaluate(models.mnist_convnet, data, epochs=epochs, batch_size=batch_size,
-                                            seed=seed)
-    log(f"  seed {seed}: mnist_convnet test acc {result.test_acc:.4f}, gap {result.train_test_gap:+.4f}, "
-        f"{result.fit_seconds:.0f} s")
-    return ({key: getattr(result, key) for key in ("model", "params", "epochs", "seed", "train_acc", "test_acc",
-                                                   "fit_seconds", "samples_per_second")}
-            | {"train_test_gap": result.train_test_gap})
+    _, result = training.train_and_evaluate(models.mnist_convnet, data, epochs=epochs, batch_size=batch_size, seed=seed)
+    log(
+        f"  seed {seed}: mnist_convnet test acc {result.test_acc:.4f}, gap {result.train_test_gap:+.4f}, "
+        f"{result.fit_seconds:.0f} s"
+    )
+    return {
+        key: getattr(result, key)
+        for key in ("model", "params", "epochs", "seed", "train_acc", "test_acc", "fit_seconds", "samples_per_second")
+    } | {"train_test_gap": result.train_test_gap}
 
 
 def _curve_runs(data, seed, index, settings, log):
     """Claim (d) for one seed: :func:`helpers.ablation.train_curves` on a class-stratified
     ``curve_train_size`` training digits (the same digits for every seed)."""
     (x_train, y_train), test = data
-    chosen, _ = subset(np.arange(len(y_train)), np.asarray(y_train).argmax(axis=1), settings["curve_train_size"],
-                       seed=0)
+    chosen, _ = subset(
+        np.arange(len(y_train)), np.asarray(y_train).argmax(axis=1), settings["curve_train_size"], seed=0
+    )
     names = ablation.run_order(ablation.CURVE_MODELS, index)  # the order a serial run gives this seed
-    runs = ablation.train_curves(names, ((x_train[chosen], y_train[chosen]), test), seeds=[seed],
-                                 epochs=settings["curve_epochs"], batch_size=settings["batch_size"], progress=False)
+    runs = ablation.train_curves(
+        names,
+        ((x_train[chosen], y_train[chosen]), test),
+        seeds=[seed],
+        epochs=settings["curve_epochs"],
+        batch_size=settings["batch_size"],
+        progress=False,
+    )
     for r in runs:
-        log(f"  seed {seed}: {r['model']} lowest test loss {min(r['history']['val_loss']):.4f} "
+        log(
+            f"  seed {seed}: {r['model']} lowest test loss {min(r['history']['val_loss']):.4f} "
             f"(epoch {int(np.argmin(r['history']['val_loss'])) + 1}), last {r['history']['val_loss'][-1]:.4f}; "
-            f"train acc {r['train_acc']:.4f}, test acc {r['test_acc']:.4f}")
+            f"train acc {r['train_acc']:.4f}, test acc {r['test_acc']:.4f}"
+        )
     return runs, len(chosen)
 
 
@@ -127,14 +160,25 @@ def unit(data, seed, settings, log=print):
     if seed in settings["seeds"]:
         index = settings["seeds"].index(seed)
         mnist = _mnist_convnet_run(data, seed, settings["seed_epochs"], settings["batch_size"], log)
-        runs = {head: ablation.train_variants(ablation.run_order(kinds, index), data, seeds=[seed],
-                                              epochs=settings["variant_epochs"], batch_size=settings["batch_size"],
-                                              shifts=settings["shifts"], head=head, progress=False)
-                for head, kinds in (("flatten", settings["variants"]), ("global_max", settings["global_variants"]))}
+        runs = {
+            head: ablation.train_variants(
+                ablation.run_order(kinds, index),
+                data,
+                seeds=[seed],
+                epochs=settings["variant_epochs"],
+                batch_size=settings["batch_size"],
+                shifts=settings["shifts"],
+                head=head,
+                progress=False,
+            )
+            for head, kinds in (("flatten", settings["variants"]), ("global_max", settings["global_variants"]))
+        }
         for head, found in runs.items():
             for r in found:
-                log(f"  seed {seed}: {r['variant']:13s}{'' if head == 'flatten' else ' (' + head + ')'} "
-                    + "  ".join(f"{px} px {acc:.4f}" for px, acc in r["shift_acc"].items()))
+                log(
+                    f"  seed {seed}: {r['variant']:13s}{'' if head == 'flatten' else ' (' + head + ')'} "
+                    + "  ".join(f"{px} px {acc:.4f}" for px, acc in r["shift_acc"].items())
+                )
     if seed in settings["curve_seeds"]:
         curves = _curve_runs(data, seed, settings["curve_seeds"].index(seed), settings, log)
     return unit_record(seed, settings, describe_data(data), mnist, runs, curves)
@@ -148,9 +192,12 @@ def _compared(shifts):
 def _mcnemar(runs, kinds, shifts):
     """``{'a-b': {px: [b01, b10, p]}}`` for ``kinds[0]`` against each other kind, one seed's runs."""
     by_kind = {r["variant"]: r for r in runs}
-    return {f"{kinds[0]}-{b}": {str(px): list(stats.mcnemar(by_kind[kinds[0]]["correct"][px],
-                                                            by_kind[b]["correct"][px])) for px in shifts}
-            for b in kinds[1:]}
+    return {
+        f"{kinds[0]}-{b}": {
+            str(px): list(stats.mcnemar(by_kind[kinds[0]]["correct"][px], by_kind[b]["correct"][px])) for px in shifts
+        }
+        for b in kinds[1:]
+    }
 
 
 def unit_record(seed, settings, data, mnist, runs, curves):
@@ -163,17 +210,24 @@ def unit_record(seed, settings, data, mnist, runs, curves):
     train_samples)`` of the curve models."""
     kinds = {"flatten": settings["variants"], "global_max": settings["global_variants"]}
     record = {
-        "kind": UNIT_KIND, "seed": seed, "settings": settings, "data": data, "mnist_convnet": mnist,
-        "runs": None if runs is None else {head: [{k: v for k, v in r.items() if k != "correct"} for r in found]
-                                           for head, found in runs.items()},
-        "mcnemar": None if runs is None else {head: _mcnemar(found, kinds[head], _compared(settings["shifts"]))
-                                              for head, found in runs.items()},
+        "kind": UNIT_KIND,
+        "seed": seed,
+        "settings": settings,
+        "data": data,
+        "mnist_convnet": mnist,
+        "runs": None
+        if runs is None
+        else {head: [{k: v for k, v in r.items() if k != "correct"} for r in found] for head, found in runs.items()},
+        "mcnemar": None
+        if runs is None
+        else {head: _mcnemar(found, kinds[head], _compared(settings["shifts"])) for head, found in runs.items()},
         "curves": None if curves is None else {"train_samples": curves[1], "runs": curves[0]},
     }
     return json.loads(json.dumps(finite_or_none(record), allow_nan=False))
 
 
 # --- every seed -------------------------------------------------------------------
+
 
 def check_units(units, names=None):
     """``units`` (unit records) in :func:`unit_seeds` order, after checking that they are one
@@ -191,26 +245,32 @@ def check_units(units, names=None):
         for name, u in zip(names, units, strict=True):
             if u[key] != first[key]:
                 differ = sorted(k for k in set(u[key]) | set(first[key]) if u[key].get(k) != first[key].get(k))
-                raise ValueError(f"{name} (seed {u['seed']}) and {names[0]} (seed {first['seed']}) come from "
-                                 f"different runs: their {key} differ in {', '.join(differ)}; merge the units of "
-                                 "one run only")
+                raise ValueError(
+                    f"{name} (seed {u['seed']}) and {names[0]} (seed {first['seed']}) come from "
+                    f"different runs: their {key} differ in {', '.join(differ)}; merge the units of "
+                    "one run only"
+                )
     versions = {n: (u.get("run") or {}).get("versions") for n, u in zip(names, units, strict=True)}
     if len({json.dumps(v, sort_keys=True) for v in versions.values()}) > 1:
-        raise ValueError(f"the units ran on different package versions: {versions}; run every seed in one "
-                         "environment (the lock)")
+        raise ValueError(
+            f"the units ran on different package versions: {versions}; run every seed in one environment (the lock)"
+        )
     expected, by_seed = unit_seeds(first["settings"]), {}
     for name, u in zip(names, units, strict=True):
         if u["seed"] in by_seed:
-            raise ValueError(f"seed {u['seed']} is there twice ({by_seed[u['seed']][0]} and {name}); pass each "
-                             "seed's unit once")
+            raise ValueError(
+                f"seed {u['seed']} is there twice ({by_seed[u['seed']][0]} and {name}); pass each seed's unit once"
+            )
         if u["seed"] not in expected:
             raise ValueError(f"{name} holds seed {u['seed']}, which is not one of the run's seeds {expected}")
         by_seed[u["seed"]] = (name, u)
     missing = [s for s in expected if s not in by_seed]
     if missing:
-        raise ValueError(f"no unit for seeds {missing} of the run's seeds {expected}: run them (python -m benchmarks "
-                         f"--parts accuracy --seeds {','.join(map(str, first['settings']['seeds']))} --unit "
-                         f"{','.join(map(str, missing))} ...) or pass their files")
+        raise ValueError(
+            f"no unit for seeds {missing} of the run's seeds {expected}: run them (python -m benchmarks "
+            f"--parts accuracy --seeds {','.join(map(str, first['settings']['seeds']))} --unit "
+            f"{','.join(map(str, missing))} ...) or pass their files"
+        )
     return [by_seed[s][1] for s in expected]
 
 
@@ -226,13 +286,18 @@ def variant_summary(runs, shifts):
     shift = {str(px): stats.mean_sd([r["shift_acc"][str(px)] for r in runs]) for px in shifts}
     return {
         "params": runs[0]["params"],
-        "test_acc_mean": acc_mean, "test_acc_std": acc_std, "test_acc_min": min(r["test_acc"] for r in runs),
-        "gap_mean": gap_mean, "gap_std": gap_std,
+        "test_acc_mean": acc_mean,
+        "test_acc_std": acc_std,
+        "test_acc_min": min(r["test_acc"] for r in runs),
+        "gap_mean": gap_mean,
+        "gap_std": gap_std,
         "shift_acc_mean": {px: m for px, (m, _) in shift.items()},
         "shift_acc_std": {px: s for px, (_, s) in shift.items()},
         "seconds_per_epoch_median": statistics.median(_seconds_per_epoch(r) for r in runs),
-        "runs": {str(r["seed"]): {key: r[key] for key in ("test_acc", "train_acc", "shift_acc", "epoch_seconds",
-                                                          "params")} for r in runs},
+        "runs": {
+            str(r["seed"]): {key: r[key] for key in ("test_acc", "train_acc", "shift_acc", "epoch_seconds", "params")}
+            for r in runs
+        },
     }
 
 
@@ -240,12 +305,14 @@ def _head(units, head, kinds, shifts):
     """``{'variants', 'paired'}`` of one head: per-variant summaries and ``kinds[0]`` against each
     other kind at each compared shift (:func:`helpers.stats.paired_comparison` of the per-seed
     accuracies, in seed order, plus each unit's McNemar ``[b01, b10, p]``)."""
+
     def runs_of(kind):
         found = [[r for r in u["runs"][head] if r["variant"] == kind] for u in units]
         for u, mine in zip(units, found, strict=True):
             if len(mine) != 1:
-                raise ValueError(f"seed {u['seed']}'s unit holds {len(mine)} runs of {kind!r} ({head} head); "
-                                 "expected 1")
+                raise ValueError(
+                    f"seed {u['seed']}'s unit holds {len(mine)} runs of {kind!r} ({head} head); expected 1"
+                )
         return [mine[0] for mine in found]
 
     per_kind = {kind: runs_of(kind) for kind in kinds}
@@ -254,8 +321,9 @@ def _head(units, head, kinds, shifts):
         pair = f"{kinds[0]}-{b}"
         paired[pair] = {}
         for px in map(str, _compared(shifts)):
-            found = stats.paired_comparison([r["shift_acc"][px] for r in per_kind[kinds[0]]],
-                                            [r["shift_acc"][px] for r in per_kind[b]])
+            found = stats.paired_comparison(
+                [r["shift_acc"][px] for r in per_kind[kinds[0]]], [r["shift_acc"][px] for r in per_kind[b]]
+            )
             paired[pair][px] = found | {"mcnemar": [u["mcnemar"][head][pair][px] for u in units]}
     return {"variants": {kind: variant_summary(per_kind[kind], shifts) for kind in kinds}, "paired": paired}
 
@@ -281,16 +349,27 @@ def merge(units, names=None):
         "test_samples": data["test_samples"],
         "shifts": s["shifts"],
         "std": "sample standard deviation over seeds (ddof=1); null for one seed",
-        "mnist_convnet": {"runs": mnist, "test_acc_mean": acc_mean, "test_acc_std": acc_std,
-                          "test_acc_min": min(r["test_acc"] for r in mnist), "gap_mean": gap_mean, "gap_std": gap_std,
-                          "every_seed_at_least": s["threshold"],
-                          "every_seed_meets_threshold": all(r["test_acc"] >= s["threshold"] for r in mnist)},
+        "mnist_convnet": {
+            "runs": mnist,
+            "test_acc_mean": acc_mean,
+            "test_acc_std": acc_std,
+            "test_acc_min": min(r["test_acc"] for r in mnist),
+            "gap_mean": gap_mean,
+            "gap_std": gap_std,
+            "every_seed_at_least": s["threshold"],
+            "every_seed_meets_threshold": all(r["test_acc"] >= s["threshold"] for r in mnist),
+        },
         "variants": flat["variants"],
         "paired": flat["paired"],
         "global_max_head": global_max,
-        "curves": {"seeds": s["curve_seeds"], "epochs": s["curve_epochs"],
-                   "train_samples": curve_units[0]["curves"]["train_samples"],
-                   "runs": [r for u in curve_units for r in u["curves"]["runs"]]} if curve_units else None,
+        "curves": {
+            "seeds": s["curve_seeds"],
+            "epochs": s["curve_epochs"],
+            "train_samples": curve_units[0]["curves"]["train_samples"],
+            "runs": [r for u in curve_units for r in u["curves"]["runs"]],
+        }
+        if curve_units
+        else None,
         "units": [{"seed": u["seed"]} | (u.get("run") or {}) for u in units],
     }
 
@@ -299,5 +378,7 @@ def log_means(result, log=print):
     """One line per variant and head: the mean accuracy over seeds at each shift."""
     for label, variants in (("", result["variants"]), (" (global_max)", result["global_max_head"]["variants"])):
         for kind, v in variants.items():
-            log(f"  {kind:13s}{label} mean over seeds: "
-                + "  ".join(f"{px} px {m:.4f}" for px, m in v["shift_acc_mean"].items()))
+            log(
+                f"  {kind:13s}{label} mean over seeds: "
+                + "  ".join(f"{px} px {m:.4f}" for px, m in v["shift_acc_mean"].items())
+            )

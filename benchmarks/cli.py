@@ -72,7 +72,8 @@ def _parts(text):
             key = PARTS[int(key) - 1]
         if key not in PARTS:
             raise argparse.ArgumentTypeError(
-                f"unknown part {key!r}; parts are 1-5 or {', '.join(PARTS)} (comma-separated)")
+                f"unknown part {key!r}; parts are 1-5 or {', '.join(PARTS)} (comma-separated)"
+            )
         if key not in chosen:
             chosen.append(key)
     if not chosen:
@@ -93,58 +94,124 @@ def _positive(text):
 def parser():
     p = argparse.ArgumentParser(prog="course bench", description=__doc__.splitlines()[0])
     d = DEFAULTS
-    p.add_argument("--parts", type=_parts, default=d["parts"],
-                   help="comma-separated parts, by number or name: 1 overhead, 2 ops, 3 lessons, 4 accuracy, "
-                        "5 flops (default: all)")
+    p.add_argument(
+        "--parts",
+        type=_parts,
+        default=d["parts"],
+        help="comma-separated parts, by number or name: 1 overhead, 2 ops, 3 lessons, 4 accuracy, "
+        "5 flops (default: all)",
+    )
     p.add_argument("--seeds", type=_int_list, default=d["seeds"], help="part 4 seeds (default: 0,1,2,3,4)")
     p.add_argument("--epochs", type=_positive, default=d["epochs"], help="part 4: MNIST convnet epochs (default: 5)")
-    p.add_argument("--variant-epochs", type=_positive, default=d["variant_epochs"],
-                   help="part 4: epochs of every downsampling variant (default: 1)")
-    p.add_argument("--curve-seeds", type=_int_list, default=d["curve_seeds"],
-                   help="part 4, claim (d): seeds of the learning curves (default: 0,1,2)")
-    p.add_argument("--curve-train-size", type=_positive, default=d["curve_train_size"],
-                   help="part 4, claim (d): training digits of the learning curves (default: 6000)")
-    p.add_argument("--curve-epochs", type=_positive, default=d["curve_epochs"],
-                   help="part 4, claim (d): epochs of the learning curves, test digits scored after each (default: 10)")
+    p.add_argument(
+        "--variant-epochs",
+        type=_positive,
+        default=d["variant_epochs"],
+        help="part 4: epochs of every downsampling variant (default: 1)",
+    )
+    p.add_argument(
+        "--curve-seeds",
+        type=_int_list,
+        default=d["curve_seeds"],
+        help="part 4, claim (d): seeds of the learning curves (default: 0,1,2)",
+    )
+    p.add_argument(
+        "--curve-train-size",
+        type=_positive,
+        default=d["curve_train_size"],
+        help="part 4, claim (d): training digits of the learning curves (default: 6000)",
+    )
+    p.add_argument(
+        "--curve-epochs",
+        type=_positive,
+        default=d["curve_epochs"],
+        help="part 4, claim (d): epochs of the learning curves, test digits scored after each (default: 10)",
+    )
     p.add_argument("--batch-size", type=_positive, default=d["batch_size"], help="parts 1, 4, 5 (default: 64)")
-    p.add_argument("--train-size", type=_positive, default=d["train_size"],
-                   help="training images for parts 1, 4, 5 (stratified subset; default: all 60000)")
-    p.add_argument("--test-size", type=_positive, default=d["test_size"],
-                   help="test images for parts 1, 4 (default: all 10000)")
-    p.add_argument("--overhead-epochs", type=_positive, default=d["overhead_epochs"],
-                   help="part 1: epochs per run (default: 1)")
-    p.add_argument("--overhead-pairs", type=_positive, default=d["overhead_pairs"],
-                   help="part 1: back-to-back A/B pairs, alternating A B and B A (default: 4)")
+    p.add_argument(
+        "--train-size",
+        type=_positive,
+        default=d["train_size"],
+        help="training images for parts 1, 4, 5 (stratified subset; default: all 60000)",
+    )
+    p.add_argument(
+        "--test-size", type=_positive, default=d["test_size"], help="test images for parts 1, 4 (default: all 10000)"
+    )
+    p.add_argument(
+        "--overhead-epochs", type=_positive, default=d["overhead_epochs"], help="part 1: epochs per run (default: 1)"
+    )
+    p.add_argument(
+        "--overhead-pairs",
+        type=_positive,
+        default=d["overhead_pairs"],
+        help="part 1: back-to-back A/B pairs, alternating A B and B A (default: 4)",
+    )
     p.add_argument("--ops-batch", type=_positive, default=d["ops_batch"], help="part 2: images in the batch (64)")
-    p.add_argument("--naive-images", type=_positive, default=d["naive_images"],
-                   help="part 2: images conv2d_naive is timed on, scaled to the batch (default: 64, all)")
-    p.add_argument("--ops-repeats", type=_positive, default=d["ops_repeats"], help="part 2: timed calls, half in each order (30)")
+    p.add_argument(
+        "--naive-images",
+        type=_positive,
+        default=d["naive_images"],
+        help="part 2: images conv2d_naive is timed on, scaled to the batch (default: 64, all)",
+    )
+    p.add_argument(
+        "--ops-repeats", type=_positive, default=d["ops_repeats"], help="part 2: timed calls, half in each order (30)"
+    )
     p.add_argument("--matmul-n", type=_positive, default=d["matmul_n"], help="part 5: matmul size n (2048)")
-    p.add_argument("--flops-epochs", type=_positive, default=d["flops_epochs"],
-                   help="part 5: timed training epochs, median taken (default: 3)")
+    p.add_argument(
+        "--flops-epochs",
+        type=_positive,
+        default=d["flops_epochs"],
+        help="part 5: timed training epochs, median taken (default: 3)",
+    )
     p.add_argument("--course-quick", action="store_true", help="part 3: run the lessons with --quick")
     p.add_argument("--course-notebooks", type=Path, default=None, help="part 3: lesson folder (default: notebooks/)")
-    p.add_argument("--data-npz", type=Path, default=None,
-                   help="use these arrays (x_train, y_train, x_test, y_test; not verified) instead of MNIST")
-    p.add_argument("--workers", type=_positive, default=1,
-                   help="part 4: train this many seeds at once, each in its own process with TensorFlow's threads "
-                        "capped at cores // N (default: 1, one seed after another in this process)")
-    p.add_argument("--threads", type=_positive, default=None,
-                   help="part 4: TensorFlow threads per seed (default: one per core; cores // N with --workers; 1 "
-                        "with --ray-address); the thread count changes the last digits of the results")
-    p.add_argument("--ray-address", default=None,
-                   help="part 4: run each seed as a Ray task on this cluster ('local': a Ray instance on this "
-                        "machine); needs the extra: pip install 'convnets-course-helpers[ray]'")
-    p.add_argument("--unit", type=_int_list, default=None,
-                   help="part 4: train only these seeds (of --seeds), one JSON each in --unit-dir, and merge "
-                        "nothing (python -m benchmarks merge does); needs --parts accuracy")
-    p.add_argument("--unit-dir", type=Path, default=default_build_dir() / "bench" / "units",
-                   help="part 4: where each seed's JSON goes, seed-<n>.json (default: bench/units/ in the "
-                        "build folder, $COURSE_BUILD_DIR, else ./build)")
+    p.add_argument(
+        "--data-npz",
+        type=Path,
+        default=None,
+        help="use these arrays (x_train, y_train, x_test, y_test; not verified) instead of MNIST",
+    )
+    p.add_argument(
+        "--workers",
+        type=_positive,
+        default=1,
+        help="part 4: train this many seeds at once, each in its own process with TensorFlow's threads "
+        "capped at cores // N (default: 1, one seed after another in this process)",
+    )
+    p.add_argument(
+        "--threads",
+        type=_positive,
+        default=None,
+        help="part 4: TensorFlow threads per seed (default: one per core; cores // N with --workers; 1 "
+        "with --ray-address); the thread count changes the last digits of the results",
+    )
+    p.add_argument(
+        "--ray-address",
+        default=None,
+        help="part 4: run each seed as a Ray task on this cluster ('local': a Ray instance on this "
+        "machine); needs the extra: pip install 'convnets-course-helpers[ray]'",
+    )
+    p.add_argument(
+        "--unit",
+        type=_int_list,
+        default=None,
+        help="part 4: train only these seeds (of --seeds), one JSON each in --unit-dir, and merge "
+        "nothing (python -m benchmarks merge does); needs --parts accuracy",
+    )
+    p.add_argument(
+        "--unit-dir",
+        type=Path,
+        default=default_build_dir() / "bench" / "units",
+        help="part 4: where each seed's JSON goes, seed-<n>.json (default: bench/units/ in the "
+        "build folder, $COURSE_BUILD_DIR, else ./build)",
+    )
     p.add_argument("--out-dir", type=Path, default=RESULTS_DIR, help="where the JSON goes (benchmarks/results)")
-    p.add_argument("--build-dir", type=Path, default=default_build_dir() / "bench",
-                   help="part 3: the course runner's output folder (default: bench/ in $COURSE_BUILD_DIR, "
-                        "else in ./build)")
+    p.add_argument(
+        "--build-dir",
+        type=Path,
+        default=default_build_dir() / "bench",
+        help="part 3: the course runner's output folder (default: bench/ in $COURSE_BUILD_DIR, else in ./build)",
+    )
     return p
 
 
@@ -157,8 +224,10 @@ def load_data(config):
 
     if config["data_npz"]:
         with np.load(config["data_npz"]) as arrays:
-            (x_train, y_train), (x_test, y_test) = ((arrays["x_train"], arrays["y_train"]),
-                                                    (arrays["x_test"], arrays["y_test"]))
+            (x_train, y_train), (x_test, y_test) = (
+                (arrays["x_train"], arrays["y_train"]),
+                (arrays["x_test"], arrays["y_test"]),
+            )
         source = f"{config['data_npz']} (not verified)"
     else:
         (x_train, y_train), (x_test, y_test) = data.load_mnist()
@@ -192,23 +261,41 @@ def run_part(name, config, data, log):
     (x_train, y_train), _ = data if data else ((None, None), (None, None))
     if name == "overhead":
         from . import overhead
-        return overhead.run(data, epochs=config["overhead_epochs"], batch_size=config["batch_size"], seed=0,
-                            pairs=config["overhead_pairs"], log=log)
+
+        return overhead.run(
+            data,
+            epochs=config["overhead_epochs"],
+            batch_size=config["batch_size"],
+            seed=0,
+            pairs=config["overhead_pairs"],
+            log=log,
+        )
     if name == "ops":
         from . import numpy_ops
-        return numpy_ops.run(batch=config["ops_batch"], naive_images=config["naive_images"],
-                             repeats=config["ops_repeats"], log=log)
+
+        return numpy_ops.run(
+            batch=config["ops_batch"], naive_images=config["naive_images"], repeats=config["ops_repeats"], log=log
+        )
     if name == "lessons":
         from . import lessons
-        return lessons.run(build_dir=config["build_dir"], notebooks=config["course_notebooks"],
-                           quick=config["course_quick"], log=log)
+
+        return lessons.run(
+            build_dir=config["build_dir"], notebooks=config["course_notebooks"], quick=config["course_quick"], log=log
+        )
     if name == "accuracy":
         from . import seeds
+
         return seeds.run(config, data, source=config.get("data_source"), log=log)
     if name == "flops":
         from . import flops
-        return flops.run(preprocess(x_train, y_train), batch_size=config["batch_size"],
-                         matmul_n=config["matmul_n"], epochs=config["flops_epochs"], log=log)
+
+        return flops.run(
+            preprocess(x_train, y_train),
+            batch_size=config["batch_size"],
+            matmul_n=config["matmul_n"],
+            epochs=config["flops_epochs"],
+            log=log,
+        )
     raise ValueError(f"unknown part {name!r}")
 
 
@@ -227,8 +314,17 @@ def _units_only(args, config, log):
 
     data, source = (None, None) if args.workers > 1 or args.ray_address else load_data(config)
     try:
-        seeds.run_units(config, args.unit, data=data, source=source, workers=args.workers, threads=args.threads,
-                        ray_address=args.ray_address, unit_dir=args.unit_dir, log=log)
+        seeds.run_units(
+            config,
+            args.unit,
+            data=data,
+            source=source,
+            workers=args.workers,
+            threads=args.threads,
+            ray_address=args.ray_address,
+            unit_dir=args.unit_dir,
+            log=log,
+        )
     except (RuntimeError, ValueError) as error:
         log(f"benchmarks: error: {error}")
         return 1
@@ -239,6 +335,7 @@ def main(argv=None):
     argv = sys.argv[1:] if argv is None else list(argv)
     if argv[:1] == ["merge"]:
         from . import seeds
+
         return seeds.merge_main(argv[1:])
     p = parser()
     args = p.parse_args(argv)
@@ -260,7 +357,11 @@ def main(argv=None):
     configure_backend()  # Keras on TensorFlow, TF's C++ start-up noise silenced
     if args.unit is not None:
         return _units_only(args, config, log)
-    date, clock, host = time.strftime("%Y-%m-%d", time.gmtime()), time.strftime("%H%M%S", time.gmtime()), machine.host_id()
+    date, clock, host = (
+        time.strftime("%Y-%m-%d", time.gmtime()),
+        time.strftime("%H%M%S", time.gmtime()),
+        machine.host_id(),
+    )
     path = result_path(args.out_dir, date, host, default, clock)
     record = {
         "schema": 1,
@@ -271,7 +372,7 @@ def main(argv=None):
         "machine": machine.describe(),
         "versions": machine.versions(),
         "config": {k: (str(v) if isinstance(v, Path) else v) for k, v in config.items()}
-                  | {"part4_runner": {"workers": args.workers, "threads": args.threads, "ray": bool(args.ray_address)}},
+        | {"part4_runner": {"workers": args.workers, "threads": args.threads, "ray": bool(args.ray_address)}},
         "data": None,
         "parts": {},
         "seconds": {},
@@ -279,14 +380,21 @@ def main(argv=None):
         "errors": {},
     }
     log(f"benchmarks -> {path}")
-    log(f"machine: {record['machine']['cpu_model']}, {record['machine']['logical_cores']} cores, "
-        f"load average {os.getloadavg()[0]:.2f}; parts: {', '.join(config['parts'])}")
+    log(
+        f"machine: {record['machine']['cpu_model']}, {record['machine']['logical_cores']} cores, "
+        f"load average {os.getloadavg()[0]:.2f}; parts: {', '.join(config['parts'])}"
+    )
     data = None
     if {"overhead", "accuracy", "flops"} & set(config["parts"]):
         data, record["data"] = load_data(config)
         log(f"data: {len(data[0][0])} train / {len(data[1][0])} test images, {record['data']}")
-    config |= {"data_source": record["data"], "workers": args.workers, "threads": args.threads,
-               "ray_address": args.ray_address, "unit_dir": args.unit_dir}
+    config |= {
+        "data_source": record["data"],
+        "workers": args.workers,
+        "threads": args.threads,
+        "ray_address": args.ray_address,
+        "unit_dir": args.unit_dir,
+    }
     for number, name in enumerate(PARTS, start=1):
         if name not in config["parts"]:
             continue
@@ -301,9 +409,11 @@ def main(argv=None):
         record["seconds"][name] = round(time.perf_counter() - start, 1)
         record["contention"][name] = monitor.summary()
         c = record["contention"][name]
-        log(f"   part {number} took {record['seconds'][name]:.0f} s; other processes used on average "
+        log(
+            f"   part {number} took {record['seconds'][name]:.0f} s; other processes used on average "
             f"{c.get('outside_cpu_mean_percent', 0):.0f}% CPU (max {c.get('outside_cpu_max_percent', 0):.0f}%), "
-            f"max load {c.get('load1_max', 0):.2f}")
+            f"max load {c.get('load1_max', 0):.2f}"
+        )
         write_json(path, record)  # a late failure still leaves the earlier parts
     record["seconds"]["total"] = round(time.perf_counter() - bench_start, 1)
     record["finished"] = machine.utc_now()

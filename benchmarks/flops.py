@@ -61,7 +61,7 @@ def training_gflops(data, *, batch_size=64, seed=0, warmup_batches=20, epochs=3)
     return {
         "model": "mnist_convnet",
         "batch_size": batch_size,
-        "samples": int(len(x)),
+        "samples": len(x),
         "epoch_seconds": timer.seconds,
         "samples_per_s": samples_per_s,
         "samples_per_s_slowest_epoch": min(epoch_rates),
@@ -75,11 +75,15 @@ def training_gflops(data, *, batch_size=64, seed=0, warmup_batches=20, epochs=3)
 def run(train_data, *, batch_size=64, matmul_n=2048, epochs=3, log=print):
     training = training_gflops(train_data, batch_size=batch_size, epochs=epochs)
     matmul = matmul_gflops(matmul_n)
-    log(f"  training {training['samples_per_s']:.0f} samples/s = {training['gflops']:.1f} GFLOP/s; "
-        f"numpy float32 matmul {matmul['gflops_best']:.1f} GFLOP/s")
+    log(
+        f"  training {training['samples_per_s']:.0f} samples/s = {training['gflops']:.1f} GFLOP/s; "
+        f"numpy float32 matmul {matmul['gflops_best']:.1f} GFLOP/s"
+    )
     return {
-        "convention": ("training step = 3 x forward FLOPs; forward = 2 x multiply-adds of Conv2D and Dense "
-                       "layers (helpers.models.forward_flops)"),
+        "convention": (
+            "training step = 3 x forward FLOPs; forward = 2 x multiply-adds of Conv2D and Dense "
+            "layers (helpers.models.forward_flops)"
+        ),
         "training": training,
         "matmul": matmul,
         "training_fraction_of_matmul": training["gflops"] / matmul["gflops_best"],

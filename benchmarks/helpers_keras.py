@@ -17,7 +17,7 @@ import time
 os.environ.setdefault("KERAS_BACKEND", "tensorflow")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
-import numpy as np  # noqa: E402
+import numpy as np
 
 
 def main(argv=None):
@@ -35,19 +35,23 @@ def main(argv=None):
         test = data.preprocess(arrays["x_test"], arrays["y_test"])
 
     start = time.perf_counter()
-    model, result = training.train_and_evaluate(
+    _model, result = training.train_and_evaluate(
         models.mnist_convnet, (train, test), epochs=args.epochs, batch_size=args.batch_size, seed=args.seed
     )
     total_seconds = time.perf_counter() - start
 
-    print(json.dumps({
-        "side": "helpers",
-        "train_samples": len(train[0]),
-        "params": result.params,
-        "fit_seconds": result.fit_seconds,
-        "total_seconds": total_seconds,
-        "test_acc": result.test_acc,
-    }))
+    print(
+        json.dumps(
+            {
+                "side": "helpers",
+                "train_samples": len(train[0]),
+                "params": result.params,
+                "fit_seconds": result.fit_seconds,
+                "total_seconds": total_seconds,
+                "test_acc": result.test_acc,
+            }
+        )
+    )
     return 0
 
 

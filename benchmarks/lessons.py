@@ -54,9 +54,12 @@ def run(*, build_dir, notebooks=None, quick=False, log=print):
     for name, lesson in lessons.items():
         log(f"  {name:32s} {lesson['status']:7s} {lesson['seconds']:7.1f} s  peak {lesson['peak_rss_gb']:.2f} GB")
     return {
-        "command": " ".join(["python", "-m", "course", "--build", str(build_dir), "--no-progress"]
-                            + (["--notebooks", str(notebooks)] if notebooks is not None else [])
-                            + ["run"] + (["--quick"] if quick else [])),
+        "command": " ".join(
+            ["python", "-m", "course", "--build", str(build_dir), "--no-progress"]
+            + (["--notebooks", str(notebooks)] if notebooks is not None else [])
+            + ["run"]
+            + (["--quick"] if quick else [])
+        ),
         "quick": quick,
         "runner_exit_code": done.returncode,
         "all_ok": done.returncode == 0 and all(lesson["status"] == "ok" for lesson in lessons.values()),

@@ -70,7 +70,7 @@ def describe():
 
 def utc_now():
     """Current UTC time, ISO 8601 to the second."""
-    return datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0).isoformat()
+    return datetime.datetime.now(datetime.UTC).replace(microsecond=0).isoformat()
 
 
 def cpu_times():

@@ -67,8 +67,19 @@ def ratio_by_order(numpy_s, tf_s):
     return {order: statistics.median(values) for order, values in orders.items() if values}
 
 
-def run(*, batch=64, size=28, c_in=32, c_out=64, kernel_size=3, naive_images=64, repeats=10,
-        naive_repeats=3, seed=0, log=print):
+def run(
+    *,
+    batch=64,
+    size=28,
+    c_in=32,
+    c_out=64,
+    kernel_size=3,
+    naive_images=64,
+    repeats=10,
+    naive_repeats=3,
+    seed=0,
+    log=print,
+):
     import tensorflow as tf
 
     from helpers import ops
@@ -82,7 +93,7 @@ def run(*, batch=64, size=28, c_in=32, c_out=64, kernel_size=3, naive_images=64,
     x_tf, kernel_tf = tf.constant(x), tf.constant(kernel)
     out_size = size - kernel_size + 1
     conv_flops = 2 * batch * out_size**2 * kernel_size**2 * c_in * c_out
-    n = max(1, round((conv_flops / 2) ** (1 / 3)))   # an n x n matmul does 2 n**3 FLOPs
+    n = max(1, round((conv_flops / 2) ** (1 / 3)))  # an n x n matmul does 2 n**3 FLOPs
     a, b = rng.standard_normal((2, n, n), dtype=np.float32)
 
     def tf_conv():
@@ -95,7 +106,8 @@ def run(*, batch=64, size=28, c_in=32, c_out=64, kernel_size=3, naive_images=64,
     checks = {
         "conv2d_max_abs_diff": float(np.abs(ops.conv2d(x, kernel) - reference).max()),
         "conv2d_naive_max_abs_diff": float(
-            np.abs(ops.conv2d_naive(x[:naive_images], kernel) - reference[:naive_images]).max()),
+            np.abs(ops.conv2d_naive(x[:naive_images], kernel) - reference[:naive_images]).max()
+        ),
         "max_pool2d_equal": bool(np.array_equal(ops.max_pool2d(x), tf_pool())),
     }
     scale = float(np.abs(reference).max())
@@ -105,8 +117,9 @@ def run(*, batch=64, size=28, c_in=32, c_out=64, kernel_size=3, naive_images=64,
     if not checks["max_pool2d_equal"]:
         raise AssertionError("max_pool2d differs from tf.nn.max_pool2d")
 
-    conv = interleaved({"tf_conv2d": tf_conv, "conv2d": lambda: ops.conv2d(x, kernel), "matmul": lambda: a @ b},
-                       repeats)
+    conv = interleaved(
+        {"tf_conv2d": tf_conv, "conv2d": lambda: ops.conv2d(x, kernel), "matmul": lambda: a @ b}, repeats
+    )
     pool = interleaved({"tf_max_pool2d": tf_pool, "max_pool2d": lambda: ops.max_pool2d(x)}, repeats)
     timings = {name: summary(seconds) for name, seconds in (conv | pool).items()}
     timings["conv2d_naive"] = time_calls(lambda: ops.conv2d_naive(x[:naive_images], kernel), naive_repeats)
@@ -114,8 +127,10 @@ def run(*, batch=64, size=28, c_in=32, c_out=64, kernel_size=3, naive_images=64,
     timings["conv2d_naive"]["measured_images"] = naive_images
     timings["conv2d_naive"]["scaled_to_batch_median_s"] = timings["conv2d_naive"]["median_s"] * naive_scale
     conv_tf = timings["tf_conv2d"]["median_s"]
-    gflops = {name: flops / timings[name]["median_s"] / 1e9
-              for name, flops in (("conv2d", conv_flops), ("tf_conv2d", conv_flops), ("matmul", 2 * n**3))}
+    gflops = {
+        name: flops / timings[name]["median_s"] / 1e9
+        for name, flops in (("conv2d", conv_flops), ("tf_conv2d", conv_flops), ("matmul", 2 * n**3))
+    }
     record = {
         "input_shape": [batch, size, size, c_in],
         "kernel_shape": [kernel_size, kernel_size, c_in, c_out],
@@ -124,7 +139,8 @@ def run(*, batch=64, size=28, c_in=32, c_out=64, kernel_size=3, naive_images=64,
         "pool": "2x2 stride 2",
         "timing": "interleaved: TensorFlow, NumPy (, matmul) on even repeats, the reverse order on odd ones",
         "naive_scaling": (
-            "measured on the full batch" if naive_scale == 1
+            "measured on the full batch"
+            if naive_scale == 1
             else f"measured on {naive_images} of {batch} images, time x {naive_scale:g} (work is linear in N)"
         ),
         "timings": timings,
@@ -139,13 +155,18 @@ def run(*, batch=64, size=28, c_in=32, c_out=64, kernel_size=3, naive_images=64,
         "ratio_conv2d_naive_vs_tf": timings["conv2d_naive"]["scaled_to_batch_median_s"] / conv_tf,
         "ratio_max_pool2d_vs_tf": timings["max_pool2d"]["median_s"] / timings["tf_max_pool2d"]["median_s"],
     }
-    by_order = ", ".join(f"{order.replace('_', ' ')} {value:.2f}x"
-                         for order, value in record["ratio_conv2d_vs_tf_by_order"].items())
-    log(f"  conv2d {timings['conv2d']['median_s'] * 1e3:.1f} ms, tf.nn.conv2d {conv_tf * 1e3:.1f} ms: "
+    by_order = ", ".join(
+        f"{order.replace('_', ' ')} {value:.2f}x" for order, value in record["ratio_conv2d_vs_tf_by_order"].items()
+    )
+    log(
+        f"  conv2d {timings['conv2d']['median_s'] * 1e3:.1f} ms, tf.nn.conv2d {conv_tf * 1e3:.1f} ms: "
         f"{record['ratio_conv2d_vs_tf']:.2f}x ({by_order}); conv2d {gflops['conv2d']:.1f} GFLOP/s = "
         f"{record['conv2d_fraction_of_matmul']:.0%} of a {n}x{n} matmul's {gflops['matmul']:.1f} "
-        f"(tf.nn.conv2d {gflops['tf_conv2d']:.1f})")
-    log(f"  conv2d_naive {timings['conv2d_naive']['scaled_to_batch_median_s'] * 1e3:.0f} ms; "
+        f"(tf.nn.conv2d {gflops['tf_conv2d']:.1f})"
+    )
+    log(
+        f"  conv2d_naive {timings['conv2d_naive']['scaled_to_batch_median_s'] * 1e3:.0f} ms; "
         f"max_pool2d {timings['max_pool2d']['median_s'] * 1e3:.2f} ms, "
-        f"tf.nn.max_pool2d {timings['tf_max_pool2d']['median_s'] * 1e3:.2f} ms")
+        f"tf.nn.max_pool2d {timings['tf_max_pool2d']['median_s'] * 1e3:.2f} ms"
+    )
     return record

@@ -52,8 +52,19 @@ def pair_orders(pairs):
 
 def _run_side(side, npz, epochs, batch_size, seed):
     """One fresh process; returns its JSON record."""
-    cmd = [sys.executable, "-m", SIDES[side], "--npz", str(npz), "--epochs", str(epochs),
-           "--batch-size", str(batch_size), "--seed", str(seed)]
+    cmd = [
+        sys.executable,
+        "-m",
+        SIDES[side],
+        "--npz",
+        str(npz),
+        "--epochs",
+        str(epochs),
+        "--batch-size",
+        str(batch_size),
+        "--seed",
+        str(seed),
+    ]
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     done = subprocess.run(cmd, cwd=REPO, capture_output=True, text=True)
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -77,7 +88,7 @@ def pair_summary(runs, orders):
     'second_over_first_total': [speed of a pair's second run / its first]}``.
     """
     summary = {}
-    pairs = [runs[2 * i:2 * i + 2] for i in range(len(orders))]
+    pairs = [runs[2 * i : 2 * i + 2] for i in range(len(orders))]
     by_side = [{run["side"]: run for run in pair} for pair in pairs]
     for key, name in zip(KEYS, NAMES):
         if not all(key in run for run in runs):
@@ -86,10 +97,12 @@ def pair_summary(runs, orders):
         summary[f"pair_ratios_{name}"] = ratios
         summary[f"ratio_{name}_by_order"] = {
             order: statistics.median(r for r, o in zip(ratios, orders) if o == order)
-            for order in ("AB", "BA") if order in orders
+            for order in ("AB", "BA")
+            if order in orders
         }
-    summary["second_over_first_total"] = [second["total_samples_per_s"] / first["total_samples_per_s"]
-                                          for first, second in pairs]
+    summary["second_over_first_total"] = [
+        second["total_samples_per_s"] / first["total_samples_per_s"] for first, second in pairs
+    ]
     return summary
 
 
@@ -111,9 +124,11 @@ def run(data, *, epochs, batch_size, seed, pairs, log=print):
                 record["order"] = len(runs)
                 record["pair"] = index
                 runs.append(record)
-                log(f"  pair {index + 1}/{pairs} ({order}) {side:7s}: fit {record['fit_samples_per_s']:.0f} "
+                log(
+                    f"  pair {index + 1}/{pairs} ({order}) {side:7s}: fit {record['fit_samples_per_s']:.0f} "
                     f"samples/s, total {record['total_seconds']:.1f} s, CPU {record['cpu_seconds']:.1f} s, "
-                    f"test acc {record['test_acc']:.4f}")
+                    f"test acc {record['test_acc']:.4f}"
+                )
     summary = {}
     for side in ("helpers", "plain"):
         mine = [r for r in runs if r["side"] == side]
@@ -129,8 +144,8 @@ def run(data, *, epochs, batch_size, seed, pairs, log=print):
         "batch_size": batch_size,
         "seed": seed,
         "pairs": pairs,
-        "train_samples": int(len(x_train)),
-        "test_samples": int(len(x_test)),
+        "train_samples": len(x_train),
+        "test_samples": len(x_test),
         "pair_orders": orders,
         "order": " | ".join(" ".join(o) for o in orders) + " (A = helpers, B = plain; each a fresh process)",
         "runs": runs,
@@ -139,7 +154,8 @@ def run(data, *, epochs, batch_size, seed, pairs, log=print):
         "ratio_total": statistics.median(ratios["pair_ratios_total"]),
         "ratio_fit": statistics.median(ratios["pair_ratios_fit"]),
         "ratio_cpu": statistics.median(ratios["pair_ratios_cpu"]),
-        "ratio_of_means_total": (summary["helpers_total_samples_per_s_mean"]
-                                 / summary["plain_total_samples_per_s_mean"]),
+        "ratio_of_means_total": (
+            summary["helpers_total_samples_per_s_mean"] / summary["plain_total_samples_per_s_mean"]
+        ),
         "max_test_acc_difference": float(max(abs(a - b) for a in accs["helpers"] for b in accs["plain"])),
     }

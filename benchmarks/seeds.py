@@ -44,10 +44,22 @@ from . import cli, machine
 HERE = Path(__file__).resolve().parent
 UNIT_DIR = default_build_dir() / "bench" / "units"
 # The options a unit's training depends on (the rest of cli.DEFAULTS are other parts').
-UNIT_CONFIG = ("seeds", "epochs", "variant_epochs", "batch_size", "train_size", "test_size", "curve_seeds",
-               "curve_train_size", "curve_epochs", "data_npz")
-RAY_MISSING = ("--ray-address needs Ray, which the course lock leaves out: pip install "
-               "'convnets-course-helpers[ray]' (or pip install ray) into an environment that has the lock")
+UNIT_CONFIG = (
+    "seeds",
+    "epochs",
+    "variant_epochs",
+    "batch_size",
+    "train_size",
+    "test_size",
+    "curve_seeds",
+    "curve_train_size",
+    "curve_epochs",
+    "data_npz",
+)
+RAY_MISSING = (
+    "--ray-address needs Ray, which the course lock leaves out: pip install "
+    "'convnets-course-helpers[ray]' (or pip install ray) into an environment that has the lock"
+)
 
 
 def unit_config(config):
@@ -59,10 +71,15 @@ def part4_settings(config):
     """:func:`benchmarks.accuracy.settings` from the bench ``config``."""
     from . import accuracy
 
-    return accuracy.settings(seeds=config["seeds"], seed_epochs=config["epochs"],
-                             variant_epochs=config["variant_epochs"], batch_size=config["batch_size"],
-                             curve_seeds=config["curve_seeds"], curve_train_size=config["curve_train_size"],
-                             curve_epochs=config["curve_epochs"])
+    return accuracy.settings(
+        seeds=config["seeds"],
+        seed_epochs=config["epochs"],
+        variant_epochs=config["variant_epochs"],
+        batch_size=config["batch_size"],
+        curve_seeds=config["curve_seeds"],
+        curve_train_size=config["curve_train_size"],
+        curve_epochs=config["curve_epochs"],
+    )
 
 
 def thread_env(threads):
@@ -84,8 +101,10 @@ def cap_threads(threads):
             tf.config.threading.set_intra_op_parallelism_threads(threads)
             tf.config.threading.set_inter_op_parallelism_threads(threads)
         except RuntimeError:
-            raise RuntimeError(f"threads={threads}: TensorFlow has started in this process already with its "
-                               "own thread count; set the threads in a fresh process") from None
+            raise RuntimeError(
+                f"threads={threads}: TensorFlow has started in this process already with its "
+                "own thread count; set the threads in a fresh process"
+            ) from None
 
 
 def cores():
@@ -115,11 +134,20 @@ def unit_here(data, seed, config, threads=None, source=None, log=print):
 
     started, start = machine.utc_now(), time.perf_counter()
     (x_train, y_train), (x_test, y_test) = data
-    record = accuracy.unit((preprocess(x_train, y_train), preprocess(x_test, y_test)), seed, part4_settings(config),
-                           log=log)
-    record["run"] = {"tf_threads": threads, "cores": cores(), "config": unit_config(config),
-                     "machine": machine.describe(), "versions": machine.versions(), "data": source, "started": started,
-                     "finished": machine.utc_now(), "seconds": round(time.perf_counter() - start, 1)}
+    record = accuracy.unit(
+        (preprocess(x_train, y_train), preprocess(x_test, y_test)), seed, part4_settings(config), log=log
+    )
+    record["run"] = {
+        "tf_threads": threads,
+        "cores": cores(),
+        "config": unit_config(config),
+        "machine": machine.describe(),
+        "versions": machine.versions(),
+        "data": source,
+        "started": started,
+        "finished": machine.utc_now(),
+        "seconds": round(time.perf_counter() - start, 1),
+    }
     return record
 
 
@@ -140,8 +168,13 @@ def _by_workers(config, seeds, workers, threads, done):
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor, as_completed
 
-    with ProcessPoolExecutor(max_workers=min(workers, len(seeds)), mp_context=multiprocessing.get_context("spawn"),
-                             initializer=cap_threads, initargs=(threads,), max_tasks_per_child=1) as pool:
+    with ProcessPoolExecutor(
+        max_workers=min(workers, len(seeds)),
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=cap_threads,
+        initargs=(threads,),
+        max_tasks_per_child=1,
+    ) as pool:
         futures = {pool.submit(run_unit, seed, config, threads): seed for seed in seeds}
         for future in as_completed(futures):
             done(futures[future], future)
@@ -160,9 +193,13 @@ def _by_ray(config, seeds, address, threads, done):
     (``max_calls=1``) that caps TensorFlow at that many threads."""
     ray = _import_ray()
     local = address == "local"
-    ray.init(address=None if local else address, num_cpus=cores() if local else None, include_dashboard=False,
-             runtime_env={"py_modules": [str(HERE), str(HERE.parent / "helpers")], "env_vars": thread_env(threads)},
-             **({"object_store_memory": 200 * 2**20} if local else {}))  # units are small dicts
+    ray.init(
+        address=None if local else address,
+        num_cpus=cores() if local else None,
+        include_dashboard=False,
+        runtime_env={"py_modules": [str(HERE), str(HERE.parent / "helpers")], "env_vars": thread_env(threads)},
+        **({"object_store_memory": 200 * 2**20} if local else {}),
+    )  # units are small dicts
     try:
         task = ray.remote(num_cpus=threads, max_calls=1)(run_unit)
         pending = {task.remote(seed, config, threads): seed for seed in seeds}
@@ -183,8 +220,9 @@ class _RayResult:
         return self.ray.get(self.ref)
 
 
-def run_units(config, seeds, *, data=None, source=None, workers=1, threads=None, ray_address=None,
-              unit_dir=UNIT_DIR, log=print):
+def run_units(
+    config, seeds, *, data=None, source=None, workers=1, threads=None, ray_address=None, unit_dir=UNIT_DIR, log=print
+):
     """Every unit of ``seeds`` (each one of the run's seeds, ``config['seeds']``), here one after
     another (``data`` loaded already), in ``workers`` processes, or as Ray tasks at ``ray_address``.
     Each record is written to ``unit_dir`` as soon as it is done; a unit that fails does not stop
@@ -221,8 +259,10 @@ def run_units(config, seeds, *, data=None, source=None, workers=1, threads=None,
         for seed in seeds:
             done(seed, _Done(lambda seed=seed: unit_here(data, seed, config, threads, source, log)))
     if failed:
-        raise RuntimeError(f"seeds {sorted(failed)} failed ({'; '.join(f'{s}: {e}' for s, e in failed.items())}); "
-                           f"the others are in {unit_dir}")
+        raise RuntimeError(
+            f"seeds {sorted(failed)} failed ({'; '.join(f'{s}: {e}' for s, e in failed.items())}); "
+            f"the others are in {unit_dir}"
+        )
     return [records[s] for s in seeds]
 
 
@@ -242,15 +282,24 @@ def run(config, data, source=None, log=print):
     from . import accuracy
 
     seeds = accuracy.unit_seeds(part4_settings(config))
-    records = run_units(config, seeds, data=data, source=source, workers=config["workers"],
-                        threads=config["threads"], ray_address=config["ray_address"], unit_dir=config["unit_dir"],
-                        log=log)
+    records = run_units(
+        config,
+        seeds,
+        data=data,
+        source=source,
+        workers=config["workers"],
+        threads=config["threads"],
+        ray_address=config["ray_address"],
+        unit_dir=config["unit_dir"],
+        log=log,
+    )
     result = accuracy.merge(records)
     accuracy.log_means(result, log)
     return result
 
 
 # --- merging unit files --------------------------------------------------------------
+
 
 def unit_files(paths):
     """The unit files among ``paths``: files as given, folders' ``*.json`` sorted."""
@@ -261,8 +310,7 @@ def unit_files(paths):
         elif path.is_file():
             found.append(path)
         else:
-            raise FileNotFoundError(f"{path}: no such file or folder; pass unit files (seed-<n>.json) or their "
-                                    "folder")
+            raise FileNotFoundError(f"{path}: no such file or folder; pass unit files (seed-<n>.json) or their folder")
     if not found:
         raise FileNotFoundError(f"no unit files (*.json) in {', '.join(map(str, paths))}")
     return found
@@ -322,11 +370,13 @@ def merge_files(paths, out_dir=cli.RESULTS_DIR):
 
 def merge_main(argv=None):
     """``python -m benchmarks merge PATH... [--out-dir DIR]``."""
-    parser = argparse.ArgumentParser(prog="python -m benchmarks merge",
-                                     description="Merge part 4's per-seed unit files into one result file.")
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks merge", description="Merge part 4's per-seed unit files into one result file."
+    )
     parser.add_argument("paths", nargs="+", type=Path, help="unit files (seed-<n>.json) or folders of them")
-    parser.add_argument("--out-dir", type=Path, default=cli.RESULTS_DIR,
-                        help="where the result goes (default: benchmarks/results)")
+    parser.add_argument(
+        "--out-dir", type=Path, default=cli.RESULTS_DIR, help="where the result goes (default: benchmarks/results)"
+    )
     args = parser.parse_args(argv)
     try:
         path, record = merge_files(args.paths, args.out_dir)

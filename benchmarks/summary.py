@@ -33,20 +33,36 @@ OUTPUT = HERE.parent / "helpers" / "full_data" / "ablation.json"
 HEADS = {"flatten": lambda a: a["variants"], "global_max": lambda a: a["global_max_head"]["variants"]}
 
 
-PART4_SETTINGS = ("seeds", "variant_epochs", "batch_size", "train_size", "test_size", "curve_seeds",
-                  "curve_train_size", "curve_epochs")
+PART4_SETTINGS = (
+    "seeds",
+    "variant_epochs",
+    "batch_size",
+    "train_size",
+    "test_size",
+    "curve_seeds",
+    "curve_train_size",
+    "curve_epochs",
+)
 
 
 def newest_part4(results_dir):
     """``(path, record)`` of the newest result whose part 4 ran at the default budget
     (:data:`PART4_SETTINGS` as in ``benchmarks.cli.DEFAULTS``) on verified MNIST, without error."""
+
     def default_part4(record):
         config = record.get("config", {})
-        return ("accuracy" in record.get("parts", {}) and "accuracy" not in record.get("errors", {})
-                and config.get("data_npz") is None and all(config.get(key) == DEFAULTS[key] for key in PART4_SETTINGS))
+        return (
+            "accuracy" in record.get("parts", {})
+            and "accuracy" not in record.get("errors", {})
+            and config.get("data_npz") is None
+            and all(config.get(key) == DEFAULTS[key] for key in PART4_SETTINGS)
+        )
 
-    return newest(results_dir, default_part4, "result with part 4 at the default budget; run "
-                                              "`python -m benchmarks --parts accuracy` (or `make bench`) first")
+    return newest(
+        results_dir,
+        default_part4,
+        "result with part 4 at the default budget; run `python -m benchmarks --parts accuracy` (or `make bench`) first",
+    )
 
 
 def _curves(curves):
@@ -68,8 +84,10 @@ def _per_seed(variant, seeds, shifts):
     if missing:
         raise ValueError(f"the benchmark result has no run for seeds {missing}")
     per = [runs[str(s)] for s in seeds]
-    return {"shift_acc": {str(px): [r["shift_acc"][str(px)] for r in per] for px in shifts},
-            "train_acc": [r["train_acc"] for r in per]}
+    return {
+        "shift_acc": {str(px): [r["shift_acc"][str(px)] for r in per] for px in shifts},
+        "train_acc": [r["train_acc"] for r in per],
+    }
 
 
 def summarize(record, source="benchmark result"):
@@ -78,20 +96,34 @@ def summarize(record, source="benchmark result"):
     seeds, shifts = list(a["seeds"]), list(a["shifts"])
     return {
         "what": "lesson 05's experiment on the full data (make bench, part 4): per head and variant, one entry "
-                "per seed in 'seeds' order: shift_acc, test accuracy on the digits moved by each shift in px "
-                "('0': clean); train_acc, training accuracy (Keras' running mean over the last epoch)",
+        "per seed in 'seeds' order: shift_acc, test accuracy on the digits moved by each shift in px "
+        "('0': clean); train_acc, training accuracy (Keras' running mean over the last epoch)",
         "source": source,
         "date": record["finished"][:10],
-        "budget": {"seeds": seeds, "epochs": a["variant_epochs"], "batch_size": a["batch_size"],
-                   "train_size": a["train_samples"], "test_size": a["test_samples"], "shifts": shifts},
-        "heads": {head: {kind: _per_seed(v, seeds, shifts) for kind, v in variants(a).items()}
-                  for head, variants in HEADS.items()},
-        "curves": {"what": "claim (d): per model, one entry per seed in 'seeds' order: history, per epoch (val_: the "
-                           "test digits); train_acc, the training digits evaluated after the last epoch; test_acc",
-                   "budget": {"seeds": a["curves"]["seeds"], "epochs": a["curves"]["epochs"],
-                              "train_size": a["curves"]["train_samples"], "test_size": a["test_samples"],
-                              "batch_size": a["batch_size"]},
-                   "models": _curves(a["curves"])},
+        "budget": {
+            "seeds": seeds,
+            "epochs": a["variant_epochs"],
+            "batch_size": a["batch_size"],
+            "train_size": a["train_samples"],
+            "test_size": a["test_samples"],
+            "shifts": shifts,
+        },
+        "heads": {
+            head: {kind: _per_seed(v, seeds, shifts) for kind, v in variants(a).items()}
+            for head, variants in HEADS.items()
+        },
+        "curves": {
+            "what": "claim (d): per model, one entry per seed in 'seeds' order: history, per epoch (val_: the "
+            "test digits); train_acc, the training digits evaluated after the last epoch; test_acc",
+            "budget": {
+                "seeds": a["curves"]["seeds"],
+                "epochs": a["curves"]["epochs"],
+                "train_size": a["curves"]["train_samples"],
+                "test_size": a["test_samples"],
+                "batch_size": a["batch_size"],
+            },
+            "models": _curves(a["curves"]),
+        },
     }
 
 
@@ -116,8 +148,12 @@ def write(results_dir=RESULTS_DIR, output=OUTPUT, result=None):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--results-dir", type=Path, default=RESULTS_DIR)
-    parser.add_argument("--result", type=Path, default=None,
-                        help="summarize this result file (any budget) instead of the newest default part 4")
+    parser.add_argument(
+        "--result",
+        type=Path,
+        default=None,
+        help="summarize this result file (any budget) instead of the newest default part 4",
+    )
     parser.add_argument("--output", type=Path, default=OUTPUT)
     args = parser.parse_args(argv)
     source, output = write(args.results_dir, args.output, args.result)

@@ -47,7 +47,6 @@ from course.lessons import NOTEBOOKS, find_lessons, load_lessons, select
 from course.parameters import lesson_parameters
 from course.records import failures_text
 from course.report import report
-
 from helpers.session import default_build_dir
 
 INTERRUPTED = 130  # exit status of a run stopped by Ctrl-C (128 + SIGINT)
@@ -71,8 +70,9 @@ def shared_options():
     the build folder's default is read now (``$COURSE_BUILD_DIR`` may change)."""
     return {
         "--notebooks": dict(type=Path, default=NOTEBOOKS, help="the lesson folder (default: ./notebooks)"),
-        "--build": dict(type=Path, default=default_build_dir(),
-                        help="the output folder (default: $COURSE_BUILD_DIR, else ./build)"),
+        "--build": dict(
+            type=Path, default=default_build_dir(), help="the output folder (default: $COURSE_BUILD_DIR, else ./build)"
+        ),
         "--kernel": dict(default=KERNEL, help=f"Jupyter kernel (default: {KERNEL})"),
         "--no-progress": dict(action="store_true", default=False, help="no progress bars"),
     }
@@ -92,8 +92,12 @@ def _executing(sub):
     _shared(sub, ("--notebooks", "--build", "--kernel", "--no-progress"))
     sub.add_argument("--only", help="comma-separated lessons, e.g. 01,04")
     sub.add_argument("--from", dest="start", help="start at this lesson, e.g. 03")
-    sub.add_argument("--cell-timeout", type=seconds, default=CELL_TIMEOUT,
-                     help=f"seconds one cell may run before the lesson fails (default: {CELL_TIMEOUT})")
+    sub.add_argument(
+        "--cell-timeout",
+        type=seconds,
+        default=CELL_TIMEOUT,
+        help=f"seconds one cell may run before the lesson fails (default: {CELL_TIMEOUT})",
+    )
 
 
 def parser():
@@ -103,23 +107,43 @@ def parser():
     commands = top.add_subparsers(dest="command", required=True)
     run_cmd = commands.add_parser("run", help="execute the lessons into build/notebooks/, then report")
     _executing(run_cmd)
-    run_cmd.add_argument("-p", "--parameter", nargs=2, action="append", default=[], metavar=("NAME", "VALUE"),
-                         help="set a parameter in every lesson that declares it (VALUE: a Python literal or text)")
-    run_cmd.add_argument("--quick", action="store_true",
-                         help="each lesson's quick profile, from its notebook metadata course.quick: "
-                              "small data, 1 epoch (-p wins)")
-    _executing(commands.add_parser("refresh", help="re-execute the source notebooks in place at their defaults "
-                                                   "(atomic); rewrites each lesson's runtime line from the run"))
+    run_cmd.add_argument(
+        "-p",
+        "--parameter",
+        nargs=2,
+        action="append",
+        default=[],
+        metavar=("NAME", "VALUE"),
+        help="set a parameter in every lesson that declares it (VALUE: a Python literal or text)",
+    )
+    run_cmd.add_argument(
+        "--quick",
+        action="store_true",
+        help="each lesson's quick profile, from its notebook metadata course.quick: small data, 1 epoch (-p wins)",
+    )
+    _executing(
+        commands.add_parser(
+            "refresh",
+            help="re-execute the source notebooks in place at their defaults "
+            "(atomic); rewrites each lesson's runtime line from the run",
+        )
+    )
     _shared(commands.add_parser("report", help="build build/report.md and build/figures/"), ("--build",))
-    site_cmd = commands.add_parser("site", help="the executed lessons as a static site in build/site/ "
-                                                "(renders what is committed, runs nothing)")
+    site_cmd = commands.add_parser(
+        "site", help="the executed lessons as a static site in build/site/ (renders what is committed, runs nothing)"
+    )
     _shared(site_cmd, ("--notebooks", "--build"))
     site_cmd.add_argument("--out", type=Path, help="the site's folder (default: site/ in the build folder)")
     # add_help=False: --help goes on to the tool, which lists its own options
-    commands.add_parser("launch", add_help=False, help="write the lessons' Colab and Binder links "
-                                                       "(its options: course launch --help)")
-    commands.add_parser("bench", add_help=False, help="benchmarks: speed, memory, accuracy; course bench summary, "
-                                                      "course bench readme (its options: course bench --help)")
+    commands.add_parser(
+        "launch", add_help=False, help="write the lessons' Colab and Binder links (its options: course launch --help)"
+    )
+    commands.add_parser(
+        "bench",
+        add_help=False,
+        help="benchmarks: speed, memory, accuracy; course bench summary, "
+        "course bench readme (its options: course bench --help)",
+    )
     commands.add_parser("data", help="fetch MNIST once, verify and cache it")
     return top
 
@@ -131,8 +155,9 @@ def check_build(build, option="--build"):
         with tempfile.TemporaryFile(dir=build):
             pass
     except OSError as error:
-        raise CourseError(f"{option}: cannot write to {build} ({error.strerror or error}); "
-                          "pass a writable folder") from None
+        raise CourseError(
+            f"{option}: cannot write to {build} ({error.strerror or error}); pass a writable folder"
+        ) from None
 
 
 def check_kernel(name):
@@ -144,8 +169,10 @@ def check_kernel(name):
         manager.get_kernel_spec(name)
     except NoSuchKernel:
         installed = ", ".join(sorted(manager.find_kernel_specs())) or "none"
-        raise CourseError(f"--kernel: no Jupyter kernel named {name!r} is installed (installed: {installed}); "
-                          f"`make setup` registers {KERNEL!r}") from None
+        raise CourseError(
+            f"--kernel: no Jupyter kernel named {name!r} is installed (installed: {installed}); "
+            f"`make setup` registers {KERNEL!r}"
+        ) from None
 
 
 def chosen_lessons(args):
@@ -252,8 +279,10 @@ def main(argv=None):
         return 2
     except KeyboardInterrupt:
         executing = args.command in ("run", "refresh")
-        print("course: interrupted" + ("; the kernel was shut down, notebooks/ is unchanged" if executing else ""),
-              file=sys.stderr)
+        print(
+            "course: interrupted" + ("; the kernel was shut down, notebooks/ is unchanged" if executing else ""),
+            file=sys.stderr,
+        )
         return INTERRUPTED
     finally:
         signal.signal(signal.SIGTERM, saved_sigterm)

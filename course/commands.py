@@ -117,8 +117,10 @@ def replace_source(source, fresh_nb):
 # the runtime phrase of a lesson's first markdown cell: the plain form this runner writes
 # ("under a minute" / "about 2 min" "on a 2-core laptop"), or the older form whose details
 # stood in parentheses ("about 23 s at the defaults on ... (`course refresh`, ...: 23 s wall, 20 s CPU)")
-RUNTIME_LINE = re.compile(r"\*\*Runtime:\*\*(?: (?:under a minute|about \d+(?:\.\d+)? min) on an? \d+-core laptop"
-                          r"|[^\n(]*\([^)\n]*\))")
+RUNTIME_LINE = re.compile(
+    r"\*\*Runtime:\*\*(?: (?:under a minute|about \d+(?:\.\d+)? min) on an? \d+-core laptop"
+    r"|[^\n(]*\([^)\n]*\))"
+)
 
 
 def runtime_text(record):

@@ -165,8 +165,11 @@ def failure_in(executed_nb, cell_index, execution_count, ename, evalue):
     """The failure record of the cell at ``cell_index`` (papermill's count)."""
     first_line = (evalue or "").strip().splitlines()[:1]
     exception = f"{ename}: {first_line[0]}" if first_line else ename
-    return {"cell": source_position(executed_nb, cell_index), "execution_count": execution_count,
-            "exception": exception}
+    return {
+        "cell": source_position(executed_nb, cell_index),
+        "execution_count": execution_count,
+        "exception": exception,
+    }
 
 
 def last_started_cell(executed_nb):
@@ -218,8 +221,14 @@ def _papermill(source, output, parameters, cwd, km, sampler, progress, cell_time
     with open(output.with_suffix(".kernel.log"), "wb") as kernel_log:
         run_sync(km.start_kernel)(cwd=cwd, stdout=kernel_log, stderr=kernel_log)
     papermill.execute_notebook(
-        str(source), str(output), parameters=parameters or None, kernel_name=km.kernel_name,
-        progress_bar=progress, cwd=cwd, km=km, execution_timeout=cell_timeout,
+        str(source),
+        str(output),
+        parameters=parameters or None,
+        kernel_name=km.kernel_name,
+        progress_bar=progress,
+        cwd=cwd,
+        km=km,
+        execution_timeout=cell_timeout,
         on_cell_start=lambda cell, cell_index: sampler.entered(cell, cell_index),  # nbclient's hook
         # widget state is kernel-side and holds random model ids: stored, it would change the
         # notebook on every run; the cell's still figure is what a static view shows anyway
@@ -227,8 +236,7 @@ def _papermill(source, output, parameters, cwd, km, sampler, progress, cell_time
     )
 
 
-def execute(source, output, parameters=None, *, cwd=None, kernel=KERNEL, progress=True,
-            cell_timeout=CELL_TIMEOUT):
+def execute(source, output, parameters=None, *, cwd=None, kernel=KERNEL, progress=True, cell_timeout=CELL_TIMEOUT):
     """Execute notebook ``source`` into ``output`` in a fresh ``kernel``
     (working directory ``cwd``, default the notebook's folder), injecting
     ``parameters``; each cell may run ``cell_timeout`` seconds. Returns an
@@ -257,8 +265,9 @@ def execute(source, output, parameters=None, *, cwd=None, kernel=KERNEL, progres
             shut_down(km, now=status == "interrupted")  # graceful unless the lesson was cut short
     executed = _readable(output) if sampler.peak_cell is not None else None
     peak_cell = source_position(executed, sampler.peak_cell) if executed is not None else None
-    execution = Execution(status, time.perf_counter() - start, sampler.peak_rss, sampler.cpu_seconds,
-                          output, failure, peak_cell)
+    execution = Execution(
+        status, time.perf_counter() - start, sampler.peak_rss, sampler.cpu_seconds, output, failure, peak_cell
+    )
     if status == "interrupted":
         raise LessonInterrupted(execution)
     return execution

@@ -73,8 +73,9 @@ LAUNCH_LINE = re.compile(r"^\[!\[Open In Colab\]\(" + re.escape(COLAB_BADGE) + r
 _SLUG = r"(?P<slug>[\w-]+/[\w.-]+?)"
 _REF = r"(?P<ref>[\w.+-]*[\w+-])"
 _END = r"(?![\w-]|\.[\w-])"
-COLAB_LINKS = re.compile(r"(?P<prefix>https://colab\.research\.google\.com/github/)" + _SLUG
-                         + r"(?:/blob/" + _REF + r"(?=/))?" + _END)
+COLAB_LINKS = re.compile(
+    r"(?P<prefix>https://colab\.research\.google\.com/github/)" + _SLUG + r"(?:/blob/" + _REF + r"(?=/))?" + _END
+)
 BINDER_LINKS = re.compile(r"(?P<prefix>https://mybinder\.org/v2/gh/)" + _SLUG + r"(?:/" + _REF + r")?" + _END)
 PIP_LINKS = re.compile(r"(?P<prefix>git\+https://github\.com/)" + _SLUG + r"(?P<git>\.git)?(?:@" + _REF + r")?" + _END)
 REPOSITORY_LINKS = re.compile(r"(?P<prefix>(?<!git\+)https://github\.com/)" + _SLUG + _END)  # CITATION.cff only
@@ -84,6 +85,7 @@ SITE_LINKS = re.compile(r"https://[\w-]+\.github\.io/[\w.-]+/")
 
 
 # -- the repository and the ref ----------------------------------------------------
+
 
 def checked_slug(slug):
     """``slug`` if it is a GitHub repository ``OWNER/NAME``, else ValueError saying what to pass."""
@@ -110,8 +112,10 @@ def repository(pyproject=PYPROJECT):
     try:
         return checked_slug(_settings(pyproject).get("repository"))
     except ValueError as error:
-        raise ValueError(f"pyproject.toml [tool.course] repository must be 'OWNER/REPO' (a GitHub slug): {error}; "
-                         "course launch --repo OWNER/NAME writes it") from None
+        raise ValueError(
+            f"pyproject.toml [tool.course] repository must be 'OWNER/REPO' (a GitHub slug): {error}; "
+            "course launch --repo OWNER/NAME writes it"
+        ) from None
 
 
 def release_ref(pyproject=PYPROJECT):
@@ -137,7 +141,7 @@ def with_settings(text, slug, ref):
             if not found:  # after the table's last line, before the blank lines that end it
                 content, gap = re.fullmatch(r"(.*?)(\s*)", body, re.S).groups()
                 body = f"{content}\n{line}{gap or chr(10)}"
-        new = text[:table.start()] + body + text[table.end():]
+        new = text[: table.start()] + body + text[table.end() :]
     written = tomllib.loads(new).get("tool", {}).get("course", {})
     if (written.get("repository"), written.get("ref")) != (slug, ref):
         raise ValueError("pyproject.toml: could not write [tool.course] repository and ref; set them by hand")
@@ -145,6 +149,7 @@ def with_settings(text, slug, ref):
 
 
 # -- the links ---------------------------------------------------------------------
+
 
 def colab_url(slug, path, ref=None):
     """Colab opening ``path`` (a notebook, relative to the repository root) at
@@ -166,8 +171,10 @@ def site_url(slug):
 
 def launch_line(slug, ref, path):
     """The markdown line of badges that opens ``path`` at ``ref`` on Colab or on Binder."""
-    return (f"[![Open In Colab]({COLAB_BADGE})]({colab_url(slug, path, ref)}) "
-            f"[![Binder]({BINDER_BADGE})]({binder_url(slug, path, ref)})")
+    return (
+        f"[![Open In Colab]({COLAB_BADGE})]({colab_url(slug, path, ref)}) "
+        f"[![Binder]({BINDER_BADGE})]({binder_url(slug, path, ref)})"
+    )
 
 
 def _moved(match, slug, ref):
@@ -185,8 +192,12 @@ def _moved(match, slug, ref):
 def stale_links(text, slug, ref, patterns=LINKS):
     """Every launch link in ``text`` that names another repository than
     ``slug``, or another ref than ``ref``."""
-    return [match.group(0) for pattern in patterns for match in pattern.finditer(text)
-            if _moved(match, slug, ref) != match.group(0)]
+    return [
+        match.group(0)
+        for pattern in patterns
+        for match in pattern.finditer(text)
+        if _moved(match, slug, ref) != match.group(0)
+    ]
 
 
 def with_release(text, slug, ref, patterns=LINKS):
@@ -219,23 +230,26 @@ def setup_source(slug, ref):
     instead); elsewhere do nothing, print nothing. Laid out as ruff formats it."""
     if slug == PLACEHOLDER:
         return PLACEHOLDER_SETUP
-    return "\n".join([
-        "# On Colab only: install the helpers of this lesson's release and fetch MNIST.",
-        "# Anywhere else this cell does nothing.",
-        "import sys",
-        "",
-        'if "google.colab" in sys.modules:',
-        "    import importlib",
-        "    import subprocess",
-        "",
-        f'    release = "git+https://github.com/{slug}@{ref}"',
-        '    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", release], check=True)',
-        '    subprocess.run([sys.executable, "-m", "helpers.data"], check=True)',
-        "    importlib.invalidate_caches()",
-    ])
+    return "\n".join(
+        [
+            "# On Colab only: install the helpers of this lesson's release and fetch MNIST.",
+            "# Anywhere else this cell does nothing.",
+            "import sys",
+            "",
+            'if "google.colab" in sys.modules:',
+            "    import importlib",
+            "    import subprocess",
+            "",
+            f'    release = "git+https://github.com/{slug}@{ref}"',
+            '    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", release], check=True)',
+            '    subprocess.run([sys.executable, "-m", "helpers.data"], check=True)',
+            "    importlib.invalidate_caches()",
+        ]
+    )
 
 
 # -- a notebook ----------------------------------------------------------------------
+
 
 def with_launch_line(markdown, line):
     """``markdown`` with ``line`` as its launch line: replaces the existing one,
@@ -282,6 +296,7 @@ def notebook_text(nb):
 
 # -- the repository ------------------------------------------------------------------
 
+
 def launch_notebooks(root=ROOT):
     """The notebooks that carry launch links: the lessons, by ``course.lessons``' rule, and the template."""
     folder = Path(root) / "notebooks"
@@ -317,16 +332,23 @@ def problems(root=ROOT, slug=None, ref=None):
     for name in DOCUMENTS:
         path = root / name
         if path.exists():
-            found += [f"{name}: {link} does not use {release}"
-                      for link in stale_links(path.read_text(), slug, ref, document_patterns(name))]
+            found += [
+                f"{name}: {link} does not use {release}"
+                for link in stale_links(path.read_text(), slug, ref, document_patterns(name))
+            ]
     readme = root / "README.md"
     if readme.exists():
         text = readme.read_text()
-        found += [f"README.md: no Colab link to {p.relative_to(root).as_posix()}"
-                  for p in find_lessons(root / "notebooks")  # the template has launch links, not a README row
-                  if colab_url(slug, p.relative_to(root).as_posix(), ref) not in text]
-        found += [f"README.md: {link} is not the site of {slug} ({site_url(slug)})"
-                  for link in SITE_LINKS.findall(text) if link != site_url(slug)]
+        found += [
+            f"README.md: no Colab link to {p.relative_to(root).as_posix()}"
+            for p in find_lessons(root / "notebooks")  # the template has launch links, not a README row
+            if colab_url(slug, p.relative_to(root).as_posix(), ref) not in text
+        ]
+        found += [
+            f"README.md: {link} is not the site of {slug} ({site_url(slug)})"
+            for link in SITE_LINKS.findall(text)
+            if link != site_url(slug)
+        ]
         if site_url(slug) not in text:
             found.append(f"README.md: no link to the course's site, {site_url(slug)}")
     return found
@@ -362,8 +384,10 @@ def rewrite(root=ROOT, slug=None, ref=None):
 def next_step(slug, ref):
     """One line: what the links need before they open."""
     if slug == PLACEHOLDER:
-        return (f"the repository is still the placeholder {PLACEHOLDER}: on Colab the set-up cells say so; "
-                "publish with course launch --repo OWNER/NAME --ref TAG")
+        return (
+            f"the repository is still the placeholder {PLACEHOLDER}: on Colab the set-up cells say so; "
+            "publish with course launch --repo OWNER/NAME --ref TAG"
+        )
     if COMMIT.match(ref):
         return f"the links open commit {ref}: push it to {slug}"
     return f"next: commit, tag that commit (git tag {ref}) and push the tag; the links open {ref} once {slug} has it"
@@ -371,45 +395,64 @@ def next_step(slug, ref):
 
 def _argument(check):
     """An argparse ``type`` from a checker that raises ValueError."""
+
     def parse(text):
         try:
             return check(text)
         except ValueError as error:
             raise argparse.ArgumentTypeError(str(error)) from None
+
     return parse
 
 
 def _published_slug(slug):
     """``--repo``: a GitHub repository, and not the placeholder (publishing it would change nothing)."""
     if checked_slug(slug) == PLACEHOLDER:
-        raise ValueError(f"{PLACEHOLDER} is the placeholder; pass the course's own repository, "
-                         "e.g. alice/convnets-course")
+        raise ValueError(
+            f"{PLACEHOLDER} is the placeholder; pass the course's own repository, e.g. alice/convnets-course"
+        )
     return slug
 
 
 def main(argv=None):
     """Entry point of ``course launch`` / ``python -m course.launch``; returns the exit status."""
     parser = argparse.ArgumentParser(prog="course launch", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--repo", type=_argument(_published_slug), metavar="OWNER/NAME",
-                        help="the course's GitHub repository (stored in pyproject.toml [tool.course] repository)")
-    parser.add_argument("--ref", type=_argument(checked_ref), metavar="TAG",
-                        help=f"the tag (or commit) every link opens and the set-up cell installs "
-                             f"(stored as [tool.course] ref; default v{__version__})")
-    parser.add_argument("--check", action="store_true", help="write nothing; list what differs, exit 1 if anything does")
-    parser.add_argument("--root", type=Path, default=ROOT, help="the course's repository (default: the working directory)")
+    parser.add_argument(
+        "--repo",
+        type=_argument(_published_slug),
+        metavar="OWNER/NAME",
+        help="the course's GitHub repository (stored in pyproject.toml [tool.course] repository)",
+    )
+    parser.add_argument(
+        "--ref",
+        type=_argument(checked_ref),
+        metavar="TAG",
+        help=f"the tag (or commit) every link opens and the set-up cell installs "
+        f"(stored as [tool.course] ref; default v{__version__})",
+    )
+    parser.add_argument(
+        "--check", action="store_true", help="write nothing; list what differs, exit 1 if anything does"
+    )
+    parser.add_argument(
+        "--root", type=Path, default=ROOT, help="the course's repository (default: the working directory)"
+    )
     args = parser.parse_args(argv)
     try:
         if not (args.root / "pyproject.toml").is_file():
-            raise CourseError(f"no pyproject.toml in {args.root.resolve()}: run course launch in the course's folder "
-                              "or pass --root")
+            raise CourseError(
+                f"no pyproject.toml in {args.root.resolve()}: run course launch in the course's folder or pass --root"
+            )
         slug = args.repo or repository(args.root / "pyproject.toml")
         ref = args.ref or release_ref(args.root / "pyproject.toml")
         if args.check:
             found = problems(args.root, slug, ref)
             for problem in found:
                 print(problem)
-            print(f"{len(found)} problem(s) with the launch links for {slug} at {ref}" if found
-                  else f"every launch link uses {slug} at {ref}")
+            print(
+                f"{len(found)} problem(s) with the launch links for {slug} at {ref}"
+                if found
+                else f"every launch link uses {slug} at {ref}"
+            )
             return 1 if found else 0
         changed = rewrite(args.root, slug, ref)
     except (ValueError, CourseError, OSError) as error:

@@ -76,8 +76,10 @@ def quick_profile(nb, parameters, where):
     ``course.quick``), or None when it has none."""
     course = nb.get("metadata", {}).get("course", {})
     if not isinstance(course, dict):
-        raise CourseError(f"{where}: the notebook metadata course must be a dict (it holds quick, "
-                          f"the quick profile); got {type(course).__name__}")
+        raise CourseError(
+            f"{where}: the notebook metadata course must be a dict (it holds quick, "
+            f"the quick profile); got {type(course).__name__}"
+        )
     if "quick" not in course:
         return None
     return check_quick(course["quick"], parameters, where)

@@ -38,8 +38,12 @@ QUICK_PLACE = "the notebook metadata course.quick"  # where the quick profile li
 BOUND = re.compile(r"^\s*(?P<low>-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?)?\.\.(?P<high>-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?)?\s*:")
 SCALARS = (bool, int, float, str)  # bool first: True is an int too
 # (one value, many values) in words, for error messages
-WORDS = {bool: ("True or False", "True/False values"), int: ("a whole number", "whole numbers"),
-         float: ("a number", "numbers"), str: ("any text", "texts")}
+WORDS = {
+    bool: ("True or False", "True/False values"),
+    int: ("a whole number", "whole numbers"),
+    float: ("a number", "numbers"),
+    str: ("any text", "texts"),
+}
 
 
 @dataclass(frozen=True)
@@ -110,8 +114,10 @@ def declare(name, default, comment, where):
     if match and (match["low"] or match["high"]):
         low, high = (float(match[side]) if match[side] else None for side in ("low", "high"))
         if kind not in (int, float) and element not in (int, float):
-            raise CourseError(f"{where}: {name} has a bound ({match.group(0).strip()}) but its default "
-                              f"{default!r} is not a number or a list of numbers")
+            raise CourseError(
+                f"{where}: {name} has a bound ({match.group(0).strip()}) but its default "
+                f"{default!r} is not a number or a list of numbers"
+            )
     parameter = Parameter(name, default, kind, element, low, high)
     try:
         convert(parameter, default)
@@ -144,8 +150,9 @@ def parse_declarations(source, where="parameters cell"):
             raise CourseError(
                 f"{where}: line {first} of the parameters cell sets QUICK; the quick profile lives in "
                 f"{QUICK_PLACE}, out of the learner's sight. Move the dict there "
-                f"(nb.metadata[\"course\"][\"quick\"] = {{\"EPOCHS\": 1, ...}}, written with nbformat) "
-                f"and delete the line")
+                f'(nb.metadata["course"]["quick"] = {{"EPOCHS": 1, ...}}, written with nbformat) '
+                f"and delete the line"
+            )
         try:
             value = ast.literal_eval(node)
         except ValueError:
@@ -159,12 +166,16 @@ def check_quick(quick, parameters, where):
     each value converted like a ``-p`` value; a name the parameters cell
     does not declare, or a value of the wrong type, raises."""
     if not isinstance(quick, dict):
-        raise CourseError(f"{where}: {QUICK_PLACE} must be a dict of parameter -> value, "
-                          f"e.g. {{\"EPOCHS\": 1}}; got {type(quick).__name__}")
+        raise CourseError(
+            f"{where}: {QUICK_PLACE} must be a dict of parameter -> value, "
+            f'e.g. {{"EPOCHS": 1}}; got {type(quick).__name__}'
+        )
     unknown = sorted(set(quick) - set(parameters))
     if unknown:
-        raise CourseError(f"{where}: {QUICK_PLACE} sets {', '.join(map(str, unknown))}, which the parameters cell "
-                          f"does not declare (declared: {', '.join(parameters) or 'none'})")
+        raise CourseError(
+            f"{where}: {QUICK_PLACE} sets {', '.join(map(str, unknown))}, which the parameters cell "
+            f"does not declare (declared: {', '.join(parameters) or 'none'})"
+        )
     problems = [refusal(where, f"course.quick[{name!r}]", parameters[name], value) for name, value in quick.items()]
     problems = [problem for problem in problems if problem]
     if problems:
@@ -237,8 +248,10 @@ def refusal(lesson, given, parameter, value, text=None):
         convert(parameter, value, text)
         return None
     except ValueError:
-        return (f"{lesson}: {given} got {value!r} ({type(value).__name__}); {parameter.name} takes "
-                f"{parameter.wanted()} (default {parameter.default!r})")
+        return (
+            f"{lesson}: {given} got {value!r} ({type(value).__name__}); {parameter.name} takes "
+            f"{parameter.wanted()} (default {parameter.default!r})"
+        )
 
 
 def lesson_parameters(lessons, overrides=(), quick=False):
@@ -257,8 +270,10 @@ def lesson_parameters(lessons, overrides=(), quick=False):
         values = {}
         if quick:
             if lesson.quick is None:
-                problems.append(f"--quick: {lesson.name} has no quick profile ({QUICK_PLACE} is missing; "
-                                f"declared parameters: {', '.join(lesson.parameters) or 'none'})")
+                problems.append(
+                    f"--quick: {lesson.name} has no quick profile ({QUICK_PLACE} is missing; "
+                    f"declared parameters: {', '.join(lesson.parameters) or 'none'})"
+                )
             values.update(lesson.quick or {})
         for name, text in overrides:
             if name in lesson.parameters:

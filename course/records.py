@@ -42,8 +42,15 @@ RUN_FIELDS = {
     "results": "str or null: the results record this run wrote, null if none",
     "metrics": "{name: number}: that record's key_metrics, copied for the summary line",
 }
-RUN_TYPES = {"lesson": str, "output": str, "status": str, "seconds": numbers.Real, "cpu_seconds": numbers.Real,
-             "peak_rss_bytes": int, "started": str}
+RUN_TYPES = {
+    "lesson": str,
+    "output": str,
+    "status": str,
+    "seconds": numbers.Real,
+    "cpu_seconds": numbers.Real,
+    "peak_rss_bytes": int,
+    "started": str,
+}
 STATUSES = ("ok", "failed", "interrupted")
 
 
@@ -64,11 +71,14 @@ def run_problem(record):
     if not isinstance(record, dict):
         return f"not a run record (a JSON {type(record).__name__})"
     if record.get("record") != RUN_KIND:
-        return f"not a run record of this runner (no \"record\": {RUN_KIND!r}); run `course run` again"
+        return f'not a run record of this runner (no "record": {RUN_KIND!r}); run `course run` again'
     if record.get("schema") != RUN_SCHEMA:
         return f"run record schema {record.get('schema')!r}, this runner reads {RUN_SCHEMA}"
-    wrong = [name for name, kind in RUN_TYPES.items()
-             if not isinstance(record.get(name), kind) or isinstance(record.get(name), bool)]
+    wrong = [
+        name
+        for name, kind in RUN_TYPES.items()
+        if not isinstance(record.get(name), kind) or isinstance(record.get(name), bool)
+    ]
     if wrong:
         return f"damaged run record (missing or wrong type: {', '.join(wrong)})"
     if record["status"] not in STATUSES:
@@ -137,14 +147,24 @@ def write_run(build, lesson, execution, parameters, quick, started, cell_timeout
     results = fresh_results(build, lesson.name, started) if execution.status == "ok" else None
     metrics = (read_results(results)[0] or {}).get("key_metrics", {}) if results else {}
     record = {
-        "record": RUN_KIND, "schema": RUN_SCHEMA, "lesson": lesson.name,
-        "source": str(lesson.path.resolve()), "output": str(execution.output), "status": execution.status,
-        "seconds": round(execution.seconds, 2), "cpu_seconds": round(execution.cpu_seconds, 2),
-        "peak_rss_bytes": execution.peak_rss, "peak_rss_cell": execution.peak_cell,
-        "failure": execution.failure, "parameters": parameters, "quick": quick, "cell_timeout": cell_timeout,
+        "record": RUN_KIND,
+        "schema": RUN_SCHEMA,
+        "lesson": lesson.name,
+        "source": str(lesson.path.resolve()),
+        "output": str(execution.output),
+        "status": execution.status,
+        "seconds": round(execution.seconds, 2),
+        "cpu_seconds": round(execution.cpu_seconds, 2),
+        "peak_rss_bytes": execution.peak_rss,
+        "peak_rss_cell": execution.peak_cell,
+        "failure": execution.failure,
+        "parameters": parameters,
+        "quick": quick,
+        "cell_timeout": cell_timeout,
         "cpus": cpu_count(),
-        "started": datetime.datetime.fromtimestamp(started, datetime.timezone.utc).isoformat(timespec="seconds"),
-        "results": str(results) if results else None, "metrics": metrics,
+        "started": datetime.datetime.fromtimestamp(started, datetime.UTC).isoformat(timespec="seconds"),
+        "results": str(results) if results else None,
+        "metrics": metrics,
     }
     write_json(Path(build) / "runs" / f"{lesson.name}.json", record)
     return record
@@ -191,8 +211,10 @@ def peak_place(record):
 def summary_line(record):
     """One line per lesson: status, wall time, peak memory, metrics or failure."""
     mark = {"ok": "ok", "failed": "FAILED", "interrupted": "INTERRUPTED"}[record["status"]]
-    line = (f"{record['lesson']:<28} {mark:<11} {record['seconds']:7.1f} s (CPU {record['cpu_seconds']:6.1f} s)  "
-            f"peak {record['peak_rss_bytes'] / 2**20:5.0f} MiB{peak_place(record)}")
+    line = (
+        f"{record['lesson']:<28} {mark:<11} {record['seconds']:7.1f} s (CPU {record['cpu_seconds']:6.1f} s)  "
+        f"peak {record['peak_rss_bytes'] / 2**20:5.0f} MiB{peak_place(record)}"
+    )
     if record.get("failure"):
         return line + "  " + failure_text(record["failure"]).removeprefix("failed at ")
     return line + ("  " + format_metrics(record["metrics"]) if record.get("metrics") else "")

@@ -19,8 +19,18 @@ from course.lessons import read_notebook
 from course.records import failure_text, format_metrics, peak_place, read_results, read_run
 from helpers.files import atomic_write
 
-HEADER = ["Lesson", "Status", "Runtime", "Peak memory", "Key metrics", "Seconds per epoch", "Versions",
-          "Device", "Data source", "Date"]
+HEADER = [
+    "Lesson",
+    "Status",
+    "Runtime",
+    "Peak memory",
+    "Key metrics",
+    "Seconds per epoch",
+    "Versions",
+    "Device",
+    "Data source",
+    "Date",
+]
 EXPLANATION = (
     "Runtime: wall time of the lesson (CPU: user + system time of its kernel process tree); peak memory: "
     "largest summed RSS of that tree, sampled every 0.1 s, and the cell (1-based position in the lesson "
@@ -69,8 +79,13 @@ def results_cells(record):
     metrics = format_metrics(results["key_metrics"]) or "—"
     if record.get("quick"):
         metrics = "quick run; " + metrics
-    return [metrics, epoch_summary(results["epoch_seconds"]), versions, str(results["device"]),
-            str(results["data_source"] or "—")]
+    return [
+        metrics,
+        epoch_summary(results["epoch_seconds"]),
+        versions,
+        str(results["device"]),
+        str(results["data_source"] or "—"),
+    ]
 
 
 def figures_of(record, build):
@@ -87,9 +102,14 @@ def figures_of(record, build):
 def lesson_row(record, build):
     """``(row cells, detail line)`` for one readable run record."""
     status = record["status"] if not record.get("failure") else failure_text(record["failure"])
-    row = [record["lesson"], status, f"{record['seconds']:.1f} s (CPU {record['cpu_seconds']:.1f} s)",
-           f"{record['peak_rss_bytes'] / 2**20:.0f} MiB{peak_place(record)}", *results_cells(record),
-           record["started"][:16].replace("T", " ") + " UTC"]
+    row = [
+        record["lesson"],
+        status,
+        f"{record['seconds']:.1f} s (CPU {record['cpu_seconds']:.1f} s)",
+        f"{record['peak_rss_bytes'] / 2**20:.0f} MiB{peak_place(record)}",
+        *results_cells(record),
+        record["started"][:16].replace("T", " ") + " UTC",
+    ]
     figures, problem = figures_of(record, build)
     links = ", ".join(f"[{p.name}](figures/{record['lesson']}/{p.name})" for p in figures) or "none"
     detail = f"- **{record['lesson']}**: executed notebook `{record['output']}`; figures: {links}"
@@ -116,7 +136,7 @@ def report(build):
         row, detail = lesson_row(record, build)
         rows.append(row)
         details.append(detail)
-    now = datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
+    now = datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")
     lines = ["# Course run report", "", f"Generated {now} by `course report`.", EXPLANATION, ""]
     if rows:
         lines += [*table(rows), "", "## Lessons", "", *details]

@@ -37,7 +37,6 @@ from pathlib import Path
 
 from course import CourseError
 from course.lessons import NOTEBOOKS, find_lessons
-
 from helpers.files import atomic_write
 
 TEMPLATES = Path(__file__).resolve().parent / "site_template"  # part of the package: found where it is installed
@@ -93,8 +92,10 @@ def check_release():
     try:
         launch.repository(), launch.release_ref()
     except (OSError, ValueError) as error:
-        raise CourseError(f"the launch links come from the course's pyproject.toml [tool.course]: {error}; "
-                          "run `course site` in the course's folder") from None
+        raise CourseError(
+            f"the launch links come from the course's pyproject.toml [tool.course]: {error}; "
+            "run `course site` in the course's folder"
+        ) from None
 
 
 def nav_bar(lessons, index, titles):
@@ -155,6 +156,7 @@ def lab_theme_css(name):
 def without_remote_images(page):
     """``page`` with every image hosted elsewhere (the Colab and Binder badges)
     replaced by its alt text, so that viewing the site needs no network."""
+
     def alt_text(match):
         alt = re.search(r'\balt="([^"]*)"', match.group(0))
         return alt.group(1) if alt else ""
@@ -166,6 +168,7 @@ def readme_html(readme, lessons):
     """README.md as the site's index page: lesson notebooks link to their
     pages, other repository files to the repository itself."""
     import mistune
+
     from course import launch
 
     text = Path(readme).read_text()
@@ -181,11 +184,13 @@ def readme_html(readme, lessons):
         return f'{match.group(1)}"{html.escape(url)}"'
 
     body = without_remote_images(re.sub(r'(<a href=)"([^"]+)"', outside, body))
-    return ("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1.0\">\n"
-            "<meta name=\"color-scheme\" content=\"light dark\">\n"
-            f"<title>{html.escape(_first_heading(text))}</title>\n<style>{CSS}</style>\n</head>\n"
-            f"<body class=\"course-index\">\n{body}\n</body>\n</html>\n")
+    return (
+        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1.0">\n'
+        '<meta name="color-scheme" content="light dark">\n'
+        f"<title>{html.escape(_first_heading(text))}</title>\n<style>{CSS}</style>\n</head>\n"
+        f'<body class="course-index">\n{body}\n</body>\n</html>\n'
+    )
 
 
 def _first_heading(markdown):
@@ -203,8 +208,9 @@ def build(out, notebooks=NOTEBOOKS, readme=README):
     if not lessons:
         raise CourseError(f"--notebooks: no lessons (NN_name.ipynb) in {notebooks}")
     if not Path(readme).is_file():
-        raise CourseError(f"no {readme}: the site's index page is the course's README; "
-                          "run `course site` in the course's folder")
+        raise CourseError(
+            f"no {readme}: the site's index page is the course's README; run `course site` in the course's folder"
+        )
     check_release()
     titles = [lesson_title(nbformat.read(str(p), as_version=4)) or p.stem for p in lessons]
     out = Path(out)
@@ -214,8 +220,10 @@ def build(out, notebooks=NOTEBOOKS, readme=README):
     try:
         pages = [atomic_write(staging / "index.html", readme_html(readme, lessons))]
         for i, lesson in enumerate(lessons):
-            pages.append(atomic_write(staging / f"{lesson.stem}.html", render_lesson(lesson, nav_bar(lessons, i, titles))))
-            shutil.copyfile(lesson, staging / lesson.name)   # the download link's target
+            pages.append(
+                atomic_write(staging / f"{lesson.stem}.html", render_lesson(lesson, nav_bar(lessons, i, titles)))
+            )
+            shutil.copyfile(lesson, staging / lesson.name)  # the download link's target
             (staging / lesson.name).chmod(0o644)
         old = out.with_name(f".{out.name}-old")
         if out.exists():
@@ -225,4 +233,3 @@ def build(out, notebooks=NOTEBOOKS, readme=README):
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return [out / page.name for page in pages]
-

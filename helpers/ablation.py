@@ -15,6 +15,7 @@ book's claims (a)-(d) (:func:`claims`) are shared the same way: the lesson,
 the benchmark and the README decide with one function.
 """
 
+import functools
 import json
 from importlib import resources
 
@@ -39,8 +40,9 @@ def run_order(variants, seed_index):
     return variants[start:] + variants[:start]
 
 
-def train_variants(variants, data, *, seeds, epochs, batch_size, shifts=(0,), head="flatten",
-                   shift_seed=0, progress=True):
+def train_variants(
+    variants, data, *, seeds, epochs, batch_size, shifts=(0,), head="flatten", shift_seed=0, progress=True
+):
     """Train each of ``variants`` (``helpers.models.DOWNSAMPLING_KINDS``)
     once per seed under identical settings and score it on the test set
     moved by each of ``shifts`` pixels (``training.correct_under_shift``,
@@ -53,8 +55,10 @@ def train_variants(variants, data, *, seeds, epochs, batch_size, shifts=(0,), he
     test_acc, shift_acc {px: accuracy}, correct {px: (N,) bools}``.
     """
     (x_train, y_train), (x_test, y_test) = data
-    data = ((training.as_tensor(x_train), training.as_tensor(y_train)),  # one TensorFlow copy for all runs
-            (training.as_tensor(x_test), training.as_tensor(y_test)))
+    data = (
+        (training.as_tensor(x_train), training.as_tensor(y_train)),  # one TensorFlow copy for all runs
+        (training.as_tensor(x_test), training.as_tensor(y_test)),
+    )
     labels = np.asarray(y_test).argmax(axis=1)
     runs = []
     for index, seed in enumerate(seeds):
@@ -62,15 +66,30 @@ def train_variants(variants, data, *, seeds, epochs, batch_size, shifts=(0,), he
             keras.backend.clear_session()  # free the previous model's graph
             label = f"{variant}{'' if head == 'flatten' else ' ' + head} seed {seed}"
             model, result = training.train_and_evaluate(
-                lambda: models.downsampling_variant(variant, head=head), data, epochs=epochs,
-                batch_size=batch_size, seed=seed, progress=progress, label=label)
-            correct = training.correct_under_shift(model, np.asarray(x_test), labels, shifts, seed=shift_seed,
-                                                   batch_size=SCORE_BATCH)
-            runs.append({"variant": variant, "seed": seed, "head": head, "params": result.params,
-                         "epoch_seconds": result.epoch_seconds, "train_acc": result.train_acc,
-                         "test_acc": result.test_acc,
-                         "shift_acc": {px: float(right.mean()) for px, right in correct.items()},
-                         "correct": correct})
+                functools.partial(models.downsampling_variant, variant, head=head),
+                data,
+                epochs=epochs,
+                batch_size=batch_size,
+                seed=seed,
+                progress=progress,
+                label=label,
+            )
+            correct = training.correct_under_shift(
+                model, np.asarray(x_test), labels, shifts, seed=shift_seed, batch_size=SCORE_BATCH
+            )
+            runs.append(
+                {
+                    "variant": variant,
+                    "seed": seed,
+                    "head": head,
+                    "params": result.params,
+                    "epoch_seconds": result.epoch_seconds,
+                    "train_acc": result.train_acc,
+                    "test_acc": result.test_acc,
+                    "shift_acc": {px: float(right.mean()) for px, right in correct.items()},
+                    "correct": correct,
+                }
+            )
     return runs
 
 
@@ -98,8 +117,9 @@ def compare(runs, a, b, shift=0):
     accuracies (``diffs`` = a - b) plus ``mcnemar``: one ``(b01, b10, p)``
     per seed (b01: images only b gets right; b10: only a)."""
     found = stats.paired_comparison(accuracies(runs, a, shift), accuracies(runs, b, shift))
-    found["mcnemar"] = [stats.mcnemar(_run(runs, a, s)["correct"][shift], _run(runs, b, s)["correct"][shift])
-                        for s in seeds_of(runs)]
+    found["mcnemar"] = [
+        stats.mcnemar(_run(runs, a, s)["correct"][shift], _run(runs, b, s)["correct"][shift]) for s in seeds_of(runs)
+    ]
     return found
 
 
@@ -109,7 +129,8 @@ def summary(runs):
     found = {}
     for r in runs:
         found.setdefault(r["variant"], {})[str(r["seed"])] = {
-            key: r[key] for key in ("test_acc", "train_acc", "shift_acc", "epoch_seconds", "params")}
+            key: r[key] for key in ("test_acc", "train_acc", "shift_acc", "epoch_seconds", "params")
+        }
     return found
 
 
@@ -117,9 +138,11 @@ def summary(runs):
 
 # The no-pool stack under the book's Dense-512 head; the same stack under Dense-64 (the control that
 # differs only in head width); lesson 04's convnet (max pooling, Dense-64).
-CURVE_MODELS = {"none, Dense-512": lambda: models.no_pool_convnet("dense512"),
-                "none, Dense-64": lambda: models.no_pool_convnet("dense64"),
-                "max, Dense-64": models.mnist_convnet}
+CURVE_MODELS = {
+    "none, Dense-512": lambda: models.no_pool_convnet("dense512"),
+    "none, Dense-64": lambda: models.no_pool_convnet("dense64"),
+    "max, Dense-64": models.mnist_convnet,
+}
 
 
 def train_curves(names, data, *, seeds, epochs, batch_size, progress=True):
@@ -133,18 +156,35 @@ def train_curves(names, data, *, seeds, epochs, batch_size, progress=True):
     for name in names:
         checks.one_of(name, "each name in names", list(CURVE_MODELS))
     (x_train, y_train), (x_test, y_test) = data
-    data = ((training.as_tensor(x_train), training.as_tensor(y_train)),
-            (training.as_tensor(x_test), training.as_tensor(y_test)))
+    data = (
+        (training.as_tensor(x_train), training.as_tensor(y_train)),
+        (training.as_tensor(x_test), training.as_tensor(y_test)),
+    )
     runs = []
     for index, seed in enumerate(seeds):
         for name in run_order(names, index):
             keras.backend.clear_session()
             model, result = training.train_and_evaluate(
-                CURVE_MODELS[name], data, epochs=epochs, batch_size=batch_size, seed=seed,
-                progress=progress and index == 0, label=f"{name} seed {seed}", test_every_epoch=True)
+                CURVE_MODELS[name],
+                data,
+                epochs=epochs,
+                batch_size=batch_size,
+                seed=seed,
+                progress=progress and index == 0,
+                label=f"{name} seed {seed}",
+                test_every_epoch=True,
+            )
             _, train_acc = model.evaluate(data[0][0], data[0][1], batch_size=SCORE_BATCH, verbose=0)
-            runs.append({"model": name, "seed": seed, "params": result.params, "history": result.history,
-                         "train_acc": float(train_acc), "test_acc": result.test_acc})
+            runs.append(
+                {
+                    "model": name,
+                    "seed": seed,
+                    "params": result.params,
+                    "history": result.history,
+                    "train_acc": float(train_acc),
+                    "test_acc": result.test_acc,
+                }
+            )
     return runs
 
 
@@ -170,8 +210,11 @@ def overfit_signature(history, last):
     epoch is below its value at that lowest point."""
     test_loss, train_loss = history["val_loss"], history["loss"]
     best = int(np.argmin(test_loss))
-    return best < len(test_loss) - last and late_test_loss(history, last) > test_loss[best] \
+    return (
+        best < len(test_loss) - last
+        and late_test_loss(history, last) > test_loss[best]
         and train_loss[-1] < train_loss[best]
+    )
 
 
 def overfit_verdict(costs, signatures):
@@ -189,6 +232,7 @@ def overfit_verdict(costs, signatures):
 
 
 # --- the verdicts on the book's claims -----------------------------------------
+
 
 def _pp(values):
     return 100 * np.asarray(values, dtype=float)  # accuracies -> percentage points
@@ -214,22 +258,32 @@ def claims(accuracy, shift, curves=None, last=3):
     def drop(found, kind):
         return _pp(found[kind][0]) - _pp(found[kind][shift])
 
-    found = [verdicts.decide_pair(f"(a) max - {b}", clean, _pp(flat["max"][0]), _pp(flat[b][0]))
-             for b in ("avg", "strided_conv", "learned_pool")]
-    found += [verdicts.decide_pair(f"(b) max - {b}", lost, drop(flat, "max"), drop(flat, b), expect="-")
-              for b in ("avg", "strided_conv", "learned_pool", "none")]
-    found += [verdicts.decide_pair("(b) global head: max - none", lost, drop(glob, "max"), drop(glob, "none"),
-                                   expect="-")]
-    found += [verdicts.decide_pair(f"(head) {kind}: global - Flatten", lost, drop(glob, kind), drop(flat, kind),
-                                   expect="-") for kind in ("max", "none")]
-    found += [verdicts.decide_pair(f"(c) {name}: max - none", clean, _pp(head["max"][0]), _pp(head["none"][0]))
-              for name, head in (("Flatten", flat), ("global head", glob))]
+    found = [
+        verdicts.decide_pair(f"(a) max - {b}", clean, _pp(flat["max"][0]), _pp(flat[b][0]))
+        for b in ("avg", "strided_conv", "learned_pool")
+    ]
+    found += [
+        verdicts.decide_pair(f"(b) max - {b}", lost, drop(flat, "max"), drop(flat, b), expect="-")
+        for b in ("avg", "strided_conv", "learned_pool", "none")
+    ]
+    found += [
+        verdicts.decide_pair("(b) global head: max - none", lost, drop(glob, "max"), drop(glob, "none"), expect="-")
+    ]
+    found += [
+        verdicts.decide_pair(f"(head) {kind}: global - Flatten", lost, drop(glob, kind), drop(flat, kind), expect="-")
+        for kind in ("max", "none")
+    ]
+    found += [
+        verdicts.decide_pair(f"(c) {name}: max - none", clean, _pp(head["max"][0]), _pp(head["none"][0]))
+        for name, head in (("Flatten", flat), ("global head", glob))
+    ]
     if curves is not None:
         loss = f"test loss, last {last} epochs"
         big = [late_test_loss(h, last) for h in curves["none, Dense-512"]]
-        found += [verdicts.decide_pair(f"(d) Dense-512 - {name}", loss, big,
-                                       [late_test_loss(h, last) for h in curves[name]])
-                  for name in ("none, Dense-64", "max, Dense-64")]
+        found += [
+            verdicts.decide_pair(f"(d) Dense-512 - {name}", loss, big, [late_test_loss(h, last) for h in curves[name]])
+            for name in ("none, Dense-64", "max, Dense-64")
+        ]
     return found
 
 
@@ -245,7 +299,9 @@ def summary_claims(summary, shift, last=3):
     """:func:`claims` on a full-data ``summary`` (:func:`full_data`): the
     accuracies at 0 and ``shift`` px as arrays over its seeds, and (d) from
     its curves."""
-    accuracy = {head: {kind: {px: np.array(v["shift_acc"][str(px)]) for px in (0, shift)}
-                       for kind, v in variants.items()} for head, variants in summary["heads"].items()}
+    accuracy = {
+        head: {kind: {px: np.array(v["shift_acc"][str(px)]) for px in (0, shift)} for kind, v in variants.items()}
+        for head, variants in summary["heads"].items()
+    }
     curves = {name: model["history"] for name, model in summary["curves"]["models"].items()}
     return claims(accuracy, shift, curves, last)

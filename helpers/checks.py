@@ -40,9 +40,20 @@ from pathlib import Path
 import numpy as np
 
 # numpy dtype kinds, in words for messages
-KIND_NAMES = {"b": "bool", "i": "int", "u": "unsigned int", "f": "float", "c": "complex",
-              "U": "str", "S": "bytes", "O": "object", "M": "datetime", "m": "timedelta", "V": "void"}
-NUMERIC = "iuf"   # real numbers (no bool, no complex)
+KIND_NAMES = {
+    "b": "bool",
+    "i": "int",
+    "u": "unsigned int",
+    "f": "float",
+    "c": "complex",
+    "U": "str",
+    "S": "bytes",
+    "O": "object",
+    "M": "datetime",
+    "m": "timedelta",
+    "V": "void",
+}
+NUMERIC = "iuf"  # real numbers (no bool, no complex)
 PADDINGS = ("valid", "same")
 
 
@@ -82,6 +93,7 @@ def instance(value, name, types, what):
 
 
 # --- numbers and options ---------------------------------------------------------
+
 
 def is_int(value):
     """True for a Python or NumPy integer that is not a bool."""
@@ -161,6 +173,7 @@ def function(value, name):
 def one_of(value, name, options):
     """``value`` if it is one of ``options`` (compared by type and ``==``, so
     an array or a list never raises here); else ``ValueError`` listing them."""
+
     def same_kind(option):
         return isinstance(value, type(option)) and isinstance(value, bool) == isinstance(option, bool)
 
@@ -176,6 +189,7 @@ def one_of(value, name, options):
 
 
 # --- sizes and paddings ----------------------------------------------------------
+
 
 def pair(value, name, minimum=1):
     """An int ``k`` (meaning ``(k, k)``) or a pair of ints, each >= ``minimum``;
@@ -198,8 +212,10 @@ def padding(value, name, pairs=False):
     if not pairs or isinstance(value, str):
         return one_of(value, name, PADDINGS)
     if not (isinstance(value, (tuple, list)) and len(value) == 2 and all(is_int(p) for p in value)):
-        raise TypeError(f"{name} must be 'valid', 'same' or a (before, after) pair of ints >= 0, "
-                        f"got {describe(value)}; for p zeros on each side pass (p, p)")
+        raise TypeError(
+            f"{name} must be 'valid', 'same' or a (before, after) pair of ints >= 0, "
+            f"got {describe(value)}; for p zeros on each side pass (p, p)"
+        )
     require(min(value) >= 0, name, "not be negative", tuple(value))
     return int(value[0]), int(value[1])
 
@@ -234,12 +250,17 @@ def fill_value(value, name, dtype):
         require(value in (0, 1), name, "be 0 or 1 to fill a bool array", value)
         return bool(value)
     low, high = np.iinfo(dtype).min, np.iinfo(dtype).max
-    require(float(value).is_integer() and low <= value <= high, name,
-            f"be an int in {low}..{high} to fill a {dtype} array (or convert to float first)", value)
+    require(
+        float(value).is_integer() and low <= value <= high,
+        name,
+        f"be an int in {low}..{high} to fill a {dtype} array (or convert to float first)",
+        value,
+    )
     return int(value)
 
 
 # --- containers ------------------------------------------------------------------
+
 
 def dict_of(value, name, what, keys=object):
     """A non-empty ``dict`` of ``what`` (words for the message, e.g.
@@ -253,8 +274,11 @@ def list_of(value, name, what, length=None, at_least=1):
     """A non-empty list, tuple or 1-D array of ``what`` (a ``str`` is one
     item, not a list); of exactly ``length`` items when given, else of at
     least ``at_least`` (``at_least=0``: may be empty)."""
-    if not isinstance(value, (list, tuple, np.ndarray)) or (isinstance(value, np.ndarray) and value.ndim == 0) \
-            or (not len(value) and at_least):
+    if (
+        not isinstance(value, (list, tuple, np.ndarray))
+        or (isinstance(value, np.ndarray) and value.ndim == 0)
+        or (not len(value) and at_least)
+    ):
         raise TypeError(f"{name} must be a {'non-empty ' * bool(at_least)}list of {what}, got {describe(value)}")
     if length is not None and len(value) != length:
         raise ValueError(f"{name} must be a list of {length} {what}, got {len(value)}")
@@ -284,6 +308,7 @@ def same_length(**named):
 
 # --- arrays ----------------------------------------------------------------------
 
+
 def array_of(value, name, shape=None, kinds=None, *, sizes=None, empty=True, finite=False, hint=None):
     """``value`` as a NumPy array, checked against what its docstring says.
 
@@ -308,13 +333,16 @@ def array_of(value, name, shape=None, kinds=None, *, sizes=None, empty=True, fin
     try:
         array = np.asarray(value)
     except (ValueError, TypeError):  # ragged nested lists
-        raise ValueError(f"{name} must be {words}, got {describe(value)}, "
-                         "which is not rectangular (rows of different lengths?)") from None
+        raise ValueError(
+            f"{name} must be {words}, got {describe(value)}, which is not rectangular (rows of different lengths?)"
+        ) from None
     _check_layout(array.shape, array.dtype, name, shape, kinds, sizes, empty, hint=hint)
     if finite and array.dtype.kind in "fc" and not np.isfinite(array).all():
         bad = int(array.size - np.count_nonzero(np.isfinite(array)))
-        raise ValueError(f"{name} must hold finite numbers, got {bad} NaN or infinite "
-                         f"value{'s' if bad > 1 else ''} in shape {array.shape}")
+        raise ValueError(
+            f"{name} must hold finite numbers, got {bad} NaN or infinite "
+            f"value{'s' if bad > 1 else ''} in shape {array.shape}"
+        )
     return array
 
 
@@ -327,11 +355,13 @@ def samples(value, name, shape, kinds=None, *, sizes=None, chunk=4096):
         value = array_of(value, name, shape, kinds, sizes=sizes)
     _check_layout(tuple(value.shape), _numpy_dtype(value.dtype), name, shape, kinds, sizes, False, shape_first=True)
     for start in range(0, len(value), chunk):
-        part = np.asarray(value[start:start + chunk])
+        part = np.asarray(value[start : start + chunk])
         finite_rows = np.isfinite(part).reshape(len(part), -1).all(axis=1)
         if not finite_rows.all():
-            raise ValueError(f"{name} must hold finite numbers, got NaN or inf in sample "
-                             f"{start + np.flatnonzero(~finite_rows)[0]}; fix or drop that sample")
+            raise ValueError(
+                f"{name} must hold finite numbers, got NaN or inf in sample "
+                f"{start + np.flatnonzero(~finite_rows)[0]}; fix or drop that sample"
+            )
     return value
 
 
@@ -346,13 +376,16 @@ def fits_in_memory(shape, dtype, name):
     take more than ``MAX_ARRAY_BYTES``; computed before anything is allocated."""
     size = math.prod(int(n) for n in shape) * np.dtype(dtype).itemsize  # Python ints: no overflow
     if size > MAX_ARRAY_BYTES:
-        raise ValueError(f"{name} would make an array of shape {tuple(int(n) for n in shape)} "
-                         f"({size / 2**30:,.1f} GiB of {np.dtype(dtype)}), more than the "
-                         f"{MAX_ARRAY_BYTES / 2**30:g} GiB a helper may allocate; pass a smaller {name}")
+        raise ValueError(
+            f"{name} would make an array of shape {tuple(int(n) for n in shape)} "
+            f"({size / 2**30:,.1f} GiB of {np.dtype(dtype)}), more than the "
+            f"{MAX_ARRAY_BYTES / 2**30:g} GiB a helper may allocate; pass a smaller {name}"
+        )
     return size
 
 
 # --- the shapes and words behind the checkers ------------------------------------------
+
 
 def _check_layout(shape_of_value, dtype, name, shape, kinds, sizes, empty, shape_first=False, hint=None):
     """The dtype kind, the shape (with ``sizes``) and the empty axes of an
@@ -410,10 +443,10 @@ def _alternatives(shape):
         return (tuple(str(int(n)) for n in shape),)
     alternatives = []
     for part in shape.split(" or "):
-        axes = tuple(axis.strip() for axis in part.strip().removeprefix("(").removesuffix(")").split(",")
-                     if axis.strip())
-        if not part.strip().startswith("(") or not all(_AXIS.fullmatch(axis) for axis in axes) \
-                or "..." in axes[:-1]:
+        axes = tuple(
+            axis.strip() for axis in part.strip().removeprefix("(").removesuffix(")").split(",") if axis.strip()
+        )
+        if not part.strip().startswith("(") or not all(_AXIS.fullmatch(axis) for axis in axes) or "..." in axes[:-1]:
             raise ValueError(f"shape must be written like '(N, H, W) or (H, W)', got {shape!r}")
         alternatives.append(axes)
     return tuple(alternatives)
@@ -428,8 +461,11 @@ def _template(form):
 def _nested_like(value, template):
     if template is None:
         return True
-    return isinstance(value, (tuple, list)) and len(value) == len(template) and all(
-        _nested_like(item, part) for item, part in zip(value, template))
+    return (
+        isinstance(value, (tuple, list))
+        and len(value) == len(template)
+        and all(_nested_like(item, part) for item, part in zip(value, template))
+    )
 
 
 def _matching_axes(shape, ndim):

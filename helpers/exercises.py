@@ -100,11 +100,21 @@ def check_function(fn, reference, inputs, hint="", *, rtol=RTOL, atol=ATOL):
     ``reference`` (a function, or a list of the right results, one per input).
     Prints one line -- right / not yet (the first input it gets wrong) /
     not answered yet -- and returns True only when every result is right."""
-    checks.require(isinstance(inputs, (list, tuple)) and inputs, "inputs", "be a non-empty list of inputs, one per "
-                   "call", describe(inputs), TypeError)
+    checks.require(
+        isinstance(inputs, (list, tuple)) and inputs,
+        "inputs",
+        "be a non-empty list of inputs, one per call",
+        describe(inputs),
+        TypeError,
+    )
     calls = [entry if isinstance(entry, tuple) else (entry,) for entry in inputs]
-    checks.require(callable(reference) or (isinstance(reference, (list, tuple)) and len(reference) == len(calls)),
-                   "reference", f"be the right function or {len(calls)} results", describe(reference), TypeError)
+    checks.require(
+        callable(reference) or (isinstance(reference, (list, tuple)) and len(reference) == len(calls)),
+        "reference",
+        f"be the right function or {len(calls)} results",
+        describe(reference),
+        TypeError,
+    )
     expected = [reference(*copy.deepcopy(args)) for args in calls] if callable(reference) else list(reference)
     checks.require(not _holds_ellipsis(expected), "expected", "be the right answer", expected)
     hint = checks.text(hint, "hint", empty=True)
@@ -124,8 +134,9 @@ def check_function(fn, reference, inputs, hint="", *, rtol=RTOL, atol=ATOL):
             return False
         except Exception as error:  # the learner's bug: report it in one line, don't raise
             message = str(error).strip().splitlines()
-            print(f"not yet: {shown} raised {type(error).__name__}"
-                  f"{': ' + message[0] if message else ''}." + _hint(hint))
+            print(
+                f"not yet: {shown} raised {type(error).__name__}{': ' + message[0] if message else ''}." + _hint(hint)
+            )
             return False
         if (got is None or got is Ellipsis) and want is not None:
             print(f"not answered yet: {name} returns {got!r}; write its body and return the result")
@@ -218,8 +229,11 @@ def _array_difference(answer, expected, rtol, atol):
         return f"shape {answer.shape}, expected shape {expected.shape}"
     kinds = answer.dtype.kind, expected.dtype.kind
     if kinds[1] == "b":
-        return None if kinds[0] == "b" and np.array_equal(answer, expected) else (
-            "" if kinds[0] == "b" else f"dtype {answer.dtype}, expected True/False values")
+        return (
+            None
+            if kinds[0] == "b" and np.array_equal(answer, expected)
+            else ("" if kinds[0] == "b" else f"dtype {answer.dtype}, expected True/False values")
+        )
     if kinds[1] in "iufc":
         if kinds[0] not in "iufc":
             return f"dtype {answer.dtype}, expected numbers"
@@ -247,6 +261,7 @@ def _dict_difference(answer, expected, rtol, atol):
 
 # --- small pieces -------------------------------------------------------------------
 
+
 def _is_number(value):
     if isinstance(value, (bool, np.bool_)):
         return False
@@ -271,7 +286,7 @@ def _unanswered(value):
 
 
 def _holds_ellipsis(value):
-    return value is Ellipsis or isinstance(value, (list, tuple)) and any(_holds_ellipsis(v) for v in value)
+    return value is Ellipsis or (isinstance(value, (list, tuple)) and any(_holds_ellipsis(v) for v in value))
 
 
 def _kind(value):

@@ -37,7 +37,7 @@ _PASS_THROUGH = ("InputLayer", "Activation", "ReLU", "Dropout")
 
 def _layer_index(model, layer):
     """The index of the layer named ``layer`` in ``model.layers``."""
-    names = [l.name for l in model.layers]
+    names = [layer.name for layer in model.layers]
     checks.require(checks.text(layer, "layer") in names, "layer", f"name a layer of the model: {names}", repr(layer))
     return names.index(layer)
 
@@ -54,7 +54,7 @@ def conv_pool_stack(model, layer):
     """
     checks.instance(model, "model", keras.Model, "a Keras model (e.g. models.mnist_convnet())")
     stack = []
-    for current in model.layers[:_layer_index(model, layer) + 1]:
+    for current in model.layers[: _layer_index(model, layer) + 1]:
         kind = type(current).__name__
         if kind in _PASS_THROUGH:
             continue
@@ -63,8 +63,12 @@ def conv_pool_stack(model, layer):
         size = config.get("kernel_size", config.get("pool_size"))
         stride = config.get("strides") or size
         square = len(set(size)) == len(set(stride)) == 1 and set(config.get("dilation_rate", (1, 1))) == {1}
-        checks.require(config.get("padding") == "valid" and square, current.name, "have 'valid' padding, square "
-                       "windows and strides, no dilation", f"{config.get('padding')!r}, {tuple(size)}, {tuple(stride)}")
+        checks.require(
+            config.get("padding") == "valid" and square,
+            current.name,
+            "have 'valid' padding, square windows and strides, no dilation",
+            f"{config.get('padding')!r}, {tuple(size)}, {tuple(stride)}",
+        )
         stack.append((int(size[0]), int(stride[0])))
     return stack
 
@@ -87,9 +91,9 @@ def strongest_units(model, layer, images, batch_size=500):
     probe = keras.Model(model.input, model.get_layer(layer).output)
     values, places = [], []
     for start in range(0, len(images), batch_size):
-        maps = np.asarray(probe(images[start:start + batch_size], training=False))
+        maps = np.asarray(probe(images[start : start + batch_size], training=False))
         checks.require(maps.ndim == 4, "layer", "output maps (N, H, W, C)", f"{layer!r}, of shape {maps.shape[1:]}")
-        flat = maps.reshape(len(maps), -1, maps.shape[-1])   # (B, H*W, C)
+        flat = maps.reshape(len(maps), -1, maps.shape[-1])  # (B, H*W, C)
         values.append(flat.max(axis=1))
         places.append(flat.argmax(axis=1))
     width = probe.output.shape[2]
@@ -130,7 +134,7 @@ def split_at(model, layer):
     index = _layer_index(model, layer)
     last = _softmax_dense(model)
     checks.require(index < len(model.layers) - 1, "layer", f"come before the last layer {last.name!r}", repr(layer))
-    later = model.layers[index + 1:-1]
+    later = model.layers[index + 1 : -1]
     features = keras.Model(model.input, model.layers[index].output)
 
     def head(maps):
@@ -170,7 +174,7 @@ def class_scores(model):
     :func:`split_at`."""
     checks.instance(model, "model", keras.Model, "a Keras model (e.g. models.mnist_convnet())")
     last = _softmax_dense(model)
-    hidden = [l for l in model.layers[:-1] if type(l).__name__ != "InputLayer"]
+    hidden = [layer for layer in model.layers[:-1] if type(layer).__name__ != "InputLayer"]
 
     def scores(images):
         """images ``(N, H, W, C)`` -> class scores before the softmax ``(N, classes)``."""
@@ -202,8 +206,8 @@ def spread_to_input(unit_map, size, jump, input_side):
     count = np.zeros((input_side, input_side))
     for i in range(rows):
         for j in range(cols):
-            total[:, i * jump:i * jump + size, j * jump:j * jump + size] += values[:, i, j, None, None]
-            count[i * jump:i * jump + size, j * jump:j * jump + size] += 1
+            total[:, i * jump : i * jump + size, j * jump : j * jump + size] += values[:, i, j, None, None]
+            count[i * jump : i * jump + size, j * jump : j * jump + size] += 1
     with np.errstate(invalid="ignore", divide="ignore"):
         painted = np.where(count > 0, total / count, np.nan)
     return painted[0] if single else painted
@@ -222,7 +226,7 @@ def stroke_mask(images, threshold=0.5, margin=0):
     for _ in range(margin):  # grow by one pixel each way: the largest of each 3x3 neighbourhood
         padded = np.pad(mask, ((0, 0), (1, 1), (1, 1)))
         h, w = mask.shape[1:]
-        mask = np.any([padded[:, r:r + h, c:c + w] for r in range(3) for c in range(3)], axis=0)
+        mask = np.any([padded[:, r : r + h, c : c + w] for r in range(3) for c in range(3)], axis=0)
     return mask
 
 

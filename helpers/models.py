@@ -165,8 +165,12 @@ def _layer_flops(layer):
     # type(...) in, not isinstance: Conv2DTranspose and the depthwise convs are
     # counted differently and must be refused, not counted as a Conv2D
     if type(layer) not in COUNTED:
-        checks.require(not layer.weights, "model", "have weights only in Conv1D/2D/3D and Dense layers (forward_flops "
-                       "cannot count others)", f"layer {layer.name!r} ({type(layer).__name__})")
+        checks.require(
+            not layer.weights,
+            "model",
+            "have weights only in Conv1D/2D/3D and Dense layers (forward_flops cannot count others)",
+            f"layer {layer.name!r} ({type(layer).__name__})",
+        )
         return 0
     # one node per call of the layer: its output shape in that call (the public
     # layer.output raises for a layer called more than once)
@@ -175,7 +179,11 @@ def _layer_flops(layer):
     weights_per_output = int(np.prod(layer.kernel.shape[:-1]))  # kh*kw*c_in/groups, or n_in
     total = 0
     for shape in shapes:
-        checks.require(None not in shape[1:], "model", "have fixed input sizes, e.g. keras.Input((28, 28, 1))",
-                       f"output shape {shape} for layer {layer.name!r}")
+        checks.require(
+            None not in shape[1:],
+            "model",
+            "have fixed input sizes, e.g. keras.Input((28, 28, 1))",
+            f"output shape {shape} for layer {layer.name!r}",
+        )
         total += 2 * int(np.prod(shape[1:])) * weights_per_output
     return total

@@ -22,6 +22,7 @@ MAX_INPUT_SIZE = 256  # measured_receptive_field pokes S*S pixels: 65,536 at mos
 
 # --- sizes -------------------------------------------------------------------
 
+
 def same_padding(n, k, stride=1):
     """Zeros TensorFlow adds ``(before, after)`` one axis for ``padding='same'``.
 
@@ -56,8 +57,12 @@ def conv_output_size(n, k, stride=1, padding="valid", dilation=1):
         return math.ceil(n / stride)
     before, after = (0, 0) if padding == "valid" else padding
     span = dilation * (k - 1) + 1
-    checks.require(span <= n + before + after, "k", f"fit in n={n} plus padding ({before}, {after}); use "
-                   "padding='same' or a smaller k", f"k={k}, dilation {dilation} ({span} wide)")
+    checks.require(
+        span <= n + before + after,
+        "k",
+        f"fit in n={n} plus padding ({before}, {after}); use padding='same' or a smaller k",
+        f"k={k}, dilation {dilation} ({span} wide)",
+    )
     return (n + before + after - span) // stride + 1
 
 
@@ -72,8 +77,12 @@ def receptive_field(layers):
     checks.list_of(layers, "layers", "(kernel, stride) pairs", at_least=0)
     size, jump = 1, 1
     for index, layer in enumerate(layers):
-        checks.require(isinstance(layer, (list, tuple)) and len(layer) == 2, f"layers[{index}]",
-                       "be (kernel, stride)", checks.describe(layer))
+        checks.require(
+            isinstance(layer, (list, tuple)) and len(layer) == 2,
+            f"layers[{index}]",
+            "be (kernel, stride)",
+            checks.describe(layer),
+        )
         kernel = checks.positive_int(layer[0], f"layers[{index}] kernel")
         stride = checks.positive_int(layer[1], f"layers[{index}] stride")
         size += (kernel - 1) * jump
@@ -82,6 +91,7 @@ def receptive_field(layers):
 
 
 # --- padding -----------------------------------------------------------------
+
 
 def pad2d(x, pad, value=0.0):
     """Pad the two spatial axes of ``(H, W, C)`` or ``(N, H, W, C)``.
@@ -103,6 +113,7 @@ def pad2d(x, pad, value=0.0):
 
 # --- convolution -------------------------------------------------------------
 
+
 def conv2d_naive(x, kernel, bias=None, stride=1, padding="valid"):
     """2D convolution (Keras' cross-correlation) with visible loops.
 
@@ -119,7 +130,7 @@ def conv2d_naive(x, kernel, bias=None, stride=1, padding="valid"):
     for i in range(n):
         for row in range(out_h):
             for col in range(out_w):
-                patch = padded[i, row * sh: row * sh + kh, col * sw: col * sw + kw, :]
+                patch = padded[i, row * sh : row * sh + kh, col * sw : col * sw + kw, :]
                 out[i, row, col] = np.tensordot(patch, kernel, axes=3)
     if bias is not None:
         out += bias
@@ -181,13 +192,13 @@ def conv2d(x, kernel, bias=None, stride=1, padding="valid"):
     n, h, w, _ = padded.shape
     kh, kw, c_in, c_out = kernel.shape
     out_h, out_w = (h - kh) // strides[0] + 1, (w - kw) // strides[1] + 1
-    weights = kernel.reshape(kh * kw * c_in, c_out)                        # one column per filter
-    rows = out_h * out_w                                                    # patch-matrix rows per image
-    out = np.empty((n * rows, c_out), kernel.dtype)                         # one row per output position
-    step = max(1, _BLOCK_BYTES // (rows * weights.shape[0] * kernel.itemsize))   # images per block
+    weights = kernel.reshape(kh * kw * c_in, c_out)  # one column per filter
+    rows = out_h * out_w  # patch-matrix rows per image
+    out = np.empty((n * rows, c_out), kernel.dtype)  # one row per output position
+    step = max(1, _BLOCK_BYTES // (rows * weights.shape[0] * kernel.itemsize))  # images per block
     for i in range(0, n, step):
-        patches = _patches(padded[i:i + step], (kh, kw), strides).reshape(-1, weights.shape[0])
-        np.matmul(patches, weights, out=out[i * rows:(i + step) * rows])   # those images' rows of the GEMM
+        patches = _patches(padded[i : i + step], (kh, kw), strides).reshape(-1, weights.shape[0])
+        np.matmul(patches, weights, out=out[i * rows : (i + step) * rows])  # those images' rows of the GEMM
     out = out.reshape(n, out_h, out_w, c_out)
     if bias is not None:
         out += bias
@@ -233,15 +244,16 @@ def conv2d_backward(x, kernel, grad_out, stride=1, padding="valid"):
     # cross-correlated with the flipped kernel
     spread = np.zeros((n, hp - kh + 1, wp - kw + 1, c_out), dtype)
     spread[:, ::sh, ::sw] = grad
-    flipped = kernel[::-1, ::-1].transpose(0, 1, 3, 2)                          # (kh, kw, c_out, c_in)
-    grad_padded = conv2d(pad2d(spread, ((kh - 1, kh - 1), (kw - 1, kw - 1))), flipped)   # (N, hp, wp, c_in)
+    flipped = kernel[::-1, ::-1].transpose(0, 1, 3, 2)  # (kh, kw, c_out, c_in)
+    grad_padded = conv2d(pad2d(spread, ((kh - 1, kh - 1), (kw - 1, kw - 1))), flipped)  # (N, hp, wp, c_in)
     h, w = np.shape(x)[-3:-1]
     top, left = (0, 0) if padding == "valid" else (same_padding(h, kh, sh)[0], same_padding(w, kw, sw)[0])
-    grad_x = grad_padded[:, top:top + h, left:left + w]
+    grad_x = grad_padded[:, top : top + h, left : left + w]
     return _unbatch(grad_x, single), grad_kernel, grad.sum(axis=(0, 1, 2))
 
 
 # --- pooling -------------------------------------------------------------------
+
 
 def _pool(x, pool, stride, padding, reduce, pad_value):
     batch, single = _as_batch(x)
@@ -249,11 +261,11 @@ def _pool(x, pool, stride, padding, reduce, pad_value):
     strides = window if stride is None else checks.pair(stride, "stride")
     padded = _padded(batch, window, strides, padding, "pool", pad_value)
     windows = sliding_window_view(padded, window, axis=(1, 2))[:, :: strides[0], :: strides[1]]
-    if isinstance(reduce, np.ufunc):   # fold the window one offset at a time: same result, several times faster
+    if isinstance(reduce, np.ufunc):  # fold the window one offset at a time: same result, several times faster
         out = None
         for row in range(window[0]):
             for col in range(window[1]):
-                part = windows[..., row, col]                         # (N, H', W', C): that offset of every window
+                part = windows[..., row, col]  # (N, H', W', C): that offset of every window
                 out = part.copy() if out is None else reduce(out, part, out=out)
         return _unbatch(out, single)
     return _unbatch(reduce(windows), single)
@@ -292,8 +304,7 @@ def avg_pool2d(x, pool=2, stride=None, padding="valid"):
     out_dtype = np.dtype(np.float64 if batch.dtype == np.float64 else np.float32)
     sum_dtype = batch.dtype if batch.dtype in (np.float32, np.float64) else np.dtype(np.float64)
     ones = np.ones((1,) + batch.shape[1:3] + (1,), dtype=np.float64)  # broadcasts over N and C
-    sums = _pool(batch.astype(sum_dtype, copy=False), pool, stride, padding,
-                 lambda w: w.sum(axis=(-2, -1)), 0.0)
+    sums = _pool(batch.astype(sum_dtype, copy=False), pool, stride, padding, lambda w: w.sum(axis=(-2, -1)), 0.0)
     counts = _pool(ones, pool, stride, padding, lambda w: w.sum(axis=(-2, -1)), 0.0)
     return _unbatch((sums / counts).astype(out_dtype, copy=False), single)
 
@@ -321,28 +332,32 @@ def max_pool2d_backward(x, grad, pool=2, stride=None, padding="valid"):
     real = _padded(np.ones((1,) + batch.shape[1:3] + (1,), bool), window, strides, padding, "pool", False)
     n, h, w, c = batch.shape
     out_h, out_w = (padded.shape[1] - window[0]) // strides[0] + 1, (padded.shape[2] - window[1]) // strides[1] + 1
-    grad = checks.array_of(grad, "grad", (n, out_h, out_w, c)[1 if single else 0:], "biuf")
+    grad = checks.array_of(grad, "grad", (n, out_h, out_w, c)[1 if single else 0 :], "biuf")
     size = window[0] * window[1]
     checks.fits_in_memory((n, out_h, out_w, c, size), padded.dtype, "pool")
     view = sliding_window_view(padded, window, axis=(1, 2))[:, :: strides[0], :: strides[1]]
-    values = view.reshape(n, out_h, out_w, c, size)                   # each window's values, in reading order
+    values = view.reshape(n, out_h, out_w, c, size)  # each window's values, in reading order
     in_frame = sliding_window_view(real, window, axis=(1, 2))[:, :: strides[0], :: strides[1]]
-    in_frame = in_frame.reshape(1, out_h, out_w, 1, size)             # False where a window holds padding
-    top = values.max(axis=-1, keepdims=True)                          # NaN if the window holds one
+    in_frame = in_frame.reshape(1, out_h, out_w, 1, size)  # False where a window holds padding
+    top = values.max(axis=-1, keepdims=True)  # NaN if the window holds one
     is_top = (values == top) | (np.isnan(values) & np.isnan(top)) if values.dtype.kind == "f" else values == top
-    winner = (is_top & in_frame).argmax(axis=-1)                      # (N, H', W', C): the first winner's index
+    winner = (is_top & in_frame).argmax(axis=-1)  # (N, H', W', C): the first winner's index
     rows = np.arange(out_h)[:, None, None] * strides[0] + winner // window[1]
     cols = np.arange(out_w)[None, :, None] * strides[1] + winner % window[1]
     dtype = _compute_dtype(grad)
     grad_padded = np.zeros(padded.shape, dtype=dtype)
-    np.add.at(grad_padded, (np.arange(n)[:, None, None, None], rows, cols, np.arange(c)),
-              grad.reshape(n, out_h, out_w, c).astype(dtype, copy=False))   # overlapping winners add up
+    np.add.at(
+        grad_padded,
+        (np.arange(n)[:, None, None, None], rows, cols, np.arange(c)),
+        grad.reshape(n, out_h, out_w, c).astype(dtype, copy=False),
+    )  # overlapping winners add up
     top_pad = same_padding(h, window[0], strides[0])[0] if padding == "same" else 0
     left_pad = same_padding(w, window[1], strides[1])[0] if padding == "same" else 0
-    return _unbatch(grad_padded[:, top_pad:top_pad + h, left_pad:left_pad + w], single)
+    return _unbatch(grad_padded[:, top_pad : top_pad + h, left_pad : left_pad + w], single)
 
 
 # --- probing what a stack of layers does ---------------------------------------
+
 
 def shift2d(x, dy, dx):
     """Move the content of ``(H, W, C)`` or ``(N, H, W, C)`` down by ``dy``
@@ -353,8 +368,9 @@ def shift2d(x, dy, dx):
     dy, dx = checks.integer(dy, "dy"), checks.integer(dx, "dx")
     checks.require(abs(dy) < h and abs(dx) < w, "shift", f"leave part of the map: |dy| < {h}, |dx| < {w}", (dy, dx))
     out = np.zeros_like(batch)
-    out[:, max(dy, 0): h + min(dy, 0), max(dx, 0): w + min(dx, 0)] = \
-        batch[:, max(-dy, 0): h - max(dy, 0), max(-dx, 0): w - max(dx, 0)]
+    out[:, max(dy, 0) : h + min(dy, 0), max(dx, 0) : w + min(dx, 0)] = batch[
+        :, max(-dy, 0) : h - max(dy, 0), max(-dx, 0) : w - max(dx, 0)
+    ]
     return _unbatch(out, single)
 
 
@@ -385,9 +401,13 @@ def measured_receptive_field(stack, input_size, row=None, col=None, batch_size=6
     s = checks.positive_int(input_size, "input_size", maximum=MAX_INPUT_SIZE)
     batch_size = checks.positive_int(batch_size, "batch_size")
     base = np.asarray(stack(np.zeros((1, s, s, 1), np.float32)))
-    checks.require(base.ndim == 4 and len(base) == 1 and 0 not in base.shape, "stack", f"map (N, {s}, {s}, 1) to "
-                   "(N, H', W', C)", f"shape {base.shape} for N = 1")
-    base = base[0]   # (H', W', C)
+    checks.require(
+        base.ndim == 4 and len(base) == 1 and 0 not in base.shape,
+        "stack",
+        f"map (N, {s}, {s}, 1) to (N, H', W', C)",
+        f"shape {base.shape} for N = 1",
+    )
+    base = base[0]  # (H', W', C)
     row = base.shape[0] // 2 if row is None else checks.integer(row, "row", 0, base.shape[0] - 1)
     col = base.shape[1] // 2 if col is None else checks.integer(col, "col", 0, base.shape[1] - 1)
     changed = np.zeros(s * s, dtype=bool)
@@ -404,6 +424,7 @@ def measured_receptive_field(stack, input_size, row=None, col=None, batch_size=6
 
 
 # --- shared by the operations: batches, dtypes, padding and the conv's inputs ---------
+
 
 def _as_batch(x):
     """``(x as (N, H, W, C), was_single_image)``; an empty batch (N = 0) is fine."""
@@ -436,8 +457,12 @@ def _padded(batch, window, strides, padding, name, value=0):
     pads = same if padding == "same" else ((0, 0), (0, 0))
     checks.fits_in_memory((n, h + sum(pads[0]), w + sum(pads[1]), c), batch.dtype, name)
     padded = pad2d(batch, pads, value=value) if padding == "same" else batch
-    checks.require(window[0] <= padded.shape[1] and window[1] <= padded.shape[2], name, "fit in the (padded) "
-                   f"input {padded.shape[1]}x{padded.shape[2]}; use padding='same' or a smaller window", window)
+    checks.require(
+        window[0] <= padded.shape[1] and window[1] <= padded.shape[2],
+        name,
+        f"fit in the (padded) input {padded.shape[1]}x{padded.shape[2]}; use padding='same' or a smaller window",
+        window,
+    )
     return padded
 
 
@@ -446,8 +471,9 @@ def _conv_inputs(x, kernel, bias, stride, padding):
     convolutions, checked, all in the :func:`_compute_dtype` of ``x``,
     ``kernel`` and ``bias``; ``kernel``'s ``c_in`` must be ``x``'s channels."""
     batch, single = _as_batch(x)
-    kernel = checks.array_of(kernel, "kernel", "(kh, kw, c_in, c_out)", "biuf", sizes={"c_in": batch.shape[-1]},
-                             empty=False)
+    kernel = checks.array_of(
+        kernel, "kernel", "(kh, kw, c_in, c_out)", "biuf", sizes={"c_in": batch.shape[-1]}, empty=False
+    )
     bias = None if bias is None else checks.array_of(bias, "bias", "(c_out,)", "biuf", sizes={"c_out": kernel.shape[3]})
     strides = checks.pair(stride, "stride")
     dtype = _compute_dtype(batch, kernel, *([] if bias is None else [bias]))

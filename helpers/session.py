@@ -203,31 +203,51 @@ RECORD_FIELDS = {
 
 def results_record(lesson, key_metrics, epoch_seconds=None, details=None):
     """The record :func:`save_results` writes, as a dict (see :data:`RECORD_FIELDS`)."""
-    checks.require(isinstance(lesson, str) and lesson, "lesson", "be the notebook's name, e.g. '01_convolution'",
-                   repr(lesson), TypeError)
-    checks.require(lesson == Path(lesson).name and lesson[0] != "." and "\\" not in lesson, "lesson",
-                   "be a plain file name, e.g. '01_convolution'", repr(lesson))
+    checks.require(
+        isinstance(lesson, str) and lesson,
+        "lesson",
+        "be the notebook's name, e.g. '01_convolution'",
+        repr(lesson),
+        TypeError,
+    )
+    checks.require(
+        lesson == Path(lesson).name and lesson[0] != "." and "\\" not in lesson,
+        "lesson",
+        "be a plain file name, e.g. '01_convolution'",
+        repr(lesson),
+    )
     for name, value in checks.dict_of(key_metrics, "key_metrics", "name -> number", keys=str).items():
-        checks.require(value is None or checks.is_number(value), f"key_metrics[{name!r}]", "be a number or None",
-                       repr(value), TypeError)
+        checks.require(
+            value is None or checks.is_number(value),
+            f"key_metrics[{name!r}]",
+            "be a number or None",
+            repr(value),
+            TypeError,
+        )
     checks.instance(details, "details", (dict, type(None)), "a dict (or None)")
-    epoch_seconds = checks.instance({} if epoch_seconds is None else epoch_seconds, "epoch_seconds", dict,
-                                    "a dict of training run -> [seconds per epoch]")
+    epoch_seconds = checks.instance(
+        {} if epoch_seconds is None else epoch_seconds,
+        "epoch_seconds",
+        dict,
+        "a dict of training run -> [seconds per epoch]",
+    )
     for run, seconds in epoch_seconds.items():
         listed = isinstance(run, str) and isinstance(seconds, (list, tuple)) and all(map(checks.is_number, seconds))
         checks.require(listed, f"epoch_seconds[{run!r}]", "be a list of seconds", repr(seconds), TypeError)
     data = sys.modules.get("helpers.data")  # only if the lesson loaded MNIST
-    return finite_or_none({
-        "schema": SCHEMA,
-        "lesson": lesson,
-        "saved_at": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
-        "versions": versions(),
-        "device": device(),
-        "data_source": getattr(getattr(data, "load_mnist", None), "last_source", None),
-        "key_metrics": key_metrics,
-        "epoch_seconds": epoch_seconds,
-        "details": {} if details is None else details,
-    })
+    return finite_or_none(
+        {
+            "schema": SCHEMA,
+            "lesson": lesson,
+            "saved_at": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
+            "versions": versions(),
+            "device": device(),
+            "data_source": getattr(getattr(data, "load_mnist", None), "last_source", None),
+            "key_metrics": key_metrics,
+            "epoch_seconds": epoch_seconds,
+            "details": {} if details is None else details,
+        }
+    )
 
 
 def save_results(lesson, key_metrics, epoch_seconds=None, details=None, build_dir=None):

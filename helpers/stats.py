@@ -78,8 +78,12 @@ def mcnemar(a_correct, b_correct):
     ``(b01, b10, p)``.
     """
     a, b = np.asarray(a_correct, dtype=bool), np.asarray(b_correct, dtype=bool)
-    checks.require(a.shape == b.shape and a.ndim == 1, "a_correct and b_correct", "be two (n,) arrays of the same n",
-                   f"shapes {a.shape} and {b.shape}")
+    checks.require(
+        a.shape == b.shape and a.ndim == 1,
+        "a_correct and b_correct",
+        "be two (n,) arrays of the same n",
+        f"shapes {a.shape} and {b.shape}",
+    )
     b01, b10 = int(np.sum(~a & b)), int(np.sum(a & ~b))
     return b01, b10, sign_test(b01, b10)  # McNemar's exact test is a sign test on the disagreements
 
@@ -127,11 +131,21 @@ def paired_comparison(a, b):
     ('+', '-' or '0' per seed), 'a_wins' (seeds where a > b), 't', 'p'}``
     (``t``/``p`` are None with one seed)."""
     a, b = np.asarray(a, dtype=float).ravel(), np.asarray(b, dtype=float).ravel()
-    checks.require(a.shape == b.shape and a.size, "a and b", "hold one score per seed each, the same seeds",
-                   f"{a.size} and {b.size}")
+    checks.require(
+        a.shape == b.shape and a.size,
+        "a and b",
+        "hold one score per seed each, the same seeds",
+        f"{a.size} and {b.size}",
+    )
     diffs = a - b
     mean, sd = mean_sd(diffs)
     t, p = paired_t(diffs) if diffs.size > 1 else (None, None)
-    return {"diffs": diffs.tolist(), "mean": mean, "sd": sd,
-            "signs": "".join("+" if d > 0 else "-" if d < 0 else "0" for d in diffs),
-            "a_wins": int(np.sum(diffs > 0)), "t": t, "p": p}
+    return {
+        "diffs": diffs.tolist(),
+        "mean": mean,
+        "sd": sd,
+        "signs": "".join("+" if d > 0 else "-" if d < 0 else "0" for d in diffs),
+        "a_wins": int(np.sum(diffs > 0)),
+        "t": t,
+        "p": p,
+    }

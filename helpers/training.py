@@ -87,8 +87,9 @@ class EpochLog(keras.callbacks.Callback):
         self.seconds.append(time.perf_counter() - self._start)
         if self.show:
             logs = logs or {}
-            scores = ", ".join(f"{name} {logs[name]:.4f}" for name in
-                               ("loss", "accuracy", "val_loss", "val_accuracy") if name in logs)
+            scores = ", ".join(
+                f"{name} {logs[name]:.4f}" for name in ("loss", "accuracy", "val_loss", "val_accuracy") if name in logs
+            )
             prefix = f"{self.label} " if self.label else ""
             print(f"{prefix}epoch {epoch + 1}/{self.epochs}: {scores}, {self.seconds[-1]:.1f} s", flush=True)
 
@@ -104,8 +105,19 @@ class StopOnNaN(keras.callbacks.Callback):
             self.epoch, self.model.stop_training = epoch + 1, True
 
 
-def train_and_evaluate(build, data, *, epochs, batch_size, seed, optimizer="rmsprop",
-                       progress=False, label="", test_every_epoch=False, validation=None):
+def train_and_evaluate(
+    build,
+    data,
+    *,
+    epochs,
+    batch_size,
+    seed,
+    optimizer="rmsprop",
+    progress=False,
+    label="",
+    test_every_epoch=False,
+    validation=None,
+):
     """Seed everything, build, compile, fit and evaluate one model.
 
     ``build``: a no-argument function returning an uncompiled model;
@@ -119,12 +131,22 @@ def train_and_evaluate(build, data, *, epochs, batch_size, seed, optimizer="rmsp
     never look at the test set, which is then scored once, at the end.
     Returns ``(model, result)``: the trained model and its :class:`Result`.
     """
-    checks.require(callable(build) and not isinstance(build, keras.Model), "build", "be a function that returns a "
-                   "new model (e.g. models.mnist_convnet), not a model", checks.describe(build), TypeError)
+    checks.require(
+        callable(build) and not isinstance(build, keras.Model),
+        "build",
+        "be a function that returns a new model (e.g. models.mnist_convnet), not a model",
+        checks.describe(build),
+        TypeError,
+    )
     epochs, batch_size = checks.positive_int(epochs, "epochs"), checks.positive_int(batch_size, "batch_size")
     seed = checks.non_negative_int(seed, "seed", maximum=2**32 - 1)
-    checks.require((isinstance(optimizer, str) and optimizer) or hasattr(optimizer, "apply_gradients"), "optimizer",
-                   "be a Keras optimizer or its name (e.g. 'rmsprop')", checks.describe(optimizer), TypeError)
+    checks.require(
+        (isinstance(optimizer, str) and optimizer) or hasattr(optimizer, "apply_gradients"),
+        "optimizer",
+        "be a Keras optimizer or its name (e.g. 'rmsprop')",
+        checks.describe(optimizer),
+        TypeError,
+    )
     progress, label = checks.boolean(progress, "progress"), checks.text(label, "label", empty=True)
     test_every_epoch = checks.boolean(test_every_epoch, "test_every_epoch")
     (x_train, y_train), (x_test, y_test) = checks.nested(data, "data", "((x_train, y_train), (x_test, y_test))")
@@ -143,13 +165,21 @@ def train_and_evaluate(build, data, *, epochs, batch_size, seed, optimizer="rmsp
     model.compile(optimizer=optimizer, loss="categorical_crossentropy", metrics=["accuracy"])
     log, nan = EpochLog(epochs, label=label, show=progress), StopOnNaN()
     start = time.perf_counter()
-    history = model.fit(x_train, y_train, epochs=epochs, batch_size=batch_size, verbose=0,
-                        validation_data=held_out,
-                        callbacks=[log, nan])
+    history = model.fit(
+        x_train,
+        y_train,
+        epochs=epochs,
+        batch_size=batch_size,
+        verbose=0,
+        validation_data=held_out,
+        callbacks=[log, nan],
+    )
     fit_seconds = time.perf_counter() - start
     if nan.epoch is not None:  # a NaN result would read as a measurement; it is a failed run
-        raise FloatingPointError(f"training {label or model.name} stopped: the loss became NaN or inf in epoch "
-                                 f"{nan.epoch} of {epochs}; use a smaller learning rate or check the model's layers")
+        raise FloatingPointError(
+            f"training {label or model.name} stopped: the loss became NaN or inf in epoch "
+            f"{nan.epoch} of {epochs}; use a smaller learning rate or check the model's layers"
+        )
     test_loss, test_acc = model.evaluate(x_test, y_test, verbose=0)
     history = {k: [float(v) for v in values] for k, values in history.history.items()}
     return model, Result(
@@ -206,6 +236,7 @@ def correct_under_shift(model, images, labels, distances, seed=0, batch_size=500
 
 # --- lesson 03: per-image measurements, a batch at a time ----------------------
 
+
 def in_batches(fn, images, batch_size=250):
     """``fn(images)``, computed ``batch_size`` images at a time.
 
@@ -224,7 +255,7 @@ def in_batches(fn, images, batch_size=250):
     checks.function(fn, "fn")
     images = checks.array_of(images, "images", "(N, ...)", empty=False)
     batch_size = checks.positive_int(batch_size, "batch_size")
-    return _join([fn(images[start:start + batch_size]) for start in range(0, len(images), batch_size)])
+    return _join([fn(images[start : start + batch_size]) for start in range(0, len(images), batch_size)])
 
 
 def _join(parts):
@@ -238,6 +269,7 @@ def _join(parts):
 
 
 # --- the training data, checked where it comes in -----------------------------------
+
 
 def _labelled_images(images, labels, part, like=None):
     """``(images, labels)`` of one part of the data (``"train"``, ``"test"``,

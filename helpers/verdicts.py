@@ -51,6 +51,7 @@ class Verdict:
     the claim predicts ('+' or '-'); ``t``, ``p``: the paired t-test (None
     with one seed); ``sign_p``: the two-sided sign test; ``reason``: why
     the verdict is what it is, in words."""
+
     claim: str
     metric: str
     diffs: list
@@ -112,10 +113,25 @@ def decide(claim, metric, diffs, expect="+", alpha=ALPHA):
             verdict, reason = NOT_SETTLED, f"all {n} seeds {signs[0]}, but p >= {alpha:g}"
         else:
             ties = signs.count("0")
-            verdict, reason = NOT_SETTLED, f"signs differ: {agree} of {n} seeds {expect}" + (
-                f", {ties} tie{'s' * (ties > 1)}" if ties else "")
-    return Verdict(claim=claim, metric=metric, diffs=diffs.tolist(), mean=mean, sd=sd, signs=signs, expect=expect,
-                   t=t, p=p, sign_p=sign_test_p(diffs), alpha=alpha, verdict=verdict, reason=reason)
+            verdict, reason = (
+                NOT_SETTLED,
+                f"signs differ: {agree} of {n} seeds {expect}" + (f", {ties} tie{'s' * (ties > 1)}" if ties else ""),
+            )
+    return Verdict(
+        claim=claim,
+        metric=metric,
+        diffs=diffs.tolist(),
+        mean=mean,
+        sd=sd,
+        signs=signs,
+        expect=expect,
+        t=t,
+        p=p,
+        sign_p=sign_test_p(diffs),
+        alpha=alpha,
+        verdict=verdict,
+        reason=reason,
+    )
 
 
 def decide_pair(claim, metric, a, b, expect="+", alpha=ALPHA):
@@ -132,9 +148,18 @@ def table(verdicts):
     rows = [("claim", "metric", "per seed", "mean ± sd", "signs", "t-test p", "sign p", "verdict")]
     for v in verdicts:
         sd = "" if math.isnan(v.sd) else f" ± {v.sd:.2f}"
-        rows.append((v.claim, v.metric, " ".join(f"{d:+.2f}" for d in v.diffs), f"{v.mean:+.2f}{sd}",
-                     f"{v.signs} (claim {v.expect})", format_p(v.p), format_p(v.sign_p),
-                     f"{v.verdict} ({v.reason})"))
+        rows.append(
+            (
+                v.claim,
+                v.metric,
+                " ".join(f"{d:+.2f}" for d in v.diffs),
+                f"{v.mean:+.2f}{sd}",
+                f"{v.signs} (claim {v.expect})",
+                format_p(v.p),
+                format_p(v.sign_p),
+                f"{v.verdict} ({v.reason})",
+            )
+        )
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
     return "\n".join("  ".join(cell.ljust(w) for cell, w in zip(row, widths)) + "  " + row[-1] for row in rows)
 
@@ -142,10 +167,14 @@ def table(verdicts):
 def markdown(verdicts):
     """The verdicts as a markdown table: claim, metric, per-seed
     differences, mean ± sd, signs, t-test p, sign-test p, verdict (reason)."""
-    rows = ["| claim | metric | per seed | mean ± sd | signs (claim) | t-test p | sign p | verdict |",
-            "|---|---|---|---|---|---|---|---|"]
+    rows = [
+        "| claim | metric | per seed | mean ± sd | signs (claim) | t-test p | sign p | verdict |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
     for v in verdicts:
         sd = "" if math.isnan(v.sd) else f" ± {v.sd:.2f}"
-        rows.append(f"| {v.claim} | {v.metric} | {' '.join(f'{d:+.2f}' for d in v.diffs)} | {v.mean:+.2f}{sd} | "
-                    f"`{v.signs}` ({v.expect}) | {format_p(v.p)} | {format_p(v.sign_p)} | **{v.verdict}** ({v.reason}) |")
+        rows.append(
+            f"| {v.claim} | {v.metric} | {' '.join(f'{d:+.2f}' for d in v.diffs)} | {v.mean:+.2f}{sd} | "
+            f"`{v.signs}` ({v.expect}) | {format_p(v.p)} | {format_p(v.sign_p)} | **{v.verdict}** ({v.reason}) |"
+        )
     return "\n".join(rows)

@@ -17,10 +17,13 @@ import io
 
 from helpers import checks, plots
 
-HOW_TO_GET = ("The sliders need ipywidgets: `pip install ipywidgets`, then restart the kernel "
-              "(it is in the course's lock, and Colab has it); here is the still figure.")
-STATIC_TEXT = ("Sliders for n, k, padding, stride and dilation: run this cell in JupyterLab, Binder or "
-               "Colab to move them.")
+HOW_TO_GET = (
+    "The sliders need ipywidgets: `pip install ipywidgets`, then restart the kernel "
+    "(it is in the course's lock, and Colab has it); here is the still figure."
+)
+STATIC_TEXT = (
+    "Sliders for n, k, padding, stride and dilation: run this cell in JupyterLab, Binder or Colab to move them."
+)
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 PADDINGS = [("'valid'", "valid"), ("'same'", "same"), ("1 zero each side", 1), ("2 zeros each side", 2)]
 RANGES = {"n": (3, 12), "k": (1, 5), "stride": (1, 4), "dilation": (1, 3)}
@@ -37,8 +40,10 @@ def explain(n, k, padding="valid", stride=1, dilation=1):
     except ValueError as error:
         return f"No output: {error}."
     unseen = walk.unseen_pixels()
-    sentence = (f"{walk.formula()}: a {walk.out}x{walk.out} output from {walk.out ** 2} windows; "
-                f"{unseen} of the {walk.n * walk.n} input pixels never read.")
+    sentence = (
+        f"{walk.formula()}: a {walk.out}x{walk.out} output from {walk.out**2} windows; "
+        f"{unseen} of the {walk.n * walk.n} input pixels never read."
+    )
     if stride > 1 and dilation > 1:
         sentence += " (Keras refuses strides > 1 with dilation_rate > 1 in one layer; the formula holds all the same.)"
     return sentence
@@ -60,8 +65,14 @@ def _outputs(n, k, padding, stride, dilation):
         fig = plots.window_walk(n, k, padding, stride, dilation)
     except ValueError:
         return (text,)
-    return (text, {"output_type": "display_data", "metadata": {},
-                   "data": {"image/png": _png(fig), "text/plain": f"<window walk: {fig.get_suptitle()}>"}})
+    return (
+        text,
+        {
+            "output_type": "display_data",
+            "metadata": {},
+            "data": {"image/png": _png(fig), "text/plain": f"<window walk: {fig.get_suptitle()}>"},
+        },
+    )
 
 
 def conv_explorer(n=8, k=3, padding="valid", stride=2, dilation=1):
@@ -89,8 +100,14 @@ def conv_explorer(n=8, k=3, padding="valid", stride=2, dilation=1):
 
     box = _controls(ipywidgets, n, k, padding, stride, dilation)
     # the widget for a running kernel; the still figure for renderers without widgets
-    display({WIDGET_VIEW: {"version_major": 2, "version_minor": 0, "model_id": box.model_id},
-             "image/png": _png(still), "text/plain": STATIC_TEXT}, raw=True)
+    display(
+        {
+            WIDGET_VIEW: {"version_major": 2, "version_minor": 0, "model_id": box.model_id},
+            "image/png": _png(still),
+            "text/plain": STATIC_TEXT,
+        },
+        raw=True,
+    )
     return None
 
 
@@ -98,9 +115,10 @@ def _controls(ipywidgets, n, k, padding, stride, dilation):
     """The explorer's widget: two rows of controls above an Output that shows
     the sentence and the figure of the current setting, redrawn on every change."""
     start = {"n": n, "k": k, "stride": stride, "dilation": dilation}
-    controls = {name: ipywidgets.IntSlider(value=start[name], min=low, max=high, description=name,
-                                           continuous_update=False)
-                for name, (low, high) in RANGES.items()}
+    controls = {
+        name: ipywidgets.IntSlider(value=start[name], min=low, max=high, description=name, continuous_update=False)
+        for name, (low, high) in RANGES.items()
+    }
     controls["padding"] = ipywidgets.Dropdown(options=PADDINGS, value=padding, description="padding")
     shown = ipywidgets.Output()
 
@@ -110,5 +128,10 @@ def _controls(ipywidgets, n, k, padding, stride, dilation):
     for control in controls.values():
         control.observe(update, names="value")
     update()
-    return ipywidgets.VBox([ipywidgets.HBox([controls["n"], controls["k"], controls["padding"]]),
-                            ipywidgets.HBox([controls["stride"], controls["dilation"]]), shown])
+    return ipywidgets.VBox(
+        [
+            ipywidgets.HBox([controls["n"], controls["k"], controls["padding"]]),
+            ipywidgets.HBox([controls["stride"], controls["dilation"]]),
+            shown,
+        ]
+    )

@@ -94,8 +94,13 @@ def installed_here():
 
 def installed_in(python, env=None):
     """{normalized name: version} of every distribution in the environment of ``python``."""
-    listing = subprocess.run([python, "-m", "pip", "list", "--format=json", "--disable-pip-version-check"],
-                             capture_output=True, text=True, check=True, env=env)
+    listing = subprocess.run(
+        [python, "-m", "pip", "list", "--format=json", "--disable-pip-version-check"],
+        capture_output=True,
+        text=True,
+        check=True,
+        env=env,
+    )
     return {normalize(p["name"]): p["version"] for p in json.loads(listing.stdout)}
 
 
@@ -181,8 +186,9 @@ def cached_venv(prefix, digest, build):
 
 def python_version_of(python):
     """(major, minor) of the interpreter ``python``."""
-    out = subprocess.run([python, "-c", "import sys; print(*sys.version_info[:2])"],
-                         capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        [python, "-c", "import sys; print(*sys.version_info[:2])"], capture_output=True, text=True, check=True
+    ).stdout
     return tuple(int(part) for part in out.split())
 
 
@@ -194,8 +200,12 @@ def this_python():
 def runs_python(candidate, version):
     """True if ``candidate`` starts and is Python ``version`` ("3.13"); a pyenv shim may exist and refuse."""
     try:
-        done = subprocess.run([candidate, "-c", "import platform; print(platform.python_version())"],
-                              capture_output=True, text=True, timeout=60)
+        done = subprocess.run(
+            [candidate, "-c", "import platform; print(platform.python_version())"],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
     except OSError:
         return False
     return done.returncode == 0 and done.stdout.strip().rsplit(".", 1)[0] == version
@@ -205,13 +215,18 @@ def find_python(version):
     """A Python ``version`` ("3.13") interpreter: $COURSE_PYTHON313 (for 3.13),
     python3.13 on PATH, or pyenv's; the test fails naming where it looked."""
     variable = "COURSE_PYTHON" + version.replace(".", "")
-    candidates = [os.environ.get(variable), shutil.which(f"python{version}"),
-                  *sorted(str(p) for p in (Path.home() / ".pyenv" / "versions").glob(f"{version}.*/bin/python{version}"))]
+    candidates = [
+        os.environ.get(variable),
+        shutil.which(f"python{version}"),
+        *sorted(str(p) for p in (Path.home() / ".pyenv" / "versions").glob(f"{version}.*/bin/python{version}")),
+    ]
     for candidate in candidates:
         if candidate and runs_python(candidate, version):
             return candidate
-    pytest.fail(f"no Python {version} among {candidates}: set {variable}, put python{version} on PATH, "
-                f"or `pyenv install {version}`")
+    pytest.fail(
+        f"no Python {version} among {candidates}: set {variable}, put python{version} on PATH, "
+        f"or `pyenv install {version}`"
+    )
 
 
 def execute_lesson(papermill, notebook, output, *, env, cwd, kernel, parameters=None, log=None):
@@ -254,6 +269,9 @@ def problems(executed):
             continue
         if not cell.execution_count:
             found.append((i, "not executed"))
-        found += [(i, out.get("name", out.output_type)) for out in cell.outputs
-                  if out.output_type == "error" or out.get("name") == "stderr"]
+        found += [
+            (i, out.get("name", out.output_type))
+            for out in cell.outputs
+            if out.output_type == "error" or out.get("name") == "stderr"
+        ]
     return found

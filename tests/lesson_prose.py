@@ -39,15 +39,16 @@ PATTERNS = {
     "decimal": re.compile(r"(?<![\w.])\d*\.\d+\b"),
     # "95 of 1,000", "95 out of the 1,000"; not "9 of the 3×3 windows" (a size, not a total)
     "count of a total": re.compile(
-        rf"(?<![\w.]){NUMBER}\s+(?:out\s+)?of\s+(?:the\s+|all\s+)?{NUMBER}\b(?!\s*[×x*]\s*\d)"),
+        rf"(?<![\w.]){NUMBER}\s+(?:out\s+)?of\s+(?:the\s+|all\s+)?{NUMBER}\b(?!\s*[×x*]\s*\d)"
+    ),
 }
 # Removed before scanning: what is code or an address, not prose.
 NOT_PROSE = [
-    re.compile(r"```.*?```", re.S),                 # code fences
-    re.compile(r"`[^`\n]*`"),                       # code spans
-    re.compile(r"\]\([^)\s]*\)"),                   # link targets
-    re.compile(r"</?[A-Za-z][^>\n]*>"),             # HTML tags and autolinks (not "p < 0.05 ... >")
-    re.compile(r"https?://\S+"),                    # bare addresses
+    re.compile(r"```.*?```", re.S),  # code fences
+    re.compile(r"`[^`\n]*`"),  # code spans
+    re.compile(r"\]\([^)\s]*\)"),  # link targets
+    re.compile(r"</?[A-Za-z][^>\n]*>"),  # HTML tags and autolinks (not "p < 0.05 ... >")
+    re.compile(r"https?://\S+"),  # bare addresses
 ]
 
 

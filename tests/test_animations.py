@@ -28,25 +28,17 @@ SANITIZE = ROOT / "tests" / "nbval_sanitize.cfg"
 MAX_STORED_BYTES = 300_000
 
 # lesson 01's 4x4 integer example (notebooks/01_convolution.ipynb, section 2) and its kernel
-X = np.array([[1, 2, 0, 1],
-              [0, 1, 3, 1],
-              [2, 1, 0, 2],
-              [1, 3, 2, 0]])
-K = np.array([[1, 0, -1],
-              [2, 1, 0],
-              [0, 1, 2]])
+X = np.array([[1, 2, 0, 1], [0, 1, 3, 1], [2, 1, 0, 2], [1, 3, 2, 0]])
+K = np.array([[1, 0, -1], [2, 1, 0], [0, 1, 2]])
 # lesson 03's 4x4 map (notebooks/03_max_pooling.ipynb, section 1)
-POOL_MAP = np.array([[1, 3, 2, 1],
-                     [4, 6, 5, 0],
-                     [3, 1, 1, 2],
-                     [0, 2, 4, 3]], dtype=np.float32)
+POOL_MAP = np.array([[1, 3, 2, 1], [4, 6, 5, 0], [3, 1, 1, 2], [0, 2, 4, 3]], dtype=np.float32)
 
 # name: (call, frames it must have)
 ANIMATIONS = {
-    "conv_animation": (lambda: plots.conv_animation(X, K), 1 + 4 * 3),               # 4 positions x 3 kernel rows
+    "conv_animation": (lambda: plots.conv_animation(X, K), 1 + 4 * 3),  # 4 positions x 3 kernel rows
     "window_walk_animation stride": (lambda: plots.window_walk_animation(8, 3, stride=2), 1 + 3 * 3),
     "window_walk_animation dilation": (lambda: plots.window_walk_animation(7, 3, dilation=2), 1 + 3 * 3),
-    "pooling_animation": (lambda: plots.pooling_animation(POOL_MAP), 1 + 2 * 4),     # 4 windows, 2 steps each
+    "pooling_animation": (lambda: plots.pooling_animation(POOL_MAP), 1 + 2 * 4),  # 4 windows, 2 steps each
 }
 ID = re.compile(r"_anim_img([0-9a-f]{32})")
 
@@ -116,8 +108,10 @@ def test_size_and_frames(renders, name):
     assert embedded == [str(i) for i in range(frames)]
     stored = len(animation.html) + len(base64.b64encode(animation.still)) + len(repr(animation))
     assert stored < MAX_STORED_BYTES, f"{name}: {stored:,} bytes stored in a notebook"
-    print(f"{name}: {frames} frames, HTML {len(animation.html):,} bytes, still {len(animation.still):,} bytes, "
-          f"{stored:,} bytes stored")
+    print(
+        f"{name}: {frames} frames, HTML {len(animation.html):,} bytes, still {len(animation.still):,} bytes, "
+        f"{stored:,} bytes stored"
+    )
 
 
 @pytest.mark.parametrize("name", ANIMATIONS)
@@ -154,8 +148,9 @@ def test_it_displays_as_html_with_a_png_fallback(renders):
 def test_the_kernel_defaults_do_not_change_the_frames(renders):
     """A notebook kernel's inline backend changes rcParams (transparent figures,
     its own dpi and font size); the frames are drawn with pinned settings."""
-    with matplotlib.rc_context({"figure.facecolor": (1, 1, 1, 0), "figure.dpi": 144, "font.size": 20,
-                                "savefig.transparent": True}):
+    with matplotlib.rc_context(
+        {"figure.facecolor": (1, 1, 1, 0), "figure.dpi": 144, "font.size": 20, "savefig.transparent": True}
+    ):
         again = plots.pooling_animation(POOL_MAP)
     first = renders["pooling_animation"][0].html
     assert again.html.replace(ID.search(again.html).group(1), ID.search(first).group(1)) == first
@@ -163,14 +158,31 @@ def test_the_kernel_defaults_do_not_change_the_frames(renders):
 
 # --- what the frames show ------------------------------------------------------------
 
-@pytest.mark.parametrize("n, k, padding, stride, dilation", [
-    (8, 3, "valid", 2, 1), (8, 3, "same", 2, 1), (7, 3, "valid", 1, 2), (7, 2, "same", 3, 1),
-    (9, 3, (1, 0), 4, 1), (5, 5, 2, 1, 1), (12, 3, "same", 1, 3), (6, 3, "same", 2, 2),
-])
+
+@pytest.mark.parametrize(
+    "n, k, padding, stride, dilation",
+    [
+        (8, 3, "valid", 2, 1),
+        (8, 3, "same", 2, 1),
+        (7, 3, "valid", 1, 2),
+        (7, 2, "same", 3, 1),
+        (9, 3, (1, 0), 4, 1),
+        (5, 5, 2, 1, 1),
+        (12, 3, "same", 1, 3),
+        (6, 3, "same", 2, 2),
+    ],
+)
 def test_the_walk_agrees_with_ops(n, k, padding, stride, dilation):
     walk = animations._Walk(n, k, padding, stride, dilation)
-    pads = ops.same_padding(n, dilation * (k - 1) + 1, stride) if padding == "same" else \
-        (0, 0) if padding == "valid" else (padding, padding) if isinstance(padding, int) else padding
+    pads = (
+        ops.same_padding(n, dilation * (k - 1) + 1, stride)
+        if padding == "same"
+        else (0, 0)
+        if padding == "valid"
+        else (padding, padding)
+        if isinstance(padding, int)
+        else padding
+    )
     assert (walk.before, walk.after) == pads
     assert walk.out == ops.conv_output_size(n, k, stride, pads, dilation)
     # the pixels no tap reads, counted by poking each one through a conv of ones (independent of _Walk)
@@ -187,16 +199,16 @@ def test_the_still_figure_numbers_every_window_and_hatches_what_no_window_reads(
     inp, outp = fig.axes
     assert sorted(int(t.get_text()) for t in outp.texts) == list(range(9))
     hatched = [p for p in inp.patches if p.get_hatch()]
-    assert len(hatched) == 2                                    # the last row and the last column
+    assert len(hatched) == 2  # the last row and the last column
     assert "out = floor((8 + 0 + 0 \u2212 3) / 2) + 1 = 3" in fig.get_suptitle()
-    assert "15 px skipped" in inp.get_title()                   # 8x8 - 7x7
+    assert "15 px skipped" in inp.get_title()  # 8x8 - 7x7
 
 
 def test_skipped_lines_are_hatched_as_the_walk_passes_them():
-    walk = animations._Walk(9, 3, "valid", 4, 1)                # windows at 0 and 4: columns 3, 7, 8 never read
+    walk = animations._Walk(9, 3, "valid", 4, 1)  # windows at 0 and 4: columns 3, 7, 8 never read
     columns, rows = walk.skipped_at()
-    assert columns == {3: 2, 7: 2, 8: 2}                        # when the first row jumps to 4, and at its end
-    assert rows == {3: 3, 7: 4, 8: 4}                           # when the windows move down; at the last window
+    assert columns == {3: 2, 7: 2, 8: 2}  # when the first row jumps to 4, and at its end
+    assert rows == {3: 3, 7: 4, 8: 4}  # when the windows move down; at the last window
 
 
 def test_conv_frames_add_one_kernel_row_at_a_time(renders):
@@ -205,9 +217,10 @@ def test_conv_frames_add_one_kernel_row_at_a_time(renders):
     assert captions[4:7] == [
         "out[0, 1], kernel row 0: 2\u00d71 + 0\u00d70 + 1\u00d7(\u22121) = 1; running sum 1",
         "out[0, 1], kernel row 1: 1\u00d72 + 3\u00d71 + 1\u00d70 = 5; running sum 6",
-        "out[0, 1], kernel row 2: 1\u00d70 + 0\u00d71 + 2\u00d72 = 4; out[0, 1] = 10"]
+        "out[0, 1], kernel row 2: 1\u00d70 + 0\u00d71 + 2\u00d72 = 4; out[0, 1] = 10",
+    ]
     finished = [int(c.rsplit("= ", 1)[1]) for c in captions if "; out[" in c]
-    assert finished == [int(np.sum(X[r:r + 3, c:c + 3] * K)) for r in range(2) for c in range(2)]
+    assert finished == [int(np.sum(X[r : r + 3, c : c + 3] * K)) for r in range(2) for c in range(2)]
 
 
 def test_pooling_frames_outline_a_window_then_name_its_winner(renders):
@@ -223,8 +236,8 @@ def test_walk_frames_place_one_window_each(renders):
     captions = renders["window_walk_animation stride"][0].captions
     assert captions[0] == "9 windows to place"
     assert captions[1] == "window 0: rows 0..2, columns 0..2"
-    assert captions[3] == "window 2: rows 0..2, columns 4..6; 8 px skipped"     # the last column, passed
-    assert captions[-1] == "window 8: rows 4..6, columns 4..6; 15 px skipped"   # and the last row
+    assert captions[3] == "window 2: rows 0..2, columns 4..6; 8 px skipped"  # the last column, passed
+    assert captions[-1] == "window 8: rows 4..6, columns 4..6; 15 px skipped"  # and the last row
 
 
 # --- end to end: executed in the course kernel, then strict nbval ---------------------
@@ -254,24 +267,49 @@ def test_a_notebook_of_animations_passes_strict_nbval(tmp_path):
 
     notebook = nbformat.v4.new_notebook(
         cells=[nbformat.v4.new_code_cell(source) for source in CELLS],
-        metadata={"kernelspec": {"name": "convnets-course", "display_name": "Python 3 (convnets course)",
-                                 "language": "python"}})
+        metadata={
+            "kernelspec": {
+                "name": "convnets-course",
+                "display_name": "Python 3 (convnets course)",
+                "language": "python",
+            }
+        },
+    )
     source, executed = tmp_path / "source.ipynb", tmp_path / "animations.ipynb"
     nbformat.write(notebook, source)
-    papermill.execute_notebook(str(source), str(executed), kernel_name="convnets-course", progress_bar=False,
-                               cwd=str(tmp_path))
+    papermill.execute_notebook(
+        str(source), str(executed), kernel_name="convnets-course", progress_bar=False, cwd=str(tmp_path)
+    )
     stored = nbformat.read(executed, as_version=4)
     html = [o["data"]["text/html"] for cell in stored.cells for o in cell.outputs if "text/html" in o.get("data", {})]
     assert len(html) == 4 and all(len(h) < MAX_STORED_BYTES for h in html)
     without_ours = tmp_path / "without_animation_pattern.cfg"
     text = SANITIZE.read_text()
-    without_ours.write_text(text[:text.index("[animation-ids]")])
+    without_ours.write_text(text[: text.index("[animation-ids]")])
 
     def nbval(sanitize_file):
         return subprocess.run(
-            [sys.executable, "-m", "pytest", str(executed), "--nbval", "--nbval-kernel-name", "convnets-course",
-             "--nbval-sanitize-with", str(sanitize_file), "-p", "no:cacheprovider", "-q", "--rootdir", str(tmp_path)],
-            capture_output=True, text=True, cwd=tmp_path, timeout=300)
+            [
+                sys.executable,
+                "-m",
+                "pytest",
+                str(executed),
+                "--nbval",
+                "--nbval-kernel-name",
+                "convnets-course",
+                "--nbval-sanitize-with",
+                str(sanitize_file),
+                "-p",
+                "no:cacheprovider",
+                "-q",
+                "--rootdir",
+                str(tmp_path),
+            ],
+            capture_output=True,
+            text=True,
+            cwd=tmp_path,
+            timeout=300,
+        )
 
     passed = nbval(SANITIZE)
     assert passed.returncode == 0, passed.stdout[-3000:]

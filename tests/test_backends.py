@@ -21,9 +21,19 @@ import textwrap
 from pathlib import Path
 
 import pytest
-
-from environments import (LOCK, ROOT, cached_venv, execute_lesson, first_line, input_hash, installed_in,
-                          isolated_env, normalize, problems, run)
+from environments import (
+    LOCK,
+    ROOT,
+    cached_venv,
+    execute_lesson,
+    first_line,
+    input_hash,
+    installed_in,
+    isolated_env,
+    normalize,
+    problems,
+    run,
+)
 
 # JAX for the CPU (jaxlib comes with it; scipy is its one dependency outside the lock).
 JAX_VERSION = "0.10.2"
@@ -37,8 +47,12 @@ pytestmark = pytest.mark.slow
 
 def site_packages(venv):
     """``venv``'s own site-packages folder."""
-    out = subprocess.run([venv / "bin" / "python", "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-                         capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        [venv / "bin" / "python", "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     return Path(out.strip())
 
 
@@ -55,23 +69,63 @@ def jax_venv(tmp_path_factory):
     def build(venv):
         run([sys.executable, "-m", "venv", venv], log=log)
         (site_packages(venv) / "course-lock.pth").write_text(pth)
-        timings["pip_install_s"] = round(run([venv / "bin" / "python", "-m", "pip", "install", "--quiet",
-                                              "--disable-pip-version-check", f"jax=={JAX_VERSION}", "-c", LOCK],
-                                             log=log), 1)
+        timings["pip_install_s"] = round(
+            run(
+                [
+                    venv / "bin" / "python",
+                    "-m",
+                    "pip",
+                    "install",
+                    "--quiet",
+                    "--disable-pip-version-check",
+                    f"jax=={JAX_VERSION}",
+                    "-c",
+                    LOCK,
+                ],
+                log=log,
+            ),
+            1,
+        )
 
     key = input_hash(LOCK, extra=f"{sys.version} jax=={JAX_VERSION} {pth}")
     with cached_venv("jax-venv", key, build) as (venv, build_seconds):
         timings["cached"] = build_seconds is None
         env = {**isolated_env(venv, home), "KERAS_BACKEND": "jax"}
-        run([venv / "bin" / "python", "-m", "ipykernel", "install", "--user", "--name", KERNEL,
-             "--display-name", "Python 3 (convnets course, JAX)"], env=env, log=log)
+        run(
+            [
+                venv / "bin" / "python",
+                "-m",
+                "ipykernel",
+                "install",
+                "--user",
+                "--name",
+                KERNEL,
+                "--display-name",
+                "Python 3 (convnets course, JAX)",
+            ],
+            env=env,
+            log=log,
+        )
         yield venv, env, timings
 
 
 def own_packages(venv):
     """Normalized names of the distributions in ``venv``'s own site-packages (not through the .pth)."""
-    listing = subprocess.run([venv / "bin" / "python", "-m", "pip", "list", "--path", site_packages(venv),
-                              "--format=json", "--disable-pip-version-check"], capture_output=True, text=True, check=True)
+    listing = subprocess.run(
+        [
+            venv / "bin" / "python",
+            "-m",
+            "pip",
+            "list",
+            "--path",
+            site_packages(venv),
+            "--format=json",
+            "--disable-pip-version-check",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     return {normalize(p["name"]) for p in json.loads(listing.stdout)}
 
 
@@ -84,19 +138,24 @@ def test_the_jax_venv_is_the_lock_plus_jax(jax_venv):
 
 def python_in(venv, env, code):
     """Run ``code`` in ``venv``'s Python; return its stdout (the assertion shows stderr on failure)."""
-    done = subprocess.run([venv / "bin" / "python", "-c", textwrap.dedent(code)], capture_output=True, text=True,
-                          env=env, cwd=ROOT)
+    done = subprocess.run(
+        [venv / "bin" / "python", "-c", textwrap.dedent(code)], capture_output=True, text=True, env=env, cwd=ROOT
+    )
     assert done.returncode == 0, done.stderr[-4000:]
     return done.stdout
 
 
 def test_start_lesson_names_jax_its_device_and_tf32_off(jax_venv):
     venv, env, _ = jax_venv
-    out = python_in(venv, env, """
+    out = python_in(
+        venv,
+        env,
+        """
         from helpers import session
         session.start_lesson(seed=1)
         print(session.versions()["jax"], session.device(), session.tf32())
-    """).splitlines()
+    """,
+    ).splitlines()
     assert out[0].startswith("seed 1; python 3.") and out[0].endswith("; backend jax, device CPU, TF32 off")
     assert f"jax {JAX_VERSION}" in out[0] and "tensorflow " in out[0]  # the lessons' own TF ops
     assert out[1] == f"{JAX_VERSION} CPU off"
@@ -105,7 +164,10 @@ def test_start_lesson_names_jax_its_device_and_tf32_off(jax_venv):
 @pytest.mark.training
 def test_as_tensor_gives_the_backends_tensor_and_a_model_fits_it(jax_venv):
     venv, env, _ = jax_venv
-    out = python_in(venv, env, """
+    out = python_in(
+        venv,
+        env,
+        """
         import jax
         import numpy as np
         from helpers import models, training
@@ -119,17 +181,25 @@ def test_as_tensor_gives_the_backends_tensor_and_a_model_fits_it(jax_venv):
         losses = [training.train_and_evaluate(models.dense_baseline, ((to(x), to(y)), (x, y)), epochs=1, batch_size=32,
                                               seed=0)[1].history["loss"][0] for to in (training.as_tensor, np.asarray)]
         print(np.isfinite(losses).all(), np.isclose(*losses, rtol=1e-5))
-    """).splitlines()
+    """,
+    ).splitlines()
     assert out == ["True (4, 2) float32 [[0.0, 1.0], [3.0, 4.0], [6.0, 7.0], [9.0, 10.0]]", "True", "True True"]
 
 
 @pytest.mark.parametrize("lesson", LESSONS)
 def test_lesson_runs_on_jax_with_every_assert(jax_venv, lesson, tmp_path):
-    venv, env, timings = jax_venv
+    _venv, env, timings = jax_venv
     notebook = ROOT / "notebooks" / f"{lesson}.ipynb"
     env = {**env, "COURSE_BUILD_DIR": str(tmp_path / "build")}
-    executed, seconds = execute_lesson(ROOT / ".venv" / "bin" / "papermill", notebook, tmp_path / notebook.name,
-                                       env=env, cwd=ROOT / "notebooks", kernel=KERNEL, log=tmp_path / "papermill.log")
+    executed, seconds = execute_lesson(
+        ROOT / ".venv" / "bin" / "papermill",
+        notebook,
+        tmp_path / notebook.name,
+        env=env,
+        cwd=ROOT / "notebooks",
+        kernel=KERNEL,
+        log=tmp_path / "papermill.log",
+    )
     assert problems(executed) == [], f"{lesson} on JAX: cells left unexecuted or with error/stderr output"
     line = first_line(executed)
     assert line.endswith("backend jax, device CPU, TF32 off") and f"jax {JAX_VERSION}" in line, line

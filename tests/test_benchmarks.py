@@ -16,8 +16,13 @@ from benchmarks import cli, numpy_ops, overhead, readme, report
 def _tiny_npz(path):
     """Random uint8 images with labels 0..9: 40 train, 20 test."""
     rng = np.random.default_rng(0)
-    np.savez(path, x_train=rng.integers(0, 256, (40, 28, 28), dtype=np.uint8), y_train=np.arange(40) % 10,
-             x_test=rng.integers(0, 256, (20, 28, 28), dtype=np.uint8), y_test=np.arange(20) % 10)
+    np.savez(
+        path,
+        x_train=rng.integers(0, 256, (40, 28, 28), dtype=np.uint8),
+        y_train=np.arange(40) % 10,
+        x_test=rng.integers(0, 256, (20, 28, 28), dtype=np.uint8),
+        y_test=np.arange(20) % 10,
+    )
     return path
 
 
@@ -27,8 +32,11 @@ def _tiny_lesson(folder):
     params = nbformat.v4.new_code_cell("STEPS = 3  # how many steps")
     params.metadata["tags"] = ["parameters"]
     nb = nbformat.v4.new_notebook(cells=[params, nbformat.v4.new_code_cell("print(STEPS)")])
-    nb.metadata["kernelspec"] = {"name": "convnets-course", "display_name": "Python 3 (convnets course)",
-                                 "language": "python"}
+    nb.metadata["kernelspec"] = {
+        "name": "convnets-course",
+        "display_name": "Python 3 (convnets course)",
+        "language": "python",
+    }
     nb.metadata["course"] = {"quick": {"STEPS": 1}}
     nbformat.write(nb, str(folder / "01_tiny.ipynb"))
     return folder
@@ -38,12 +46,45 @@ def _tiny_lesson(folder):
 def tiny_run(tmp_path_factory):  # the tests that use it are marked slow and training
     """All five parts on tiny settings: 40 images, 1 epoch, batch 8."""
     tmp = tmp_path_factory.mktemp("bench")
-    argv = ["--data-npz", str(_tiny_npz(tmp / "tiny.npz")), "--train-size", "40", "--test-size", "20",
-            "--batch-size", "8", "--seeds", "0,1", "--epochs", "1", "--variant-epochs", "1",
-            "--overhead-epochs", "1", "--overhead-pairs", "1", "--ops-batch", "2", "--naive-images", "1",
-            "--ops-repeats", "1", "--matmul-n", "64", "--flops-epochs", "2", "--course-quick",
-            "--course-notebooks", str(_tiny_lesson(tmp / "lessons")),
-            "--build-dir", str(tmp / "build"), "--out-dir", str(tmp / "results"), "--unit-dir", str(tmp / "units")]
+    argv = [
+        "--data-npz",
+        str(_tiny_npz(tmp / "tiny.npz")),
+        "--train-size",
+        "40",
+        "--test-size",
+        "20",
+        "--batch-size",
+        "8",
+        "--seeds",
+        "0,1",
+        "--epochs",
+        "1",
+        "--variant-epochs",
+        "1",
+        "--overhead-epochs",
+        "1",
+        "--overhead-pairs",
+        "1",
+        "--ops-batch",
+        "2",
+        "--naive-images",
+        "1",
+        "--ops-repeats",
+        "1",
+        "--matmul-n",
+        "64",
+        "--flops-epochs",
+        "2",
+        "--course-quick",
+        "--course-notebooks",
+        str(_tiny_lesson(tmp / "lessons")),
+        "--build-dir",
+        str(tmp / "build"),
+        "--out-dir",
+        str(tmp / "results"),
+        "--unit-dir",
+        str(tmp / "units"),
+    ]
     code = cli.main(argv)
     paths = list((tmp / "results").glob("*.json"))
     return code, paths, tmp
@@ -75,7 +116,9 @@ def test_tiny_run_measures_every_part(tiny_run, capsys):
     assert ops["timings"]["conv2d_naive"]["measured_images"] == 1
     assert ops["naive_scaling"] == "measured on 1 of 2 images, time x 2 (work is linear in N)"
     assert ops["conv2d_flops"] == 2 * 2 * 26 * 26 * 3 * 3 * 32 * 64
-    assert ops["matmul"]["n"] == round((ops["conv2d_flops"] / 2) ** (1 / 3)) and ops["timings"]["matmul"]["repeats"] == 1
+    assert (
+        ops["matmul"]["n"] == round((ops["conv2d_flops"] / 2) ** (1 / 3)) and ops["timings"]["matmul"]["repeats"] == 1
+    )
     assert ops["conv2d_gflops"] == pytest.approx(ops["conv2d_flops"] / ops["timings"]["conv2d"]["median_s"] / 1e9)
     assert ops["conv2d_fraction_of_matmul"] == pytest.approx(ops["conv2d_gflops"] / ops["matmul"]["gflops"])
     assert list(ops["ratio_conv2d_vs_tf_by_order"]) == ["tf_first"]  # one repeat: one order
@@ -94,8 +137,9 @@ def test_tiny_run_measures_every_part(tiny_run, capsys):
     assert set(variants["avg"]["runs"]) == {"0", "1"} and set(variants["avg"]["shift_acc_mean"]) == set("01234")
     paired = accuracy["paired"]["max-none"]
     assert set(paired) == {"0", "4"} and len(paired["0"]["diffs"]) == 2 and len(paired["4"]["mcnemar"]) == 2
-    assert paired["0"]["diffs"][0] == pytest.approx(variants["max"]["runs"]["0"]["test_acc"]
-                                                    - variants["none"]["runs"]["0"]["test_acc"])
+    assert paired["0"]["diffs"][0] == pytest.approx(
+        variants["max"]["runs"]["0"]["test_acc"] - variants["none"]["runs"]["0"]["test_acc"]
+    )
     assert list(accuracy["global_max_head"]["variants"]) == ["max", "none"]
     assert accuracy["global_max_head"]["variants"]["none"]["params"] == 60_554
     assert list(accuracy["global_max_head"]["paired"]) == ["max-none"]
@@ -199,10 +243,18 @@ def test_overhead_real_cost_shows_in_both_orders_alike():
 
 
 def test_report_shows_the_ratio_in_each_order():
-    o = {"epochs": 1, "train_samples": 60000, "pairs": 4, "pair_orders": ["AB", "BA", "AB", "BA"],
-         "helpers_total_samples_per_s_median": 2900.0, "plain_total_samples_per_s_median": 3000.0,
-         "pair_ratios_total": [0.8, 1.25, 0.8, 1.25], "ratio_total": 1.025,
-         "ratio_total_by_order": {"AB": 0.8, "BA": 1.25}, "ratio_cpu": 0.98}
+    o = {
+        "epochs": 1,
+        "train_samples": 60000,
+        "pairs": 4,
+        "pair_orders": ["AB", "BA", "AB", "BA"],
+        "helpers_total_samples_per_s_median": 2900.0,
+        "plain_total_samples_per_s_median": 3000.0,
+        "pair_ratios_total": [0.8, 1.25, 0.8, 1.25],
+        "ratio_total": 1.025,
+        "ratio_total_by_order": {"AB": 0.8, "BA": 1.25},
+        "ratio_cpu": 0.98,
+    }
     record = {"parts": {"overhead": o}}
     row = report._summary_rows(record)[0]
     assert "4 back-to-back A/B pairs, A B and B A alternating" in row[0]
@@ -228,20 +280,34 @@ def test_ratio_by_order_splits_the_repeats_by_who_ran_first():
 
 
 def _ops_record(**new):
-    timings = {name: {"median_s": seconds} for name, seconds in
-               (("conv2d", 0.015), ("tf_conv2d", 0.010), ("max_pool2d", 0.001), ("tf_max_pool2d", 0.002))}
+    timings = {
+        name: {"median_s": seconds}
+        for name, seconds in (("conv2d", 0.015), ("tf_conv2d", 0.010), ("max_pool2d", 0.001), ("tf_max_pool2d", 0.002))
+    }
     timings["conv2d_naive"] = {"scaled_to_batch_median_s": 0.5}
-    ops = {"input_shape": [64, 28, 28, 32], "kernel_shape": [3, 3, 32, 64], "timings": timings,
-           "ratio_conv2d_vs_tf": 1.5, "ratio_conv2d_naive_vs_tf": 50.0, "ratio_max_pool2d_vs_tf": 0.5}
+    ops = {
+        "input_shape": [64, 28, 28, 32],
+        "kernel_shape": [3, 3, 32, 64],
+        "timings": timings,
+        "ratio_conv2d_vs_tf": 1.5,
+        "ratio_conv2d_naive_vs_tf": 50.0,
+        "ratio_max_pool2d_vs_tf": 0.5,
+    }
     return {"parts": {"ops": ops | new}}
 
 
 def test_report_shows_conv2d_by_order_and_as_a_fraction_of_matmul():
-    record = _ops_record(ratio_conv2d_vs_tf_by_order={"tf_first": 1.4, "numpy_first": 1.6},
-                         conv2d_gflops=106.3, tf_conv2d_gflops=159.5, conv2d_fraction_of_matmul=0.49,
-                         matmul={"n": 927, "flops": 2 * 927**3, "gflops": 216.9})
-    assert [t["name"] for t in report.targets(record)] == ["conv2d time / tf.nn.conv2d time",
-                                                           "conv2d GFLOP/s / matmul GFLOP/s"]
+    record = _ops_record(
+        ratio_conv2d_vs_tf_by_order={"tf_first": 1.4, "numpy_first": 1.6},
+        conv2d_gflops=106.3,
+        tf_conv2d_gflops=159.5,
+        conv2d_fraction_of_matmul=0.49,
+        matmul={"n": 927, "flops": 2 * 927**3, "gflops": 216.9},
+    )
+    assert [t["name"] for t in report.targets(record)] == [
+        "conv2d time / tf.nn.conv2d time",
+        "conv2d GFLOP/s / matmul GFLOP/s",
+    ]
     assert [t["met"] for t in report.targets(record)] == [True, False]  # 1.5 <= 1.5; 0.49 < 0.5
     conv, flops = report._summary_rows(record)[:2]
     assert "interleaved A/B, order alternating" in conv[0]
@@ -261,15 +327,36 @@ def test_report_renders_ops_results_written_before_the_matmul_fraction():
 def test_report_renders_accuracy_results_written_before_lesson_05s_experiment():
     """The README is generated from the newest complete result, which may
     predate the paired comparisons (``seed_convnet``, no shifts)."""
-    old = {"seeds": [0, 1], "seed_epochs": 5, "variant_epochs": 2, "batch_size": 64, "train_samples": 60000,
-           "test_samples": 10000,
-           "seed_convnet": {"runs": [{"params": 93_322}], "test_acc_mean": 0.9914, "test_acc_std": 0.0006,
-                            "test_acc_min": 0.9907, "gap_mean": 0.0036, "gap_std": 0.0003},
-           "variants": {"strided": {"params": 113_898, "test_acc_mean": 0.9876, "test_acc_std": 0.0016,
-                                    "test_acc_min": 0.9858, "gap_mean": -0.0025, "gap_std": 0.0014}}}
+    old = {
+        "seeds": [0, 1],
+        "seed_epochs": 5,
+        "variant_epochs": 2,
+        "batch_size": 64,
+        "train_samples": 60000,
+        "test_samples": 10000,
+        "seed_convnet": {
+            "runs": [{"params": 93_322}],
+            "test_acc_mean": 0.9914,
+            "test_acc_std": 0.0006,
+            "test_acc_min": 0.9907,
+            "gap_mean": 0.0036,
+            "gap_std": 0.0003,
+        },
+        "variants": {
+            "strided": {
+                "params": 113_898,
+                "test_acc_mean": 0.9876,
+                "test_acc_std": 0.0016,
+                "test_acc_min": 0.9858,
+                "gap_mean": -0.0025,
+                "gap_std": 0.0014,
+            }
+        },
+    }
     record = {"parts": {"accuracy": old}}
-    assert report.targets(record) == [{"name": report.ACCURACY_TARGET_NAME, "value": 0.9907, "target": ">= 0.99",
-                                       "met": True}]
+    assert report.targets(record) == [
+        {"name": report.ACCURACY_TARGET_NAME, "value": 0.9907, "target": ">= 0.99", "met": True}
+    ]
     table = "\n".join(report.accuracy_markdown(old))
     assert "| MNIST convnet (lesson 04) | 5 | 93,322 | 0.9914 ± 0.0006 | 0.9907 | — | +0.36 ± 0.03 |" in table
     assert "| `strided` | 2 | 113,898 | 0.9876 ± 0.0016 | 0.9858 | — | -0.25 ± 0.14 |" in table

@@ -14,7 +14,6 @@ would run it on every build, so its editable install points at this checkout.
 """
 
 import json
-import os
 import subprocess
 import sys
 import time
@@ -23,9 +22,17 @@ from pathlib import Path
 import nbformat
 import pytest
 import yaml
-
-from environments import (ROOT, cached_venv, differences_from_lock, input_hash, installed_in, isolated_env, lock_for,
-                          run, this_python)
+from environments import (
+    ROOT,
+    cached_venv,
+    differences_from_lock,
+    input_hash,
+    installed_in,
+    isolated_env,
+    lock_for,
+    run,
+    this_python,
+)
 
 ENVIRONMENT_YML = ROOT / "environment.yml"
 POSTBUILD = ROOT / "postBuild"
@@ -72,7 +79,9 @@ def environment_python(path=ENVIRONMENT_YML):
 
 def lesson_01():
     found = sorted(NOTEBOOKS.glob("01_*.ipynb"))
-    assert found, f"lesson 01 (notebooks/01_*.ipynb) is missing; found {sorted(p.name for p in NOTEBOOKS.glob('*.ipynb'))}"
+    assert found, (
+        f"lesson 01 (notebooks/01_*.ipynb) is missing; found {sorted(p.name for p in NOTEBOOKS.glob('*.ipynb'))}"
+    )
     return found[0]
 
 
@@ -96,9 +105,14 @@ def binder_venv(tmp_path_factory):
 
     def build(venv):
         run([sys.executable, "-m", "venv", venv], log=log)
-        timings["pip_install_s"] = round(run(
-            [venv / "bin" / "python", "-m", "pip", "install", "--disable-pip-version-check", "--quiet", *args],
-            cwd=ENVIRONMENT_YML.parent, log=log), 1)
+        timings["pip_install_s"] = round(
+            run(
+                [venv / "bin" / "python", "-m", "pip", "install", "--disable-pip-version-check", "--quiet", *args],
+                cwd=ENVIRONMENT_YML.parent,
+                log=log,
+            ),
+            1,
+        )
 
     digest = input_hash(ENVIRONMENT_YML, *files, POSTBUILD, extra=this_python())
     with cached_venv("binder-venv", digest, build) as (venv, build_seconds):
@@ -119,26 +133,39 @@ def test_pip_check_passes_in_the_binder_env(binder_venv):
     """Every installed package's requirements are met: the lock is complete and
     the course's own package (loose dependencies) fits it."""
     venv, home, _ = binder_venv
-    done = subprocess.run([venv / "bin" / "python", "-m", "pip", "check", "--disable-pip-version-check"],
-                          capture_output=True, text=True, env=isolated_env(venv, home))
+    done = subprocess.run(
+        [venv / "bin" / "python", "-m", "pip", "check", "--disable-pip-version-check"],
+        capture_output=True,
+        text=True,
+        env=isolated_env(venv, home),
+    )
     assert done.returncode == 0, done.stdout + done.stderr
 
 
 def test_postbuild_registers_the_course_kernel_and_lab_settings(binder_venv):
     venv, home, _ = binder_venv
     env = isolated_env(venv, home)
-    listing = subprocess.run([venv / "bin" / "jupyter", "kernelspec", "list", "--json"],
-                             capture_output=True, text=True, check=True, env=env)
+    listing = subprocess.run(
+        [venv / "bin" / "jupyter", "kernelspec", "list", "--json"], capture_output=True, text=True, check=True, env=env
+    )
     spec = json.loads(listing.stdout)["kernelspecs"].get(KERNEL_NAME)
     assert spec, f"postBuild did not register the {KERNEL_NAME!r} kernel"
-    assert Path(spec["resource_dir"]).is_relative_to(venv), f"{KERNEL_NAME} is registered outside the venv: {spec['resource_dir']}"
+    assert Path(spec["resource_dir"]).is_relative_to(venv), (
+        f"{KERNEL_NAME} is registered outside the venv: {spec['resource_dir']}"
+    )
     assert spec["spec"]["display_name"] == KERNEL_DISPLAY_NAME
-    assert Path(spec["spec"]["argv"][0]).parent == venv / "bin", f"the kernel runs {spec['spec']['argv'][0]}, not the venv's python"
+    assert Path(spec["spec"]["argv"][0]).parent == venv / "bin", (
+        f"the kernel runs {spec['spec']['argv'][0]}, not the venv's python"
+    )
     assert spec["spec"].get("env") == {"MALLOC_ARENA_MAX": "2"}, "the kernel lacks postBuild's memory setting"
 
     settings_dir = subprocess.run(
         [venv / "bin" / "python", "-c", "from jupyterlab.labapp import LabApp; print(LabApp().app_settings_dir)"],
-        capture_output=True, text=True, check=True, env=env).stdout.strip()
+        capture_output=True,
+        text=True,
+        check=True,
+        env=env,
+    ).stdout.strip()
     installed = Path(settings_dir) / "overrides.json"
     assert installed.exists(), f"postBuild did not install JupyterLab's overrides.json into {settings_dir}"
     assert json.loads(installed.read_text()) == json.loads(OVERRIDES.read_text())
@@ -156,13 +183,20 @@ def test_lesson_01_runs_with_papermill_in_the_binder_env(binder_venv):
     # the high-water mark of the process it was forked from (Linux records the old memory's peak at
     # exec), and this pytest process grows past a GiB over the whole suite. So papermill is started
     # and waited for by a fresh, small Python process, whose own peak is all the child inherits.
-    measure = ("import os, subprocess, sys\n"
-               "with open(sys.argv[1], 'w') as log:\n"
-               "    child = subprocess.Popen(sys.argv[2:], stdout=log, stderr=subprocess.STDOUT)\n"
-               "    _, status, usage = os.wait4(child.pid, 0)\n"
-               "print(os.waitstatus_to_exitcode(status), usage.ru_maxrss)")
-    measured = subprocess.run([sys.executable, "-c", measure, log, *cmd], capture_output=True, text=True,
-                              env=isolated_env(venv, home), check=True)
+    measure = (
+        "import os, subprocess, sys\n"
+        "with open(sys.argv[1], 'w') as log:\n"
+        "    child = subprocess.Popen(sys.argv[2:], stdout=log, stderr=subprocess.STDOUT)\n"
+        "    _, status, usage = os.wait4(child.pid, 0)\n"
+        "print(os.waitstatus_to_exitcode(status), usage.ru_maxrss)"
+    )
+    measured = subprocess.run(
+        [sys.executable, "-c", measure, log, *cmd],
+        capture_output=True,
+        text=True,
+        env=isolated_env(venv, home),
+        check=True,
+    )
     returncode, peak_kib = map(int, measured.stdout.split())
     seconds = time.monotonic() - started
     assert returncode == 0, f"papermill {notebook.name} failed in the Binder venv:\n{log.read_text()[-4000:]}"
@@ -170,14 +204,29 @@ def test_lesson_01_runs_with_papermill_in_the_binder_env(binder_venv):
     executed = nbformat.read(output, as_version=4)
     code_cells = [c for c in executed.cells if c.cell_type == "code"]
     assert all(c.execution_count for c in code_cells), "papermill left a code cell unexecuted"
-    noisy = [(i, o.get("name", o.output_type)) for i, c in enumerate(executed.cells) if c.cell_type == "code"
-             for o in c.outputs if o.output_type == "error" or o.get("name") == "stderr"]
+    noisy = [
+        (i, o.get("name", o.output_type))
+        for i, c in enumerate(executed.cells)
+        if c.cell_type == "code"
+        for o in c.outputs
+        if o.output_type == "error" or o.get("name") == "stderr"
+    ]
     assert not noisy, f"cells with error/stderr output in the Binder venv: {noisy}"
 
     peak_bytes = peak_kib * 1024
     REPORT.parent.mkdir(parents=True, exist_ok=True)
-    REPORT.write_text(json.dumps({
-        "venv": str(venv), **timings, "lesson": notebook.name, "parameters": "defaults",
-        "papermill_s": round(seconds, 1), "peak_rss_mib": round(peak_bytes / 2**20),
-    }, indent=2) + "\n")
+    REPORT.write_text(
+        json.dumps(
+            {
+                "venv": str(venv),
+                **timings,
+                "lesson": notebook.name,
+                "parameters": "defaults",
+                "papermill_s": round(seconds, 1),
+                "peak_rss_mib": round(peak_bytes / 2**20),
+            },
+            indent=2,
+        )
+        + "\n"
+    )
     assert peak_bytes < BINDER_RAM_BUDGET_BYTES, f"lesson 01 peaked at {peak_bytes / 2**30:.2f} GiB RSS"

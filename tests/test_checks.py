@@ -12,19 +12,22 @@ def test_positive_int_accepts_ints(value):
     assert type(checks.positive_int(value, "k")) is int
 
 
-@pytest.mark.parametrize("value, error, message", [
-    (0, ValueError, "k must be an int >= 1, got 0"),
-    (-3, ValueError, "k must be an int >= 1, got -3"),
-    (2.5, TypeError, "k must be an int >= 1, got 2.5"),
-    (3.0, TypeError, "k must be an int >= 1, got 3.0"),
-    (True, TypeError, "k must be an int >= 1, got True (bool)"),
-    (np.True_, TypeError, "k must be an int >= 1, got"),
-    ("3", TypeError, "k must be an int >= 1, got '3'"),
-    (None, TypeError, "k must be an int >= 1, got None"),
-    (float("nan"), TypeError, "k must be an int >= 1, got nan"),
-    ([3], TypeError, "k must be an int >= 1, got [3] (list)"),
-    (np.array(3), TypeError, "k must be an int >= 1, got an array of shape ()"),
-])
+@pytest.mark.parametrize(
+    "value, error, message",
+    [
+        (0, ValueError, "k must be an int >= 1, got 0"),
+        (-3, ValueError, "k must be an int >= 1, got -3"),
+        (2.5, TypeError, "k must be an int >= 1, got 2.5"),
+        (3.0, TypeError, "k must be an int >= 1, got 3.0"),
+        (True, TypeError, "k must be an int >= 1, got True (bool)"),
+        (np.True_, TypeError, "k must be an int >= 1, got"),
+        ("3", TypeError, "k must be an int >= 1, got '3'"),
+        (None, TypeError, "k must be an int >= 1, got None"),
+        (float("nan"), TypeError, "k must be an int >= 1, got nan"),
+        ([3], TypeError, "k must be an int >= 1, got [3] (list)"),
+        (np.array(3), TypeError, "k must be an int >= 1, got an array of shape ()"),
+    ],
+)
 def test_positive_int_refuses(value, error, message):
     with pytest.raises(error) as info:
         checks.positive_int(value, "k")
@@ -91,8 +94,15 @@ def test_pair():
     assert checks.pair(3, "pool") == (3, 3)
     assert checks.pair((2, np.int64(3)), "pool") == (2, 3)
     assert checks.pair([0, 1], "pad", minimum=0) == (0, 1)
-    for bad, error in (((1, 2, 3), TypeError), ((2.0, 2), TypeError), ((True, 2), TypeError),
-                       ("22", TypeError), (None, TypeError), ((0, 2), ValueError), (-1, ValueError)):
+    for bad, error in (
+        ((1, 2, 3), TypeError),
+        ((2.0, 2), TypeError),
+        ((True, 2), TypeError),
+        ("22", TypeError),
+        (None, TypeError),
+        ((0, 2), ValueError),
+        (-1, ValueError),
+    ):
         with pytest.raises(error, match="pool must be an int >= 1 or a pair of them"):
             checks.pair(bad, "pool")
 
@@ -109,28 +119,52 @@ def test_array_of():
     assert checks.array_of(np.zeros((2, 3)), "w", "(c_in, c_out)", sizes={"c_in": 2}).shape == (2, 3)
 
 
-@pytest.mark.parametrize("value, kwargs, error, words", [
-    (None, {}, TypeError, "x must be an array, got None"),
-    ("abc", {"kinds": "f"}, TypeError, "x must be a float array, got 'abc'"),
-    ({"a": 1}, {}, TypeError, "got {'a': 1} (dict)"),
-    ([[1], [2, 3]], {}, ValueError, "not rectangular"),
-    (np.zeros(3), {"shape": "(H, W)"}, ValueError, "x must be an array of shape (H, W), got shape (3,) (ndim 1)"),
-    (np.zeros(3), {"shape": "(H, W, C) or (N, H, W, C)"}, ValueError,
-     "x must be an array of shape (H, W, C) or (N, H, W, C), got shape (3,)"),
-    (np.zeros((3, 4)), {"shape": "(K, K)", "kinds": "iuf"}, ValueError,
-     "x must be a numeric array of shape (K, K) with K = 3, got shape (3, 4)"),
-    (np.zeros((3, 3, 2, 8)), {"shape": "(kh, kw, c_in, c_out)", "sizes": {"c_in": 1}}, ValueError,
-     "x must be an array of shape (kh, kw, c_in, c_out) with c_in = 1, got shape (3, 3, 2, 8)"),
-    (np.zeros((2, 4)), {"shape": (2, 3)}, ValueError, "x must be an array of shape (2, 3), got shape (2, 4)"),
-    (np.zeros((1, 0, 4, 1)), {"shape": "(N, H, W, C)", "empty": "N"}, ValueError,
-     "x must have H >= 1, got shape (1, 0, 4, 1)"),
-    (np.zeros((3, 0)), {"shape": "(N, ...)", "empty": False}, ValueError, "x must not be empty, got shape (3, 0)"),
-    (np.zeros(()), {"shape": "(N, ...)"}, ValueError, "x must be an array of shape (N, ...), got shape ()"),
-    (np.array(["a"]), {"kinds": "iuf"}, TypeError, "x must be a numeric array, got dtype <U1 (str)"),
-    (np.array([True]), {"kinds": "iu"}, TypeError, "x must be an integer array, got dtype bool"),
-    (np.zeros((0, 2)), {"empty": False}, ValueError, "x must not be empty, got shape (0, 2)"),
-    (np.array([1.0, np.nan, np.inf]), {"finite": True}, ValueError, "x must hold finite numbers, got 2 NaN or infinite values"),
-])
+@pytest.mark.parametrize(
+    "value, kwargs, error, words",
+    [
+        (None, {}, TypeError, "x must be an array, got None"),
+        ("abc", {"kinds": "f"}, TypeError, "x must be a float array, got 'abc'"),
+        ({"a": 1}, {}, TypeError, "got {'a': 1} (dict)"),
+        ([[1], [2, 3]], {}, ValueError, "not rectangular"),
+        (np.zeros(3), {"shape": "(H, W)"}, ValueError, "x must be an array of shape (H, W), got shape (3,) (ndim 1)"),
+        (
+            np.zeros(3),
+            {"shape": "(H, W, C) or (N, H, W, C)"},
+            ValueError,
+            "x must be an array of shape (H, W, C) or (N, H, W, C), got shape (3,)",
+        ),
+        (
+            np.zeros((3, 4)),
+            {"shape": "(K, K)", "kinds": "iuf"},
+            ValueError,
+            "x must be a numeric array of shape (K, K) with K = 3, got shape (3, 4)",
+        ),
+        (
+            np.zeros((3, 3, 2, 8)),
+            {"shape": "(kh, kw, c_in, c_out)", "sizes": {"c_in": 1}},
+            ValueError,
+            "x must be an array of shape (kh, kw, c_in, c_out) with c_in = 1, got shape (3, 3, 2, 8)",
+        ),
+        (np.zeros((2, 4)), {"shape": (2, 3)}, ValueError, "x must be an array of shape (2, 3), got shape (2, 4)"),
+        (
+            np.zeros((1, 0, 4, 1)),
+            {"shape": "(N, H, W, C)", "empty": "N"},
+            ValueError,
+            "x must have H >= 1, got shape (1, 0, 4, 1)",
+        ),
+        (np.zeros((3, 0)), {"shape": "(N, ...)", "empty": False}, ValueError, "x must not be empty, got shape (3, 0)"),
+        (np.zeros(()), {"shape": "(N, ...)"}, ValueError, "x must be an array of shape (N, ...), got shape ()"),
+        (np.array(["a"]), {"kinds": "iuf"}, TypeError, "x must be a numeric array, got dtype <U1 (str)"),
+        (np.array([True]), {"kinds": "iu"}, TypeError, "x must be an integer array, got dtype bool"),
+        (np.zeros((0, 2)), {"empty": False}, ValueError, "x must not be empty, got shape (0, 2)"),
+        (
+            np.array([1.0, np.nan, np.inf]),
+            {"finite": True},
+            ValueError,
+            "x must hold finite numbers, got 2 NaN or infinite values",
+        ),
+    ],
+)
 def test_array_of_refuses(value, kwargs, error, words):
     with pytest.raises(error) as info:
         checks.array_of(value, "x", **kwargs)
@@ -195,28 +229,42 @@ def test_padding_and_pads():
             checks.padding(value, "padding", pairs=True)
     assert checks.pads(2, "pad") == ((2, 2), (2, 2))
     assert checks.pads([[0, 1], (2, np.int64(3))], "pad") == ((0, 1), (2, 3))
-    for value, error in ((1.5, ValueError), (((1, 1),), ValueError), (((1, 1.5), (1, 1)), TypeError),
-                         (((1, 1), (1, -1)), ValueError)):
+    for value, error in (
+        (1.5, ValueError),
+        (((1, 1),), ValueError),
+        (((1, 1.5), (1, 1)), TypeError),
+        (((1, 1), (1, -1)), ValueError),
+    ):
         with pytest.raises(error, match="pad must"):
             checks.pads(value, "pad")
 
 
-@pytest.mark.parametrize("value, dtype, expected", [
-    (255, np.uint8, 255), (-128, np.int8, -128), (3.0, np.int16, 3), (-np.inf, np.float32, -np.inf),
-    (True, bool, True), (0, bool, False),
-])
+@pytest.mark.parametrize(
+    "value, dtype, expected",
+    [
+        (255, np.uint8, 255),
+        (-128, np.int8, -128),
+        (3.0, np.int16, 3),
+        (-np.inf, np.float32, -np.inf),
+        (True, bool, True),
+        (0, bool, False),
+    ],
+)
 def test_fill_value_accepts_what_the_dtype_holds(value, dtype, expected):
     got = checks.fill_value(value, "value", dtype)
     assert got == expected and type(got) is type(expected)
 
 
-@pytest.mark.parametrize("value, dtype, error, words", [
-    (256, np.uint8, ValueError, "value must be an int in 0..255 to fill a uint8 array"),
-    (0.5, np.int32, ValueError, "to fill a int32 array"),
-    (float("nan"), np.uint8, ValueError, "value must be an int in 0..255"),
-    (2, bool, ValueError, "value must be 0 or 1 to fill a bool array, got 2"),
-    ("0", np.float32, TypeError, "value must be a number, got '0'"),
-])
+@pytest.mark.parametrize(
+    "value, dtype, error, words",
+    [
+        (256, np.uint8, ValueError, "value must be an int in 0..255 to fill a uint8 array"),
+        (0.5, np.int32, ValueError, "to fill a int32 array"),
+        (float("nan"), np.uint8, ValueError, "value must be an int in 0..255"),
+        (2, bool, ValueError, "value must be 0 or 1 to fill a bool array, got 2"),
+        ("0", np.float32, TypeError, "value must be a number, got '0'"),
+    ],
+)
 def test_fill_value_refuses_what_the_dtype_cannot_hold(value, dtype, error, words):
     with pytest.raises(error) as info:
         checks.fill_value(value, "value", dtype)

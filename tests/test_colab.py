@@ -25,11 +25,21 @@ import json
 import subprocess
 
 import pytest
+from environments import (
+    ROOT,
+    cached_venv,
+    execute_lesson,
+    find_python,
+    first_line,
+    input_hash,
+    installed_in,
+    isolated_env,
+    load_lock_drift,
+    problems,
+    run,
+)
 from packaging.requirements import Requirement
 from packaging.version import Version
-
-from environments import (ROOT, cached_venv, execute_lesson, find_python, first_line, input_hash, installed_in,
-                          isolated_env, load_lock_drift, problems, run)
 
 PINS = ROOT / "requirements-colab.txt"
 TOOLS = ("papermill", "ipykernel")
@@ -66,8 +76,9 @@ def test_a_scheduled_workflow_runs_this_test_and_the_jax_one_on_colabs_python():
 
 
 def interpreter_version(python):
-    out = subprocess.run([python, "-c", "import platform; print(platform.python_version())"],
-                         capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        [python, "-c", "import platform; print(platform.python_version())"], capture_output=True, text=True, check=True
+    ).stdout
     return out.strip()
 
 
@@ -86,8 +97,23 @@ def colab(tmp_path_factory):
 
     def build(venv):
         run([python, "-m", "venv", venv], log=log)
-        timings["pip_install_s"] = round(run([venv / "bin" / "python", "-m", "pip", "install", "--quiet",
-                                              "--disable-pip-version-check", "-r", PINS, *TOOLS], log=log), 1)
+        timings["pip_install_s"] = round(
+            run(
+                [
+                    venv / "bin" / "python",
+                    "-m",
+                    "pip",
+                    "install",
+                    "--quiet",
+                    "--disable-pip-version-check",
+                    "-r",
+                    PINS,
+                    *TOOLS,
+                ],
+                log=log,
+            ),
+            1,
+        )
 
     with cached_venv("colab-venv", input_hash(PINS, extra=f"{version} {TOOLS}"), build) as (venv, build_seconds):
         timings["cached"] = build_seconds is None
@@ -98,9 +124,24 @@ def colab(tmp_path_factory):
         run([*pip, "uninstall", "--quiet", "--yes", "convnets-course-helpers"], env=env, log=log)
         timings["setup_cell_s"] = round(
             run([*pip, "install", "--quiet", ROOT], env=env, log=log)  # the set-up cell's install, from this checkout
-            + run([venv / "bin" / "python", "-m", "helpers.data"], env=env, cwd=content, log=log), 1)
-        run([venv / "bin" / "python", "-m", "ipykernel", "install", "--sys-prefix", "--name", KERNEL,
-             "--display-name", "Python 3 (Colab-like)"], env=env, log=log)
+            + run([venv / "bin" / "python", "-m", "helpers.data"], env=env, cwd=content, log=log),
+            1,
+        )
+        run(
+            [
+                venv / "bin" / "python",
+                "-m",
+                "ipykernel",
+                "install",
+                "--sys-prefix",
+                "--name",
+                KERNEL,
+                "--display-name",
+                "Python 3 (Colab-like)",
+            ],
+            env=env,
+            log=log,
+        )
         yield venv, env, content, timings
 
 
@@ -110,11 +151,21 @@ def test_the_setup_cell_installs_the_course_from_site_packages_and_moves_no_pin(
     installed = installed_in(venv / "bin" / "python", env=env)
     assert {name: installed.get(name) for name in COLAB.pins} == COLAB.pins
     assert "tensorflow-cpu" not in installed and "convnets-course-helpers" in installed
-    where = subprocess.run([venv / "bin" / "python", "-c", "import helpers; print(helpers.__file__)"],
-                           capture_output=True, text=True, check=True, env=env, cwd=content).stdout.strip()
+    where = subprocess.run(
+        [venv / "bin" / "python", "-c", "import helpers; print(helpers.__file__)"],
+        capture_output=True,
+        text=True,
+        check=True,
+        env=env,
+        cwd=content,
+    ).stdout.strip()
     assert where.startswith(str(venv)) and "site-packages" in where, f"helpers imported from {where}"
-    done = subprocess.run([venv / "bin" / "python", "-m", "pip", "check", "--disable-pip-version-check"],
-                          capture_output=True, text=True, env=env)
+    done = subprocess.run(
+        [venv / "bin" / "python", "-m", "pip", "check", "--disable-pip-version-check"],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
     assert done.returncode == 0, done.stdout + done.stderr
 
 
@@ -126,14 +177,22 @@ def quick_profile(lesson):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("lesson", [pytest.param(name, marks=[pytest.mark.training] if name in QUICK else [])
-                                    for name in LESSONS])
+@pytest.mark.parametrize(
+    "lesson", [pytest.param(name, marks=[pytest.mark.training] if name in QUICK else []) for name in LESSONS]
+)
 def test_lesson_runs_as_on_colab(colab, lesson):
     venv, env, content, timings = colab
     parameters = quick_profile(lesson) if lesson in QUICK else None
-    executed, seconds = execute_lesson(venv / "bin" / "papermill", ROOT / "notebooks" / f"{lesson}.ipynb",
-                                       content.parent / f"{lesson}.ipynb", env=env, cwd=content, kernel=KERNEL,
-                                       parameters=parameters, log=content.parent / "papermill.log")
+    executed, seconds = execute_lesson(
+        venv / "bin" / "papermill",
+        ROOT / "notebooks" / f"{lesson}.ipynb",
+        content.parent / f"{lesson}.ipynb",
+        env=env,
+        cwd=content,
+        kernel=KERNEL,
+        parameters=parameters,
+        log=content.parent / "papermill.log",
+    )
     assert problems(executed) == [], f"{lesson} on Colab's versions: cells unexecuted or with error/stderr output"
     line = first_line(executed)
     shown = [f"python {timings['python']}"] + [f"{name} {v}" for name, v in COLAB.pins.items() if name != "ipywidgets"]
@@ -143,7 +202,11 @@ def test_lesson_runs_as_on_colab(colab, lesson):
     assert record["versions"]["tensorflow"] == COLAB.pins["tensorflow"]
 
     ran = json.loads(REPORT.read_text()) if REPORT.exists() else {}
-    ran[lesson] = {**timings, "device": record["device"], "parameters": parameters or "defaults",
-                   "papermill_s": round(seconds, 1)}
+    ran[lesson] = {
+        **timings,
+        "device": record["device"],
+        "parameters": parameters or "defaults",
+        "papermill_s": round(seconds, 1),
+    }
     REPORT.parent.mkdir(parents=True, exist_ok=True)
     REPORT.write_text(json.dumps(ran, indent=2) + "\n")

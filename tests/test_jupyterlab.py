@@ -41,9 +41,8 @@ from pathlib import Path
 import nbformat
 import psutil
 import pytest
-from playwright.sync_api import expect
-
 from chromium import chromium_context
+from playwright.sync_api import expect
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
@@ -146,26 +145,43 @@ def lab():
             COURSE_BUILD_DIR=str(tmp / "build"),  # save_results() of a UI run stays out of the repo's build/
         )
         port, token = free_port(), secrets.token_hex(24)
-        log = open(tmp / "server.log", "w")
+        log = open(tmp / "server.log", "w")  # noqa: SIM115 -- open while the server runs, closed at teardown
         process = subprocess.Popen(
-            [sys.executable, "-m", "jupyterlab", "--no-browser", "--allow-root",
-             "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}", "--ServerApp.port_retries=0",
-             f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}",
-             f"--LabApp.app_settings_dir={app_settings}",
-             f"--LabApp.user_settings_dir={tmp / 'user-settings'}",
-             f"--LabApp.workspaces_dir={tmp / 'workspaces'}"],
-            stdout=log, stderr=subprocess.STDOUT, env=env, cwd=root, start_new_session=True,
+            [
+                sys.executable,
+                "-m",
+                "jupyterlab",
+                "--no-browser",
+                "--allow-root",
+                "--ServerApp.ip=127.0.0.1",
+                f"--ServerApp.port={port}",
+                "--ServerApp.port_retries=0",
+                f"--IdentityProvider.token={token}",
+                f"--ServerApp.root_dir={root}",
+                f"--LabApp.app_settings_dir={app_settings}",
+                f"--LabApp.user_settings_dir={tmp / 'user-settings'}",
+                f"--LabApp.workspaces_dir={tmp / 'workspaces'}",
+            ],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            env=env,
+            cwd=root,
+            start_new_session=True,
         )
         server = Lab(port, token, root)
         try:
             deadline = time.monotonic() + SERVER_START_TIMEOUT_S
             while True:
-                assert process.poll() is None, f"JupyterLab exited {process.returncode}:\n{(tmp / 'server.log').read_text()[-3000:]}"
+                assert process.poll() is None, (
+                    f"JupyterLab exited {process.returncode}:\n{(tmp / 'server.log').read_text()[-3000:]}"
+                )
                 try:
                     server.api("status")
                     break
                 except OSError:
-                    assert time.monotonic() < deadline, f"JupyterLab did not answer in {SERVER_START_TIMEOUT_S} s:\n{(tmp / 'server.log').read_text()[-3000:]}"
+                    assert time.monotonic() < deadline, (
+                        f"JupyterLab did not answer in {SERVER_START_TIMEOUT_S} s:\n{(tmp / 'server.log').read_text()[-3000:]}"
+                    )
                     time.sleep(0.5)
             yield server
         finally:
@@ -200,7 +216,8 @@ def open_notebook(browser, lab, path):
                 return page
             assert time.monotonic() < deadline, (
                 f"{path}: {rendered_cells(page).count()} of {expected} cells rendered, kernel {kernel}, "
-                f"after {NOTEBOOK_OPEN_TIMEOUT_S} s")
+                f"after {NOTEBOOK_OPEN_TIMEOUT_S} s"
+            )
             page.wait_for_timeout(250)
     except BaseException:
         page.close()
@@ -288,8 +305,9 @@ def run_problems(report, committed=None):
         for line in cell["stderr"]:
             problems.append(f"cell {index}: error/stderr output: {line}")
         if code_cells and code_cells[expected_count - 1].outputs and not cell["outputs"]:
-            problems.append(f"cell {index}: no output, the committed notebook has "
-                            f"{len(code_cells[expected_count - 1].outputs)}")
+            problems.append(
+                f"cell {index}: no output, the committed notebook has {len(code_cells[expected_count - 1].outputs)}"
+            )
     return problems
 
 
@@ -319,7 +337,9 @@ def test_there_are_lessons():
 
 def test_jupyterlab_lists_the_course_kernel(lab):
     specs = lab.api("kernelspecs")["kernelspecs"]
-    assert KERNEL_NAME in specs, f"JupyterLab from {sys.prefix} lists {sorted(specs)}, not {KERNEL_NAME}; run make setup"
+    assert KERNEL_NAME in specs, (
+        f"JupyterLab from {sys.prefix} lists {sorted(specs)}, not {KERNEL_NAME}; run make setup"
+    )
     assert specs[KERNEL_NAME]["spec"]["display_name"] == KERNEL_DISPLAY_NAME
     for lesson in LESSONS:
         kernelspec = nbformat.read(lesson, as_version=4).metadata.get("kernelspec", {})
@@ -340,7 +360,9 @@ def test_lesson_renders_in_jupyterlab(browser, lab, lesson):
         title = title_of(notebook)
         heading = page.locator(".jp-NotebookPanel .jp-RenderedMarkdown h1").first
         expect(heading).to_be_in_viewport()  # on screen when the lesson opens, not merely in the DOM
-        assert title in heading.inner_text(), f"{lesson.name}: the first heading is {heading.inner_text()!r}, not {title!r}"
+        assert title in heading.inner_text(), (
+            f"{lesson.name}: the first heading is {heading.inner_text()!r}, not {title!r}"
+        )
         assert lab.kernel_of(path)["name"] == KERNEL_NAME
         kernel_label = page.locator(".jp-NotebookPanel-toolbar [data-jp-item-name='kernelName']").first
         assert kernel_label.inner_text().strip() == KERNEL_DISPLAY_NAME
@@ -366,15 +388,22 @@ def solution_notebook():
     them) with an output, and a cell after it; outputs stored, as committed."""
     from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
-    solution = new_code_cell("answer = 6 * 7  # SOLUTION_INPUT\nprint('SOLUTION_OUTPUT', answer)", execution_count=2,
-                             outputs=[new_output("stream", name="stdout", text="SOLUTION_OUTPUT 42\n")])
+    solution = new_code_cell(
+        "answer = 6 * 7  # SOLUTION_INPUT\nprint('SOLUTION_OUTPUT', answer)",
+        execution_count=2,
+        outputs=[new_output("stream", name="stdout", text="SOLUTION_OUTPUT 42\n")],
+    )
     solution.metadata.update(jupyter={"source_hidden": True, "outputs_hidden": True}, tags=["solution"])
     return new_notebook(
-        cells=[new_markdown_cell("# Solutions folded\n\n**Exercise 1.** Compute the answer."),
-               new_code_cell("answer = None  # EXERCISE_INPUT", execution_count=1),
-               new_markdown_cell("## Solutions\n\n**Solution 1.**"), solution,
-               new_code_cell("print('AFTER')", execution_count=3,
-                             outputs=[new_output("stream", name="stdout", text="AFTER\n")])],
+        cells=[
+            new_markdown_cell("# Solutions folded\n\n**Exercise 1.** Compute the answer."),
+            new_code_cell("answer = None  # EXERCISE_INPUT", execution_count=1),
+            new_markdown_cell("## Solutions\n\n**Solution 1.**"),
+            solution,
+            new_code_cell(
+                "print('AFTER')", execution_count=3, outputs=[new_output("stream", name="stdout", text="AFTER\n")]
+            ),
+        ],
         metadata={"kernelspec": {"name": KERNEL_NAME, "display_name": KERNEL_DISPLAY_NAME, "language": "python"}},
     )
 
@@ -396,7 +425,8 @@ def test_a_solution_opens_collapsed_and_expands_on_click(browser, lab):
         # JupyterLab 4 previews the source's first line in the placeholder (so a lesson's solution
         # cell starts with a comment line, not the answer); the output is hidden entirely
         expect(solution.locator(".jp-InputPlaceholder .jp-PlaceholderText")).to_have_text(
-            "answer = 6 * 7  # SOLUTION_INPUT")
+            "answer = 6 * 7  # SOLUTION_INPUT"
+        )
         expect(solution.locator(".jp-OutputArea")).to_be_hidden()
         expect(page.get_by_text("SOLUTION_OUTPUT 42")).to_be_hidden()
         expect(exercise.locator(".jp-InputArea")).to_be_visible()
@@ -510,11 +540,14 @@ POOLING_EXAMPLE = "np.array([[1, 3, 2, 1], [4, 6, 5, 0], [3, 1, 1, 2], [0, 2, 4,
 def widgets_notebook():
     """An animation and the conv explorer, unexecuted."""
     return nbformat.v4.new_notebook(
-        cells=[nbformat.v4.new_markdown_cell("# Animations and sliders"),
-               nbformat.v4.new_code_cell("import numpy as np\n\nfrom helpers import plots, widgets"),
-               nbformat.v4.new_code_cell(f"plots.pooling_animation({POOLING_EXAMPLE})"),
-               nbformat.v4.new_code_cell("widgets.conv_explorer(n=8, k=3, padding='valid', stride=2)")],
-        metadata=SCRATCH_KERNELSPEC)
+        cells=[
+            nbformat.v4.new_markdown_cell("# Animations and sliders"),
+            nbformat.v4.new_code_cell("import numpy as np\n\nfrom helpers import plots, widgets"),
+            nbformat.v4.new_code_cell(f"plots.pooling_animation({POOLING_EXAMPLE})"),
+            nbformat.v4.new_code_cell("widgets.conv_explorer(n=8, k=3, padding='valid', stride=2)"),
+        ],
+        metadata=SCRATCH_KERNELSPEC,
+    )
 
 
 def output_size(page):
@@ -545,10 +578,10 @@ def test_an_animation_steps_and_a_slider_changes_the_output_size(browser, lab):
         # the explorer: live controls (not the static still), and the n slider changes the output size
         expect(page.locator(".jp-NotebookPanel .widget-vbox").first).to_be_visible(timeout=30_000)
         expect(page.locator(".jp-NotebookPanel .widget-output .jp-OutputArea-output img")).to_have_count(1)
-        assert output_size(page) == 3                                  # floor((8 - 3) / 2) + 1
+        assert output_size(page) == 3  # floor((8 - 3) / 2) + 1
         slider = page.locator(".jp-NotebookPanel .widget-hslider", has=page.get_by_text("n", exact=True)).first
         slider.locator(".noUi-handle").focus()
-        page.keyboard.press("ArrowRight")                              # n: 8 -> 9
+        page.keyboard.press("ArrowRight")  # n: 8 -> 9
         expect(slider.locator(".widget-readout")).to_have_text("9")
         deadline = time.monotonic() + 30
         while output_size(page) != 4 and time.monotonic() < deadline:  # floor((9 - 3) / 2) + 1
@@ -572,17 +605,31 @@ def test_stored_outputs_of_an_untrusted_notebook_show_still_figures(browser, lab
     from helpers import plots, widgets
 
     animation = plots.pooling_animation(eval(POOLING_EXAMPLE, {"np": np}))
-    data = {mime: base64.b64encode(v).decode("ascii") if isinstance(v, bytes) else v
-            for mime, v in DisplayFormatter().format(animation)[0].items()}
-    still = {widgets.WIDGET_VIEW: {"version_major": 2, "version_minor": 0, "model_id": "0" * 32},
-             "image/png": base64.b64encode(animation.still).decode("ascii"), "text/plain": widgets.STATIC_TEXT}
+    data = {
+        mime: base64.b64encode(v).decode("ascii") if isinstance(v, bytes) else v
+        for mime, v in DisplayFormatter().format(animation)[0].items()
+    }
+    still = {
+        widgets.WIDGET_VIEW: {"version_major": 2, "version_minor": 0, "model_id": "0" * 32},
+        "image/png": base64.b64encode(animation.still).decode("ascii"),
+        "text/plain": widgets.STATIC_TEXT,
+    }
     notebook = nbformat.v4.new_notebook(
-        cells=[nbformat.v4.new_markdown_cell("# Stored outputs"),
-               nbformat.v4.new_code_cell("plots.pooling_animation(x)", execution_count=1, outputs=[
-                   nbformat.v4.new_output("execute_result", data=data, execution_count=1)]),
-               nbformat.v4.new_code_cell("widgets.conv_explorer()", execution_count=2, outputs=[
-                   nbformat.v4.new_output("display_data", data=still)])],
-        metadata=SCRATCH_KERNELSPEC)
+        cells=[
+            nbformat.v4.new_markdown_cell("# Stored outputs"),
+            nbformat.v4.new_code_cell(
+                "plots.pooling_animation(x)",
+                execution_count=1,
+                outputs=[nbformat.v4.new_output("execute_result", data=data, execution_count=1)],
+            ),
+            nbformat.v4.new_code_cell(
+                "widgets.conv_explorer()",
+                execution_count=2,
+                outputs=[nbformat.v4.new_output("display_data", data=still)],
+            ),
+        ],
+        metadata=SCRATCH_KERNELSPEC,
+    )
     path = "scratch/stored.ipynb"
     nbformat.write(notebook, lab.root / path)
     page = open_notebook(browser, lab, path)

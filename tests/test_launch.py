@@ -27,15 +27,20 @@ def make_repo(tmp_path, slug=SLUG, ref=REF, lessons=None):
     the lessons (default: all, and the template), a README linking each lesson
     on Colab, a CITATION.cff naming the repository."""
     (tmp_path / "pyproject.toml").write_text(
-        f'[project]\nname = "x"\n\n[tool.course]\n# where\nrepository = "{slug}"\nref = "{ref}"\n\n[tool.other]\na = 1\n')
+        f'[project]\nname = "x"\n\n[tool.course]\n# where\nrepository = "{slug}"\nref = "{ref}"\n\n[tool.other]\na = 1\n'
+    )
     (tmp_path / "notebooks").mkdir()
     for path in LESSON_FILES + [TEMPLATE] if lessons is None else lessons:
         shutil.copy(path, tmp_path / "notebooks" / path.name)
-    links = [f"- [{p.stem}]({launch.colab_url(slug, 'notebooks/' + p.name, ref)})"
-             for p in sorted((tmp_path / "notebooks").glob("[0-9]*.ipynb"))]
-    (tmp_path / "README.md").write_text("# Course\n\n" + "\n".join(links) + f"\n\n[Binder]({launch.binder_url(slug, ref=ref)})\n"
-                                        f"\nThe site: {launch.site_url(slug)}\n"
-                                        f"\n    pip install git+https://github.com/{slug}@{ref}\n")
+    links = [
+        f"- [{p.stem}]({launch.colab_url(slug, 'notebooks/' + p.name, ref)})"
+        for p in sorted((tmp_path / "notebooks").glob("[0-9]*.ipynb"))
+    ]
+    (tmp_path / "README.md").write_text(
+        "# Course\n\n" + "\n".join(links) + f"\n\n[Binder]({launch.binder_url(slug, ref=ref)})\n"
+        f"\nThe site: {launch.site_url(slug)}\n"
+        f"\n    pip install git+https://github.com/{slug}@{ref}\n"
+    )
     (tmp_path / "CITATION.cff").write_text(f'cff-version: 1.2.0\nrepository-code: "https://github.com/{slug}"\n')
     return tmp_path
 
@@ -65,6 +70,7 @@ def sources(path):
 
 # -- the repository and the ref ---------------------------------------------------------
 
+
 def test_the_repository_and_ref_are_read_from_pyproject(tmp_path):
     pyproject = make_repo(tmp_path, lessons=[]) / "pyproject.toml"
     assert (launch.repository(pyproject), launch.release_ref(pyproject)) == (SLUG, REF)
@@ -76,7 +82,9 @@ def test_the_repository_and_ref_are_read_from_pyproject(tmp_path):
 def test_a_slug_that_is_not_owner_slash_repo_is_refused(tmp_path, bad):
     pyproject = tmp_path / "pyproject.toml"
     pyproject.write_text(f"[tool.course]\nrepository = {bad!r}\n".replace("'", '"'))
-    with pytest.raises(ValueError, match=r"\[tool.course\] repository must be 'OWNER/REPO'.*pass the GitHub repository"):
+    with pytest.raises(
+        ValueError, match=r"\[tool.course\] repository must be 'OWNER/REPO'.*pass the GitHub repository"
+    ):
         launch.repository(pyproject)
 
 
@@ -85,8 +93,27 @@ def test_tags_and_commits_are_refs(good):
     assert launch.checked_ref(good) == good
 
 
-@pytest.mark.parametrize("bad", ["", "main", "master", "HEAD", "v1 0", "v1..2", "v1.lock", "release/v1", "v1@x",
-                                 "v1#x", "v1?x", "-x", "v1.", "~1", 3, None])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        "",
+        "main",
+        "master",
+        "HEAD",
+        "v1 0",
+        "v1..2",
+        "v1.lock",
+        "release/v1",
+        "v1@x",
+        "v1#x",
+        "v1?x",
+        "-x",
+        "v1.",
+        "~1",
+        3,
+        None,
+    ],
+)
 def test_a_ref_that_is_a_branch_or_no_git_name_is_refused(bad):
     with pytest.raises(ValueError, match=r"pass a (git )?tag such as v0\.2\.0 or a commit id"):
         launch.checked_ref(bad)
@@ -115,6 +142,7 @@ def test_with_settings_sets_both_keys_and_keeps_everything_else(tmp_path):
 
 # -- the links --------------------------------------------------------------------------
 
+
 def test_urls_open_the_lesson_at_the_ref_on_colab_and_binder(tmp_path, monkeypatch):
     path = "notebooks/01_convolution.ipynb"
     assert launch.colab_url(SLUG, path, REF) == f"https://colab.research.google.com/github/{SLUG}/blob/{REF}/{path}"
@@ -123,15 +151,21 @@ def test_urls_open_the_lesson_at_the_ref_on_colab_and_binder(tmp_path, monkeypat
     assert line.startswith("[![Open In Colab](") and launch.colab_url(SLUG, path, REF) in line
     assert launch.binder_url(SLUG, path, REF) in line
     monkeypatch.chdir(make_repo(tmp_path, ref="v9.9.9", lessons=[]))
-    assert launch.colab_url(SLUG, path) == launch.colab_url(SLUG, path, "v9.9.9"), "default: the working directory's ref"
+    assert launch.colab_url(SLUG, path) == launch.colab_url(SLUG, path, "v9.9.9"), (
+        "default: the working directory's ref"
+    )
     assert launch.binder_url(SLUG) == launch.binder_url(SLUG, "notebooks", "v9.9.9")
 
 
 MOVED = [  # (a link as it may stand in a document, the same link for SLUG at REF)
-    ("https://colab.research.google.com/github/mallory/fork/blob/main/x.ipynb",
-     f"https://colab.research.google.com/github/{SLUG}/blob/{REF}/x.ipynb"),
-    (f"https://colab.research.google.com/github/{SLUG}/blob/0123abc/x.ipynb",
-     f"https://colab.research.google.com/github/{SLUG}/blob/{REF}/x.ipynb"),
+    (
+        "https://colab.research.google.com/github/mallory/fork/blob/main/x.ipynb",
+        f"https://colab.research.google.com/github/{SLUG}/blob/{REF}/x.ipynb",
+    ),
+    (
+        f"https://colab.research.google.com/github/{SLUG}/blob/0123abc/x.ipynb",
+        f"https://colab.research.google.com/github/{SLUG}/blob/{REF}/x.ipynb",
+    ),
     ("https://colab.research.google.com/github/mallory/fork", f"https://colab.research.google.com/github/{SLUG}"),
     (f"(https://mybinder.org/v2/gh/{SLUG}/HEAD?urlpath=lab)", f"(https://mybinder.org/v2/gh/{SLUG}/{REF}?urlpath=lab)"),
     ("https://mybinder.org/v2/gh/bob/c.d", f"https://mybinder.org/v2/gh/{SLUG}/{REF}"),
@@ -151,14 +185,19 @@ def test_each_kind_of_launch_link_is_found_and_moved_to_the_release(old, new):
 
 
 def test_other_links_are_left_alone():
-    text = ("See https://github.com/keras-team/keras and https://colab.research.google.com/notebooks/intro.ipynb, "
-            "https://mybinder.org/ and https://mallory.github.io/fork/.")
+    text = (
+        "See https://github.com/keras-team/keras and https://colab.research.google.com/notebooks/intro.ipynb, "
+        "https://mybinder.org/ and https://mallory.github.io/fork/."
+    )
     assert launch.with_release(text, SLUG, REF) == text and launch.stale_links(text, SLUG, REF) == []
     cff = 'repository-code: "https://github.com/mallory/fork"'
-    assert launch.with_release(cff, SLUG, REF, launch.document_patterns("CITATION.cff")) == cff.replace("mallory/fork", SLUG)
+    assert launch.with_release(cff, SLUG, REF, launch.document_patterns("CITATION.cff")) == cff.replace(
+        "mallory/fork", SLUG
+    )
 
 
 # -- rewriting a lesson ------------------------------------------------------------------
+
 
 def without_launch_links(path):
     """Take a lesson's launch line and set-up cell out (as before its first rewrite)."""
@@ -177,7 +216,11 @@ def test_rewrite_puts_the_launch_line_under_the_title_and_the_setup_cell_first(t
     after = nbformat.read(path, as_version=4)
 
     title = before.cells[0].source.splitlines()[0]
-    assert after.cells[0].source.splitlines()[:3] == [title, "", launch.launch_line(SLUG, REF, "notebooks/" + path.name)]
+    assert after.cells[0].source.splitlines()[:3] == [
+        title,
+        "",
+        launch.launch_line(SLUG, REF, "notebooks/" + path.name),
+    ]
     assert after.cells[0].source.endswith(before.cells[0].source.partition("\n")[2].lstrip("\n"))
     code = [c for c in after.cells if c.cell_type == "code"]
     assert code[0].metadata.tags == [launch.SETUP_TAG] and code[0].source == launch.setup_source(SLUG, REF)
@@ -192,20 +235,25 @@ def test_publishing_rewrites_every_link_and_setup_cell_and_keeps_the_outputs(tmp
     run changes nothing."""
     root = make_repo(tmp_path, slug=launch.PLACEHOLDER, ref="v0.1.0")
     (root / "notebooks" / "notes.ipynb").write_text(TEMPLATE.read_text())  # not a lesson, not the template
-    outputs = {p: [(c.get("outputs"), c.get("execution_count")) for c in nbformat.read(p, as_version=4).cells]
-               for p in (root / "notebooks").glob("*.ipynb")}
+    outputs = {
+        p: [(c.get("outputs"), c.get("execution_count")) for c in nbformat.read(p, as_version=4).cells]
+        for p in (root / "notebooks").glob("*.ipynb")
+    }
     untouched = (root / "notebooks" / "notes.ipynb").read_text()
 
     status, out, err = run("--root", root, "--repo", "carol/course", "--ref", "v3.1.0")
     assert (status, err) == (0, "")
     changed = {line.removeprefix("rewrote ") for line in out.splitlines() if line.startswith("rewrote ")}
     expected = {"pyproject.toml", "README.md", "CITATION.cff"} | {
-        f"notebooks/{p.name}" for p in LESSON_FILES + [TEMPLATE]}
+        f"notebooks/{p.name}" for p in LESSON_FILES + [TEMPLATE]
+    }
     assert changed == expected
     assert "git tag v3.1.0" in out.splitlines()[-1], "the last line says what the links still need: the tag"
 
     assert (launch.repository(root / "pyproject.toml"), launch.release_ref(root / "pyproject.toml")) == (
-        "carol/course", "v3.1.0")
+        "carol/course",
+        "v3.1.0",
+    )
     for path in sorted((root / "notebooks").glob("*.ipynb")):
         text = sources(path)
         if path.name == "notes.ipynb":
@@ -229,20 +277,28 @@ def test_papermill_still_injects_parameters_right_after_the_parameters_cell(tmp_
 
     root = make_repo(tmp_path, lessons=LESSON_FILES[:1])
     launch.rewrite(root)
-    nb = parameterize_notebook(load_notebook_node(str(lesson(root))), {"SEED": 3},
-                               kernel_name="convnets-course", language="python")
+    nb = parameterize_notebook(
+        load_notebook_node(str(lesson(root))), {"SEED": 3}, kernel_name="convnets-course", language="python"
+    )
     tags = [c.metadata.get("tags", []) for c in nb.cells if c.cell_type == "code"]
     assert tags[:3] == [[launch.SETUP_TAG], ["parameters"], ["injected-parameters"]]
 
 
 # -- the command line -------------------------------------------------------------------
 
-@pytest.mark.parametrize(("argv", "message"), [
-    (["--repo", "OWNER/REPO"], "argument --repo: OWNER/REPO is the placeholder; pass the course's own repository"),
-    (["--repo", "https://github.com/a/b"], "argument --repo: got 'https://github.com/a/b'; pass the GitHub repository"),
-    (["--ref", "main"], "argument --ref: got the branch 'main', which moves; pass a tag such as v0.2.0"),
-    (["--ref", "v1 0"], "argument --ref: got 'v1 0'; pass a git tag such as v0.2.0 or a commit id"),
-])
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--repo", "OWNER/REPO"], "argument --repo: OWNER/REPO is the placeholder; pass the course's own repository"),
+        (
+            ["--repo", "https://github.com/a/b"],
+            "argument --repo: got 'https://github.com/a/b'; pass the GitHub repository",
+        ),
+        (["--ref", "main"], "argument --ref: got the branch 'main', which moves; pass a tag such as v0.2.0"),
+        (["--ref", "v1 0"], "argument --ref: got 'v1 0'; pass a git tag such as v0.2.0 or a commit id"),
+    ],
+)
 def test_bad_arguments_are_refused_naming_the_argument_and_what_to_pass(tmp_path, argv, message):
     root = make_repo(tmp_path, lessons=[])
     before = (root / "pyproject.toml").read_text()
@@ -255,7 +311,8 @@ def test_a_broken_or_missing_pyproject_is_one_error_line_not_a_traceback(tmp_pat
     status, out, err = run("--root", tmp_path)
     assert (status, out) == (2, "") and err == (
         f"course launch: error: no pyproject.toml in {tmp_path.resolve()}: run course launch in the course's folder "
-        "or pass --root\n")
+        "or pass --root\n"
+    )
     root = make_repo(tmp_path, lessons=[])
     (root / "pyproject.toml").write_text('[tool.course]\nrepository = "OWNER"\n')
     status, out, err = run("--root", root)
@@ -269,7 +326,8 @@ def test_the_placeholder_run_says_what_to_run_instead(tmp_path):
     status, out, _ = run("--root", root)
     assert status == 0 and "course launch --repo OWNER/NAME --ref TAG" in out.splitlines()[-1]
     assert run("--root", root, "--repo", SLUG, "--ref", "0123abc")[1].splitlines()[-1] == (
-        f"the links open commit 0123abc: push it to {SLUG}")
+        f"the links open commit 0123abc: push it to {SLUG}"
+    )
 
 
 # -- the set-up cell ----------------------------------------------------------------------
@@ -279,8 +337,12 @@ COLAB = "import sys, types; sys.modules['google.colab'] = types.ModuleType('goog
 
 @pytest.mark.parametrize("slug", [SLUG, launch.PLACEHOLDER])
 def test_the_setup_cell_does_nothing_and_prints_nothing_outside_colab(slug):
-    done = subprocess.run([sys.executable, "-c", launch.setup_source(slug, REF)], capture_output=True, text=True,
-                          env={"PATH": "/usr/bin:/bin"})
+    done = subprocess.run(
+        [sys.executable, "-c", launch.setup_source(slug, REF)],
+        capture_output=True,
+        text=True,
+        env={"PATH": "/usr/bin:/bin"},
+    )
     assert (done.returncode, done.stdout, done.stderr) == (0, "", "")
 
 
@@ -296,18 +358,26 @@ def test_on_colab_the_setup_cell_installs_the_release_and_fetches_mnist(monkeypa
 
 
 def test_on_colab_the_placeholder_cell_prints_one_sentence_and_calls_no_pip():
-    done = subprocess.run([sys.executable, "-c", COLAB, launch.setup_source(launch.PLACEHOLDER, REF)],
-                          capture_output=True, text=True, env={"PATH": "/nonexistent"})  # no pip to find
+    done = subprocess.run(
+        [sys.executable, "-c", COLAB, launch.setup_source(launch.PLACEHOLDER, REF)],
+        capture_output=True,
+        text=True,
+        env={"PATH": "/nonexistent"},
+    )  # no pip to find
     assert (done.returncode, done.stderr) == (0, "")
-    assert done.stdout.count("\n") == 1 and done.stdout.startswith("This copy of the course has no published repository")
+    assert done.stdout.count("\n") == 1 and done.stdout.startswith(
+        "This copy of the course has no published repository"
+    )
     assert done.stdout.rstrip().endswith("course launch --repo OWNER/NAME --ref TAG")
     assert "pip" not in launch.setup_source(launch.PLACEHOLDER, REF)
-    faked = subprocess.run([sys.executable, "-c", COLAB, 'print("google.colab" in sys.modules)'],
-                           capture_output=True, text=True)
+    faked = subprocess.run(
+        [sys.executable, "-c", COLAB, 'print("google.colab" in sys.modules)'], capture_output=True, text=True
+    )
     assert faked.stdout == "True\n", "test of the test: COLAB does look like Colab to the cell"
 
 
 # -- --check -----------------------------------------------------------------------------
+
 
 def test_check_passes_on_a_rewritten_copy_and_fails_on_each_tampering(tmp_path):
     root = make_repo(tmp_path, lessons=LESSON_FILES[:2])
@@ -362,6 +432,7 @@ def test_check_against_a_new_release_lists_what_publishing_would_change(tmp_path
 
 # -- this repository ------------------------------------------------------------------------
 
+
 def test_the_site_url_is_github_pages_of_the_slug():
     assert launch.site_url("Some-Owner/convnets-course") == "https://some-owner.github.io/convnets-course/"
 
@@ -376,7 +447,8 @@ def test_the_stored_ref_is_this_versions_tag_or_a_commit():
     """A release bumps the version and runs ``course launch --ref v<version>``."""
     ref = launch.release_ref(ROOT / "pyproject.toml")
     assert ref == f"v{__version__}" or launch.COMMIT.match(ref), (
-        f"pyproject.toml [tool.course] ref is {ref}, helpers is {__version__}: run course launch --ref v{__version__}")
+        f"pyproject.toml [tool.course] ref is {ref}, helpers is {__version__}: run course launch --ref v{__version__}"
+    )
 
 
 def test_readme_and_the_course_documents_use_the_release():

@@ -3,6 +3,7 @@
 The lesson asserts its own claims with its own small functions; these tests
 hold the helpers it leans on to the same Keras measurements.
 """
+
 import numpy as np
 import pytest
 
@@ -33,8 +34,10 @@ def test_same_padding_equals_the_zeros_keras_adds(keras):
 
 @pytest.mark.parametrize("rates, size", [([1, 1, 1], 7), ([1, 2, 4], 15)])
 def test_dilated_stack_receptive_field_measured_and_computed(keras, rates, size):
-    stack = keras.Sequential([keras.Input((28, 28, 1))] + [
-        keras.layers.Conv2D(1, 3, dilation_rate=d, use_bias=False, kernel_initializer="ones") for d in rates])
+    stack = keras.Sequential(
+        [keras.Input((28, 28, 1))]
+        + [keras.layers.Conv2D(1, 3, dilation_rate=d, use_bias=False, kernel_initializer="ones") for d in rates]
+    )
     assert ops.measured_receptive_field(stack, 28) == (size, size)
     assert ops.receptive_field([(2 * d + 1, 1) for d in rates])[0] == size
 
@@ -42,8 +45,9 @@ def test_dilated_stack_receptive_field_measured_and_computed(keras, rates, size)
 def dilated_conv1d_by_hand(x, w, stride, dilation):
     """A 'valid' 1-D convolution (cross-correlation) with taps `dilation` apart, moved `stride` at a time."""
     span = dilation * (len(w) - 1) + 1
-    return np.array([sum(w[j] * x[start + j * dilation] for j in range(len(w)))
-                     for start in range(0, len(x) - span + 1, stride)])
+    return np.array(
+        [sum(w[j] * x[start + j * dilation] for j in range(len(w))) for start in range(0, len(x) - span + 1, stride)]
+    )
 
 
 @pytest.mark.parametrize("n, k, stride, pads, dilation", [(28, 3, 2, (0, 0), 2), (29, 3, 3, (1, 0), 2)])
@@ -67,6 +71,7 @@ def test_exercise_6_strided_dilated_lengths_sample_the_stride_1_output(keras, n,
 
 # --- what lesson 02's additions lean on -----------------------------------------
 
+
 def test_conv2d_transpose_is_the_full_convolution_with_the_flipped_kernel(keras):
     # lesson 02 section 2: 'full' padding (k - 1 zeros each side) with the kernel turned by 180 degrees
     rng = np.random.default_rng(1)
@@ -89,7 +94,7 @@ def test_keras_refuses_a_stride_with_a_dilation(keras):
 def test_a_strided_conv_moves_with_shifts_by_multiples_of_its_stride_only(keras):
     rng = np.random.default_rng(2)
     x = np.zeros((1, 20, 20, 1), "float32")
-    x[0, 4:14, 3:12, 0] = rng.random((10, 9))          # content away from the borders: no shift loses any
+    x[0, 4:14, 3:12, 0] = rng.random((10, 9))  # content away from the borders: no shift loses any
     kernel = rng.normal(size=(3, 3, 1, 1)).astype("float32")
     conv = keras.layers.Conv2D(1, 3, strides=2, use_bias=False)
     conv.build(x.shape)
@@ -97,12 +102,21 @@ def test_a_strided_conv_moves_with_shifts_by_multiples_of_its_stride_only(keras)
     plain = np.asarray(conv(x))
     for d in range(5):
         moved = np.asarray(conv(ops.shift2d(x, 0, d)))
-        exact = [np.allclose(moved[:, :, j:], plain[:, :, :plain.shape[2] - j], atol=1e-6) for j in range(d + 1)]
+        exact = [np.allclose(moved[:, :, j:], plain[:, :, : plain.shape[2] - j], atol=1e-6) for j in range(d + 1)]
         assert any(exact) == (d % 2 == 0), d
 
 
-@pytest.mark.parametrize("rates, reached", [([1, 1, 1], 7 * 7), ([2, 2, 2], 7 * 7), ([1, 2, 4], 15 * 15),
-                                            ([1, 2, 3], 13 * 13), ([1, 3, 9], 27 * 27), ([1, 3, 10], 27 * 27)])
+@pytest.mark.parametrize(
+    "rates, reached",
+    [
+        ([1, 1, 1], 7 * 7),
+        ([2, 2, 2], 7 * 7),
+        ([1, 2, 4], 15 * 15),
+        ([1, 2, 3], 13 * 13),
+        ([1, 3, 9], 27 * 27),
+        ([1, 3, 10], 27 * 27),
+    ],
+)
 def test_gridding_stacked_dilations_reach_only_the_sums_of_their_offsets(rates, reached):
     # one offset from {-d, 0, d} per layer: the 1-D offsets a unit hears, squared for 2-D
     offsets = {0}
@@ -124,8 +138,12 @@ def test_exercise_7_only_rates_1_3_9_give_a_27_wide_box_without_holes():
 
     found = {tuple(sorted(r)) for r in itertools.product(range(1, 14), repeat=3) if side_and_reached(r) == (27, 729)}
     assert found == {(1, 3, 9)}
-    widest = max(side for r in itertools.product(range(1, 14), repeat=3)
-                 for side, reached in [side_and_reached(r)] if reached == side * side)
+    widest = max(
+        side
+        for r in itertools.product(range(1, 14), repeat=3)
+        for side, reached in [side_and_reached(r)]
+        if reached == side * side
+    )
     assert widest == 27
 
 
@@ -145,6 +163,7 @@ def test_pytorch_padding_1_at_stride_2_is_the_mirror_of_tensorflow_same():
 
 # --- lesson 02's figures --------------------------------------------------------
 
+
 def test_window_positions_titles_count_positions_apart_from_the_window_size():
     from helpers import plots
 
@@ -157,7 +176,7 @@ def test_window_positions_titles_count_positions_apart_from_the_window_size():
 def test_window_positions_numbers_are_drawn_above_the_window_outlines():
     from helpers import plots
 
-    fig = plots.window_positions(5, {"'same' (even k)": (4, (1, 2))})   # numbers on the outlines' lines
+    fig = plots.window_positions(5, {"'same' (even k)": (4, (1, 2))})  # numbers on the outlines' lines
     ax = fig.axes[0]
     outlines = [p for p in ax.patches if not p.get_hatch()]
     assert outlines and max(p.get_zorder() for p in outlines) < min(t.get_zorder() for t in ax.texts)
@@ -168,23 +187,27 @@ def test_reach_maps_outline_the_box_and_count_the_pixels_that_reach():
 
     maps = np.zeros((2, 9, 9), bool)
     maps[0, 2:7, 2:7] = True
-    maps[1, 1:8:2, 1:8:2] = True                       # a 7x7 box with holes: 16 of its 49 pixels
+    maps[1, 1:8:2, 1:8:2] = True  # a 7x7 box with holes: 16 of its 49 pixels
     fig = plots.reach_maps(maps, ["dense", "holes"], title="t")
     titles = [ax.get_title() for ax in fig.axes]
     assert titles == ["dense\n5x5 box, 25 of its 25 pixels reach", "holes\n7x7 box, 16 of its 49 pixels reach"]
-    box = [p for p in fig.axes[1].patches][0]
+    box = next(iter(fig.axes[1].patches))
     assert (box.get_x(), box.get_y(), box.get_width(), box.get_height()) == (0.5, 0.5, 7, 7)
     assert "no pixel reaches" in plots.reach_maps(np.zeros((1, 5, 5)), ["none"]).axes[0].get_title()
 
 
 # --- lesson 02's exercise checkers reject the plausible wrong answers -------------
 
-@pytest.mark.parametrize("expected, wrong", [
-    ((227 - 11) // 4 + 1, [54, 56, 57, 55.5]),                        # 1: AlexNet's first layer
-    (ops.same_padding(32, 5, 3), [(2, 1), (1, 1), (2, 2), 3]),       # 2: the odd zero goes after
-    ((ops.same_padding(27, 3, 2), 0), [((0, 1), 1), ((1, 1), 1), ((0, 1), 0)]),  # 3
-    ((27, 27 * 27), [(15, 225), (13, 49), (29, 729), (27, 728), 27]),  # 7: (box side, pixels reaching)
-])
+
+@pytest.mark.parametrize(
+    "expected, wrong",
+    [
+        ((227 - 11) // 4 + 1, [54, 56, 57, 55.5]),  # 1: AlexNet's first layer
+        (ops.same_padding(32, 5, 3), [(2, 1), (1, 1), (2, 2), 3]),  # 2: the odd zero goes after
+        ((ops.same_padding(27, 3, 2), 0), [((0, 1), 1), ((1, 1), 1), ((0, 1), 0)]),  # 3
+        ((27, 27 * 27), [(15, 225), (13, 49), (29, 729), (27, 728), 27]),  # 7: (box side, pixels reaching)
+    ],
+)
 def test_exercise_checks_reject_plausible_wrong_answers(expected, wrong, capsys):
     from helpers.exercises import check
 
@@ -200,11 +223,11 @@ def test_the_input_gradient_of_a_valid_conv_is_the_full_convolution_with_the_fli
     rng = np.random.default_rng(3)
     x = tf.constant(rng.normal(size=(1, 6, 5, 1)).astype("float32"))
     kernel = rng.normal(size=(3, 3, 1, 1)).astype("float32")
-    error = rng.normal(size=(1, 4, 3, 1)).astype("float32")           # dL/d(output), output 4x3
+    error = rng.normal(size=(1, 4, 3, 1)).astype("float32")  # dL/d(output), output 4x3
     with tf.GradientTape() as tape:
         tape.watch(x)
         loss = tf.reduce_sum(tf.nn.conv2d(x, kernel, 1, "VALID") * error)
-    full = ops.conv2d(ops.pad2d(error, 2), kernel[::-1, ::-1])       # 4x3 back to 6x5
+    full = ops.conv2d(ops.pad2d(error, 2), kernel[::-1, ::-1])  # 4x3 back to 6x5
     np.testing.assert_allclose(tape.gradient(loss, x).numpy(), full, atol=1e-5)
 
 
@@ -218,12 +241,16 @@ def test_padded_arithmetic_draws_input_coordinates_grey_padding_and_the_valid_ce
     assert [t.get_text() for t in inp.get_xticklabels()] == ["-1", "0", "1", "2", "3", "4"]
     assert [t.get_text() for t in inp.get_yticklabels()] == ["-1", "0", "1", "2", "3", "4"]
     grey = [p for p in inp.patches if p.get_fill() and p.get_zorder() == 0.5]
-    assert len(grey) == 6 * 6 - 4 * 4                                  # one patch per padding cell
+    assert len(grey) == 6 * 6 - 4 * 4  # one patch per padding cell
     dashed = [p for p in out.patches if p.get_linestyle() == "--"]
-    assert len(dashed) == 1                                            # the inner 2x2: lesson 01's 'valid' output
+    assert len(dashed) == 1  # the inner 2x2: lesson 01's 'valid' output
     box = dashed[0]
-    assert (round(box.get_x() + 0.5), round(box.get_y() + 0.5), round(box.get_width()), round(box.get_height())) \
-        == (1, 1, 2, 2)
+    assert (round(box.get_x() + 0.5), round(box.get_y() + 0.5), round(box.get_width()), round(box.get_height())) == (
+        1,
+        1,
+        2,
+        2,
+    )
     assert "grey: padding" in inp.get_xlabel()
 
 
@@ -235,10 +262,10 @@ def test_stride_shift_maps_share_one_zero_centred_scale_and_draw_the_difference(
     strided, shifted = stride1[::2, ::2], stride1[::2, np.r_[0, 1:24:2]]
     fig = plots.stride_shift_maps(stride1, strided, shifted, stride=2, shift=1, title="t")
     panels = [ax for ax in fig.axes if ax.get_label() != "<colorbar>"]
-    assert len(panels) == 4 and len(fig.axes) == 5                     # four panels, one colour bar
+    assert len(panels) == 4 and len(fig.axes) == 5  # four panels, one colour bar
     limits = {ax.images[0].get_clim() for ax in panels}
-    assert len(limits) == 1 and list(limits)[0][0] == -list(limits)[0][1]   # one scale, centred at 0
+    assert len(limits) == 1 and next(iter(limits))[0] == -next(iter(limits))[1]  # one scale, centred at 0
     np.testing.assert_allclose(panels[3].images[0].get_array(), shifted - strided)
     kept, moved = panels[0].lines
     assert sorted(set(kept.get_xdata())) == list(range(0, 26, 2))
-    assert sorted(set(moved.get_xdata())) == list(range(1, 25, 2))    # column c * 2 - 1: the neighbours
+    assert sorted(set(moved.get_xdata())) == list(range(1, 25, 2))  # column c * 2 - 1: the neighbours

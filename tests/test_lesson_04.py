@@ -19,14 +19,15 @@ def _tiny(n, seed):
 @pytest.mark.training
 def test_validation_fills_the_curves_and_the_test_set_is_scored_once_at_the_end(keras):
     train, test, val = _tiny(64, 0), _tiny(16, 1), _tiny(24, 2)
-    model, result = training.train_and_evaluate(models.dense_baseline, (train, test), epochs=2, batch_size=32,
-                                                seed=1, validation=val)
+    model, result = training.train_and_evaluate(
+        models.dense_baseline, (train, test), epochs=2, batch_size=32, seed=1, validation=val
+    )
     assert len(result.history["val_accuracy"]) == 2
     val_loss, val_acc = model.evaluate(*val, verbose=0)
     test_loss, test_acc = model.evaluate(*test, verbose=0)
-    assert result.history["val_accuracy"][-1] == pytest.approx(val_acc)    # the curves are the validation set
+    assert result.history["val_accuracy"][-1] == pytest.approx(val_acc)  # the curves are the validation set
     assert result.history["val_loss"][-1] == pytest.approx(val_loss, rel=1e-5)
-    assert result.test_acc == pytest.approx(test_acc)                       # the record's test score is the test set
+    assert result.test_acc == pytest.approx(test_acc)  # the record's test score is the test set
     assert result.test_loss == pytest.approx(test_loss, rel=1e-5)
 
 
@@ -74,8 +75,12 @@ def test_the_lesson_05_claims_lesson_04_prints_exist(keras):
     from helpers import ablation
 
     seeds = np.array([0.9, 0.91, 0.92])
-    accuracy = {head: {kind: {0: seeds, 4: seeds - 0.3} for kind in kinds}
-                for head, kinds in (("flatten", ("max", "avg", "strided_conv", "learned_pool", "none")),
-                                    ("global_max", ("max", "none")))}
+    accuracy = {
+        head: {kind: {0: seeds, 4: seeds - 0.3} for kind in kinds}
+        for head, kinds in (
+            ("flatten", ("max", "avg", "strided_conv", "learned_pool", "none")),
+            ("global_max", ("max", "none")),
+        )
+    }
     names = {v.claim for v in ablation.claims(accuracy, 4)}
     assert {"(b) max - none", "(b) global head: max - none"} <= names

@@ -18,8 +18,9 @@ def test_learned_pooling_adds_two_2x2_convs_to_lesson_04s_model(keras):
 
 @pytest.mark.parametrize("kind", ["max", "avg", "learned_pool", "none"])
 def test_the_strided_convolution_is_the_cheapest_variant(keras, kind):
-    assert models.forward_flops(models.downsampling_variant("strided_conv")) < \
-        models.forward_flops(models.downsampling_variant(kind))
+    assert models.forward_flops(models.downsampling_variant("strided_conv")) < models.forward_flops(
+        models.downsampling_variant(kind)
+    )
 
 
 def test_no_downsampling_costs_over_ten_times_max_pooling(keras):
@@ -39,10 +40,16 @@ def test_exercise_3s_checker_rejects_the_absolute_value_of_t():
     from helpers.exercises import check_function
 
     path = Path(__file__).resolve().parent.parent / "notebooks" / "05_no_pooling_ablation.ipynb"
-    cell = next(c.source for c in nbformat.read(path, as_version=4).cells
-                if c.cell_type == "code" and c.source.startswith("def paired_t_statistic"))
-    call = next(node for node in ast.walk(ast.parse(cell))
-                if isinstance(node, ast.Call) and getattr(node.func, "id", "") == "check_function")
+    cell = next(
+        c.source
+        for c in nbformat.read(path, as_version=4).cells
+        if c.cell_type == "code" and c.source.startswith("def paired_t_statistic")
+    )
+    call = next(
+        node
+        for node in ast.walk(ast.parse(cell))
+        if isinstance(node, ast.Call) and getattr(node.func, "id", "") == "check_function"
+    )
     inputs = ast.literal_eval(next(k.value for k in call.keywords if k.arg == "inputs"))
 
     def absolute_t(diffs):

@@ -41,7 +41,7 @@ def assigned(code, name):
     for node in ast.walk(ast.parse(code)):
         if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == name for t in node.targets):
             value = node.value
-            if isinstance(value, ast.Call):   # np.array([[...]], np.float32)
+            if isinstance(value, ast.Call):  # np.array([[...]], np.float32)
                 value = value.args[0]
             # a literal, or literal lists times an int ([[-1, 0, 1]] * 3): nothing else to evaluate
             return eval(compile(ast.Expression(value), "<lesson>", "eval"), {"__builtins__": {}})
@@ -52,8 +52,8 @@ def test_the_hand_made_kernels_are_lesson_01s():
     ours, theirs = code_of(LESSON), code_of(LESSON_01)
     assert np.array_equal(np.array(assigned(ours, "diagonal")), np.array(assigned(theirs, "diagonal_answer")))
     assert np.array_equal(np.array(assigned(ours, "vertical")), np.array(assigned(theirs, "vertical_edge")))
-    assert "vertical.T" in ours and "horizontal_edge = vertical_edge.T" in theirs   # both transpose it
-    assert "np.full((3, 3), 1 / 9" in ours and "np.full((3, 3), 1 / 9" in theirs   # the same blur
+    assert "vertical.T" in ours and "horizontal_edge = vertical_edge.T" in theirs  # both transpose it
+    assert "np.full((3, 3), 1 / 9" in ours and "np.full((3, 3), 1 / 9" in theirs  # the same blur
 
 
 def test_the_receptive_field_facts_the_prose_types_are_computed():
@@ -65,9 +65,9 @@ def test_the_receptive_field_facts_the_prose_types_are_computed():
     assert conv3 == (18, 4) and "18×18" in prose and "4 apart" in prose
     side = convnet.get_layer("conv3").output.shape[1]
     assert side == 3 and "only 3×3 units" in prose
-    assert (side - 1) * conv3[1] + conv3[0] == 26 and "rows 26 and\n27" in prose   # the last field ends at row 25
+    assert (side - 1) * conv3[1] + conv3[0] == 26 and "rows 26 and\n27" in prose  # the last field ends at row 25
     pool2 = ops.receptive_field(interpret.conv_pool_stack(convnet, "pool2"))
-    assert (4 * pool2[1], 4 * pool2[1], pool2[0]) == (16, 16, 10)    # exercise 1's answer, as solution 1 works it
+    assert (4 * pool2[1], 4 * pool2[1], pool2[0]) == (16, 16, 10)  # exercise 1's answer, as solution 1 works it
 
 
 @pytest.mark.training
@@ -81,13 +81,15 @@ def test_the_untrained_control_is_the_network_training_starts_from():
     untrained = models.mnist_convnet()
     rng = np.random.default_rng(0)
     data = ((rng.random((32, 28, 28, 1), dtype=np.float32), np.eye(10, dtype=np.float32)[rng.integers(0, 10, 32)]),) * 2
-    trained, _ = train_and_evaluate(models.mnist_convnet, data, epochs=1, batch_size=16, seed=5,
-                                    optimizer=keras.optimizers.SGD(learning_rate=0.0))
+    trained, _ = train_and_evaluate(
+        models.mnist_convnet, data, epochs=1, batch_size=16, seed=5, optimizer=keras.optimizers.SGD(learning_rate=0.0)
+    )
     for a, b in zip(untrained.get_weights(), trained.get_weights()):
         assert np.array_equal(a, b)
 
 
 # --- the lesson's figures ------------------------------------------------------------
+
 
 def _images_of(ax):
     return [image for image in ax.get_images()]
@@ -101,7 +103,7 @@ def test_where_it_looks_centres_signed_columns_at_zero_and_starts_others_at_zero
     positive[:, 26:, :] = np.nan
     fig = plots.where_it_looks(digits, {"signed": signed, "positive": positive}, ["a", "b"])
     bars = [ax for ax in fig.axes if ax.get_label() == "<colorbar>"]
-    assert len(bars) == 2                                          # one colour bar per map column
+    assert len(bars) == 2  # one colour bar per map column
     panels = [ax for ax in fig.axes if ax.get_label() != "<colorbar>"]
     grid = np.array(panels).reshape(2, 3)
     for row in grid:
@@ -115,9 +117,9 @@ def test_where_it_looks_centres_signed_columns_at_zero_and_starts_others_at_zero
 
 def test_filter_matches_groups_by_kernel_and_greys_out_the_unmatched():
     filters = np.zeros((3, 3, 3))
-    filters[..., 0] = [[-1, 0, 1]] * 3                       # a vertical edge
-    filters[..., 1] = np.ones((3, 3))                        # a blur
-    filters[..., 2] = [[1, 0, 0], [0, 0, 0], [0, 0, 0]]      # nothing much
+    filters[..., 0] = [[-1, 0, 1]] * 3  # a vertical edge
+    filters[..., 1] = np.ones((3, 3))  # a blur
+    filters[..., 2] = [[1, 0, 0], [0, 0, 0], [0, 0, 0]]  # nothing much
     references = np.stack([np.array([[-1, 0, 1]] * 3), np.ones((3, 3)) / 9], axis=-1)
     a, b = filters.reshape(9, -1), references.reshape(9, -1)
     similarity = (a / np.linalg.norm(a, axis=0)).T @ (b / np.linalg.norm(b, axis=0))
@@ -128,9 +130,17 @@ def test_filter_matches_groups_by_kernel_and_greys_out_the_unmatched():
 
 
 def test_channel_patterns_frames_the_ascent_column():
-    fig = plots.channel_patterns(np.zeros((2, 3, 8, 8)), np.ones((2, 8, 8)), [5, 9], values=np.ones((2, 3)),
-                                 pattern_values=np.full(2, 2.0), layer="conv2")
+    fig = plots.channel_patterns(
+        np.zeros((2, 3, 8, 8)),
+        np.ones((2, 8, 8)),
+        [5, 9],
+        values=np.ones((2, 3)),
+        pattern_values=np.full(2, 2.0),
+        layer="conv2",
+    )
     panels = [ax for ax in fig.axes if ax.get_label() != "<colorbar>"]
     assert [ax.get_title() for ax in panels[:4]] == ["#1: 1.0", "#2: 1.0", "#3: 1.0", "ascent: 2.0"]
     assert panels[0].get_ylabel() == "channel 5" and panels[4].get_ylabel() == "channel 9"
-    assert all(isinstance(image.norm, Normalize) and image.get_clim() == (0, 1) for ax in panels for image in _images_of(ax))
+    assert all(
+        isinstance(image.norm, Normalize) and image.get_clim() == (0, 1) for ax in panels for image in _images_of(ax)
+    )

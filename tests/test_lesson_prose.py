@@ -12,7 +12,7 @@ import nbformat
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import lesson_prose  # noqa: E402  (tests/ is not a package)
+import lesson_prose
 
 ROOT = Path(__file__).resolve().parent.parent
 LESSONS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
@@ -25,20 +25,31 @@ def quoted_problems(name, notebook):
     (a stale allowlist would let the number come back unnoticed)."""
     quoted = notebook.get("metadata", {}).get("course", {}).get("quoted_numbers", {})
     if not isinstance(quoted, dict):
-        return [f"{name}: metadata course.quoted_numbers must be a dict {{number: reason}}, got {type(quoted).__name__}"]
+        return [
+            f"{name}: metadata course.quoted_numbers must be a dict {{number: reason}}, got {type(quoted).__name__}"
+        ]
     typed = {text for _, _, text in lesson_prose.notebook_typed_numbers({**notebook, "metadata": {}})}
-    problems = [f"{name}: quoted number {number!r} has no reason" for number, reason in quoted.items()
-                if not isinstance(reason, str) or not reason.strip()]
-    problems += [f"{name}: quoted number {number!r} does not occur in the markdown's prose (remove it from "
-                 f"course.quoted_numbers)" for number in quoted if number not in typed]
+    problems = [
+        f"{name}: quoted number {number!r} has no reason"
+        for number, reason in quoted.items()
+        if not isinstance(reason, str) or not reason.strip()
+    ]
+    problems += [
+        f"{name}: quoted number {number!r} does not occur in the markdown's prose (remove it from "
+        f"course.quoted_numbers)"
+        for number in quoted
+        if number not in typed
+    ]
     return problems
 
 
 def typed_problems(name, notebook):
     """One line per number ``notebook``'s markdown types that only an output may hold."""
-    return [f"{name}, cell {index}: {kind} {text!r} is typed in markdown (print it from code, or quote it "
-            f"with a reason in course.quoted_numbers)"
-            for index, kind, text in lesson_prose.notebook_typed_numbers(notebook)]
+    return [
+        f"{name}, cell {index}: {kind} {text!r} is typed in markdown (print it from code, or quote it "
+        f"with a reason in course.quoted_numbers)"
+        for index, kind, text in lesson_prose.notebook_typed_numbers(notebook)
+    ]
 
 
 def read(path):
@@ -46,6 +57,7 @@ def read(path):
 
 
 # -- the lessons ----------------------------------------------------------------
+
 
 def test_there_are_lessons():
     assert LESSONS, "no notebooks/NN_*.ipynb"
@@ -92,7 +104,7 @@ NOT_TYPED = [
     "```\nprint(0.9907, '59%', 1e-5)\n```",
     "see [the run](https://example.org/runs/0.9907/59%25/1e-5)",
     "<https://example.org/v0.95>",
-    "<img src=\"fig_0.5.png\" width=\"50%\">",
+    '<img src="fig_0.5.png" width="50%">',
     "93,322 parameters",
     "a 26×26 map, 3 epochs, 60,000 training digits",
     "a pixel lies in 9 of the 3×3 windows",

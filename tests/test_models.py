@@ -9,7 +9,11 @@ from helpers import models
 def test_mnist_convnet_matches_the_lesson(keras):
     model = models.mnist_convnet()
     assert models.param_counts(model) == {
-        "conv1": 320, "conv2": 18_496, "conv3": 36_928, "dense": 36_928, "predictions": 650,
+        "conv1": 320,
+        "conv2": 18_496,
+        "conv3": 36_928,
+        "dense": 36_928,
+        "predictions": 650,
     }
     assert model.count_params() == 93_322
     shapes = [tuple(layer.output.shape[1:]) for layer in model.layers[1:]]
@@ -77,8 +81,9 @@ def test_learned_pool_is_a_linear_2x2_stride_2_conv(keras):
         assert layer.activation.__name__ == "linear"
 
 
-@pytest.mark.parametrize("head, layer_type", [("global_max", "GlobalMaxPooling2D"),
-                                              ("global_avg", "GlobalAveragePooling2D")])
+@pytest.mark.parametrize(
+    "head, layer_type", [("global_max", "GlobalMaxPooling2D"), ("global_avg", "GlobalAveragePooling2D")]
+)
 @pytest.mark.parametrize("kind", sorted(VARIANTS))
 def test_global_heads_see_one_number_per_channel(keras, kind, head, layer_type):
     model = models.downsampling_variant(kind, head=head)
@@ -114,8 +119,16 @@ LESSON_FLOPS = {
     ("avg", "flatten"): 2 * (26 * 26 * 32 * 9 + 11 * 11 * 64 * 288 + 3 * 3 * 64 * 576 + 576 * 64 + 64 * 10),
     ("max", "global_max"): 2 * (26 * 26 * 32 * 9 + 11 * 11 * 64 * 288 + 3 * 3 * 64 * 576 + 64 * 64 + 64 * 10),
     ("strided_conv", "flatten"): 2 * (13 * 13 * 32 * 9 + 6 * 6 * 64 * 288 + 4 * 4 * 64 * 576 + 1024 * 64 + 640),
-    ("learned_pool", "flatten"): 2 * (26 * 26 * 32 * 9 + 13 * 13 * 32 * 128 + 11 * 11 * 64 * 288
-                                      + 5 * 5 * 64 * 256 + 3 * 3 * 64 * 576 + 576 * 64 + 640),
+    ("learned_pool", "flatten"): 2
+    * (
+        26 * 26 * 32 * 9
+        + 13 * 13 * 32 * 128
+        + 11 * 11 * 64 * 288
+        + 5 * 5 * 64 * 256
+        + 3 * 3 * 64 * 576
+        + 576 * 64
+        + 640
+    ),
     ("none", "flatten"): 2 * (26 * 26 * 32 * 9 + 24 * 24 * 64 * 288 + 22 * 22 * 64 * 576 + 30_976 * 64 + 640),
 }
 

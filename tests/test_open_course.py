@@ -31,7 +31,6 @@ def test_readme_states_the_licence_the_lock_command_colab_and_the_test_command()
     assert "make test" in README and (ROOT / ".ci" / "run").read_text().strip().endswith("make test")
 
 
-
 def test_citation_cff_has_what_cff_1_2_0_requires():
     """The schema's required keys and types (cffconvert --validate checks the
     full schema; it is not a course dependency)."""
@@ -39,8 +38,9 @@ def test_citation_cff_has_what_cff_1_2_0_requires():
     assert cff["cff-version"] == "1.2.0"
     assert isinstance(cff["message"], str) and cff["message"]
     assert isinstance(cff["title"], str) and cff["title"]
-    assert cff["authors"] and all(isinstance(a, dict) and ({"name"} <= set(a) or {"family-names"} <= set(a))
-                                  for a in cff["authors"])
+    assert cff["authors"] and all(
+        isinstance(a, dict) and ({"name"} <= set(a) or {"family-names"} <= set(a)) for a in cff["authors"]
+    )
     assert cff["type"] in ("software", "dataset")
     assert set(cff["license"]) == {"MIT", "CC-BY-4.0"}
     from helpers import __version__
@@ -52,9 +52,14 @@ def test_contributing_gives_the_commands_that_exist():
     assert "make check" in CONTRIBUTING and "make test" in CONTRIBUTING and "make lock" in CONTRIBUTING
     assert ".venv/bin/python -m course refresh --only NN" in CONTRIBUTING
     nbval_flags = re.search(r"^NBVAL := (.+)$", MAKEFILE, re.M).group(1).replace("$(KERNEL)", "convnets-course")
-    command = re.search(r"\.venv/bin/python -m pytest notebooks/NN_\*\.ipynb (.+?) -p no:cacheprovider",
-                        CONTRIBUTING.replace("\\\n    ", ""), re.S)
-    assert command and command.group(1).split() == nbval_flags.split(), "CONTRIBUTING's nbval command is not make test's"
+    command = re.search(
+        r"\.venv/bin/python -m pytest notebooks/NN_\*\.ipynb (.+?) -p no:cacheprovider",
+        CONTRIBUTING.replace("\\\n    ", ""),
+        re.S,
+    )
+    assert command and command.group(1).split() == nbval_flags.split(), (
+        "CONTRIBUTING's nbval command is not make test's"
+    )
     assert "lo..hi:" in CONTRIBUTING and "check(" in CONTRIBUTING and "Solutions" in CONTRIBUTING
     assert "python -m course launch" in CONTRIBUTING
 
@@ -144,12 +149,15 @@ def test_readme_lesson_runtimes_are_the_ones_each_lesson_quotes():
     lessons = {name[:2]: lesson_runtime(name) for name in LESSONS}
     assert lessons == rows, "copy each lesson's **Runtime:** phrase into the README's lesson table"
     table_end = README.index("\n\n", README.index("| 01 |"))
-    note = README[table_end:README.index("\n\n", table_end + 2)]
-    assert note.lstrip().startswith("Runtimes:") and "build/runs/<lesson>.json" in note, \
+    note = README[table_end : README.index("\n\n", table_end + 2)]
+    assert note.lstrip().startswith("Runtimes:") and "build/runs/<lesson>.json" in note, (
         "the paragraph under the table says where the runtimes come from: the runner's record of the run"
+    )
 
 
 def test_readme_runtime_reader_reads_rows_and_skips_other_tables():
-    table = ("| 01 | a | under a minute | b |\n| 02 | a | about 2 min | b |\n| 03 | a | about 12 mins | b |\n"
-             "| 01_convolution | ok | 12 s | 11 s | 0.7 GB |")
+    table = (
+        "| 01 | a | under a minute | b |\n| 02 | a | about 2 min | b |\n| 03 | a | about 12 mins | b |\n"
+        "| 01_convolution | ok | 12 s | 11 s | 0.7 GB |"
+    )
     assert readme_runtimes(table) == {"01": "under a minute", "02": "about 2 min"}

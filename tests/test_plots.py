@@ -23,72 +23,124 @@ FIGURES = {
     "kernel_grid": lambda: plots.kernel_grid(RNG.standard_normal((3, 3, 1, 8))),
     "feature_maps": lambda: plots.feature_maps(RNG.random((26, 26, 6))),
     "training_curves": lambda: plots.training_curves({"max": {"loss": [1, 0.5], "accuracy": [0.5, 0.9]}}),
-    "grouped_bars": lambda: plots.grouped_bars(["max", "avg"], ["train", "test"], [[0.9, 0.8], [0.85, 0.8]], [[0.01, 0.02], [0.0, 0.01]]),
+    "grouped_bars": lambda: plots.grouped_bars(
+        ["max", "avg"], ["train", "test"], [[0.9, 0.8], [0.85, 0.8]], [[0.01, 0.02], [0.0, 0.01]]
+    ),
     "confusion_matrix": lambda: plots.confusion_matrix(RNG.integers(0, 100, (10, 10))),
-    "layer_activations": lambda: plots.layer_activations(RNG.random((28, 28)), {"conv1": RNG.random((26, 26, 4)),
-                                                                          "pool1": RNG.random((13, 13, 4))}),
-    "shift_robustness": lambda: plots.shift_robustness([0, 1, 2], {"dense": [0.9, 0.8, 0.5], "convnet": [0.99, 0.95, 0.9]},
-                                                       {"dense": [0.01] * 3, "convnet": [0.01] * 3}, [0, 0.05, 0.3],
-                                                       [0, 0.01, 0.02], "dense drop - convnet drop"),
+    "layer_activations": lambda: plots.layer_activations(
+        RNG.random((28, 28)), {"conv1": RNG.random((26, 26, 4)), "pool1": RNG.random((13, 13, 4))}
+    ),
+    "shift_robustness": lambda: plots.shift_robustness(
+        [0, 1, 2],
+        {"dense": [0.9, 0.8, 0.5], "convnet": [0.99, 0.95, 0.9]},
+        {"dense": [0.01] * 3, "convnet": [0.01] * 3},
+        [0, 0.05, 0.3],
+        [0, 0.01, 0.02],
+        "dense drop - convnet drop",
+    ),
     "line_plot": lambda: plots.line_plot([0, 1, 2], {"dense": [1, 0.5, 0.2]}, "shift (px)", "accuracy", "Shift"),
 }
 
 
 # --- lesson 05 ---
-FIGURES.update({
-    "accuracy_vs_shift": lambda: plots.accuracy_vs_shift(
-        [0, 1, 2], {"max": [[0.99, 0.97, 0.9], [0.98, 0.96, 0.88]], "none": [[0.99, 0.95, 0.8]]}),
-    "receptive_fields": lambda: plots.receptive_fields(RNG.random((28, 28)), {"max": (5, 5, 18), "none": (11, 11, 7)}),
-    "paired_differences": lambda: plots.paired_differences(
-        [verdicts.decide("(a) max - avg", "clean accuracy (pp)", [0.5, 1.0, 0.2]),
-         verdicts.decide("(d) big - small", "test loss", [-0.1, -0.2, -0.15])]),
-})
+FIGURES.update(
+    {
+        "accuracy_vs_shift": lambda: plots.accuracy_vs_shift(
+            [0, 1, 2], {"max": [[0.99, 0.97, 0.9], [0.98, 0.96, 0.88]], "none": [[0.99, 0.95, 0.8]]}
+        ),
+        "receptive_fields": lambda: plots.receptive_fields(
+            RNG.random((28, 28)), {"max": (5, 5, 18), "none": (11, 11, 7)}
+        ),
+        "paired_differences": lambda: plots.paired_differences(
+            [
+                verdicts.decide("(a) max - avg", "clean accuracy (pp)", [0.5, 1.0, 0.2]),
+                verdicts.decide("(d) big - small", "test loss", [-0.1, -0.2, -0.15]),
+            ]
+        ),
+    }
+)
 
 # --- lesson 01 ---
-FIGURES.update({
-    "conv_arithmetic": lambda: plots.conv_arithmetic(RNG.integers(0, 4, (4, 4, 2)), RNG.integers(-2, 3, (3, 3, 2)), 1, 0),
-    "signed_maps": lambda: plots.signed_maps(RNG.standard_normal((26, 26, 3)), names=["a", "b", "c"]),
-    "shift_equivariance": lambda: plots.shift_equivariance(RNG.standard_normal((12, 12)), RNG.standard_normal((12, 12)), (2, -1)),
-    "kernel_recovery": lambda: plots.kernel_recovery([1.0, 0.1, 0.01], RNG.standard_normal((3, 3)), RNG.standard_normal((3, 3))),
-    "composed_kernel": lambda: plots.composed_kernel([RNG.standard_normal((3, 3))] * 2, RNG.standard_normal((5, 5)), ["a", "b", "c"]),
-})
+FIGURES.update(
+    {
+        "conv_arithmetic": lambda: plots.conv_arithmetic(
+            RNG.integers(0, 4, (4, 4, 2)), RNG.integers(-2, 3, (3, 3, 2)), 1, 0
+        ),
+        "signed_maps": lambda: plots.signed_maps(RNG.standard_normal((26, 26, 3)), names=["a", "b", "c"]),
+        "shift_equivariance": lambda: plots.shift_equivariance(
+            RNG.standard_normal((12, 12)), RNG.standard_normal((12, 12)), (2, -1)
+        ),
+        "kernel_recovery": lambda: plots.kernel_recovery(
+            [1.0, 0.1, 0.01], RNG.standard_normal((3, 3)), RNG.standard_normal((3, 3))
+        ),
+        "composed_kernel": lambda: plots.composed_kernel(
+            [RNG.standard_normal((3, 3))] * 2, RNG.standard_normal((5, 5)), ["a", "b", "c"]
+        ),
+    }
+)
 
 
 # --- lesson 03 ---
-FIGURES.update({
-    "pooling_windows": lambda: plots.pooling_windows(RNG.random((6, 6)), RNG.random((3, 3)), image=RNG.random((8, 8))),
-    "compare_maps": lambda: plots.compare_maps([(RNG.random((4, 4)), "a"), (RNG.random((2, 2)), "b")], "t", annotate=True),
-    "shift_change_bars": lambda: plots.shift_change_bars({"none": [0.9, 0.95], "max": [0.7, 0.8]},
-                                                         {"none": [0.5, 0.6], "max": [0.4, 0.4]}, "t"),
-    "shift_status": lambda: plots.shift_status([("conv", RNG.random((6, 6)), RNG.random((6, 6))),
-                                                ("pooled", RNG.random((3, 3)), RNG.random((3, 3)))], "t"),
-})
+FIGURES.update(
+    {
+        "pooling_windows": lambda: plots.pooling_windows(
+            RNG.random((6, 6)), RNG.random((3, 3)), image=RNG.random((8, 8))
+        ),
+        "compare_maps": lambda: plots.compare_maps(
+            [(RNG.random((4, 4)), "a"), (RNG.random((2, 2)), "b")], "t", annotate=True
+        ),
+        "shift_change_bars": lambda: plots.shift_change_bars(
+            {"none": [0.9, 0.95], "max": [0.7, 0.8]}, {"none": [0.5, 0.6], "max": [0.4, 0.4]}, "t"
+        ),
+        "shift_status": lambda: plots.shift_status(
+            [("conv", RNG.random((6, 6)), RNG.random((6, 6))), ("pooled", RNG.random((3, 3)), RNG.random((3, 3)))], "t"
+        ),
+    }
+)
 
 # --- lesson 02 ---
-FIGURES.update({
-    "window_positions": lambda: plots.window_positions(5, {"'valid'": (3, (0, 0)), "'same'": (4, (1, 2))}),
-    "window_counts": lambda: plots.window_counts({"'valid'": RNG.integers(1, 10, (8, 8)),
-                                                  "'same'": RNG.integers(4, 10, (28, 28))}),
-    "strided_walk": lambda: plots.strided_walk(RNG.random((28, 28)), 3, [1, 2, 4]),
-    "stride_shrink": lambda: plots.stride_shrink([1, 2], {"valid": [26, 13], "same": [28, 14]},
-                                                 {"valid": [0, 55], "same": [0, 0]}, n=28),
-    "dilated_taps": lambda: plots.dilated_taps(3, [1, 2, 3]),
-    "window_walk": lambda: plots.window_walk(8, 3, padding="same", stride=2, dilation=1),
-    "reach_maps": lambda: plots.reach_maps(RNG.integers(0, 2, (3, 15, 15)), ["1", "2", "3"]),
-    "padded_arithmetic": lambda: plots.padded_arithmetic(RNG.integers(0, 4, (4, 4)), RNG.integers(-2, 3, (3, 3)), 1, 0, 3),
-    "stride_shift_maps": lambda: plots.stride_shift_maps(RNG.standard_normal((26, 26)), RNG.standard_normal((13, 13)),
-                                                         RNG.standard_normal((13, 13))),
-})
+FIGURES.update(
+    {
+        "window_positions": lambda: plots.window_positions(5, {"'valid'": (3, (0, 0)), "'same'": (4, (1, 2))}),
+        "window_counts": lambda: plots.window_counts(
+            {"'valid'": RNG.integers(1, 10, (8, 8)), "'same'": RNG.integers(4, 10, (28, 28))}
+        ),
+        "strided_walk": lambda: plots.strided_walk(RNG.random((28, 28)), 3, [1, 2, 4]),
+        "stride_shrink": lambda: plots.stride_shrink(
+            [1, 2], {"valid": [26, 13], "same": [28, 14]}, {"valid": [0, 55], "same": [0, 0]}, n=28
+        ),
+        "dilated_taps": lambda: plots.dilated_taps(3, [1, 2, 3]),
+        "window_walk": lambda: plots.window_walk(8, 3, padding="same", stride=2, dilation=1),
+        "reach_maps": lambda: plots.reach_maps(RNG.integers(0, 2, (3, 15, 15)), ["1", "2", "3"]),
+        "padded_arithmetic": lambda: plots.padded_arithmetic(
+            RNG.integers(0, 4, (4, 4)), RNG.integers(-2, 3, (3, 3)), 1, 0, 3
+        ),
+        "stride_shift_maps": lambda: plots.stride_shift_maps(
+            RNG.standard_normal((26, 26)), RNG.standard_normal((13, 13)), RNG.standard_normal((13, 13))
+        ),
+    }
+)
 
 # --- lesson 06 ---
-FIGURES.update({
-    "filter_matches": lambda: plots.filter_matches(RNG.standard_normal((3, 3, 10)), RNG.standard_normal((3, 3, 2)),
-                                                   ["a", "b"], RNG.uniform(-1, 1, (10, 2))),
-    "channel_patterns": lambda: plots.channel_patterns(RNG.random((2, 3, 8, 8)), RNG.random((2, 8, 8)), [4, 7],
-                                                       values=RNG.random((2, 3)), pattern_values=RNG.random(2)),
-    "where_it_looks": lambda: plots.where_it_looks(RNG.random((2, 28, 28)), {"signed": RNG.standard_normal((2, 28, 28)),
-                                                                             "positive": RNG.random((2, 28, 28))}, ["x", "y"]),
-})
+FIGURES.update(
+    {
+        "filter_matches": lambda: plots.filter_matches(
+            RNG.standard_normal((3, 3, 10)), RNG.standard_normal((3, 3, 2)), ["a", "b"], RNG.uniform(-1, 1, (10, 2))
+        ),
+        "channel_patterns": lambda: plots.channel_patterns(
+            RNG.random((2, 3, 8, 8)),
+            RNG.random((2, 8, 8)),
+            [4, 7],
+            values=RNG.random((2, 3)),
+            pattern_values=RNG.random(2),
+        ),
+        "where_it_looks": lambda: plots.where_it_looks(
+            RNG.random((2, 28, 28)),
+            {"signed": RNG.standard_normal((2, 28, 28)), "positive": RNG.random((2, 28, 28))},
+            ["x", "y"],
+        ),
+    }
+)
 
 
 @pytest.mark.parametrize("name", sorted(FIGURES))
@@ -101,17 +153,33 @@ def test_figure_has_title_and_labels_and_no_global_state(name):
 
 
 def test_every_public_plot_is_tested():
-    public = {n for n, f in vars(plots).items() if callable(f) and not n.startswith("_") and f.__module__.startswith(plots.__name__ + ".")}
-    animations = {n for n in public if n.endswith("_animation")}   # HTML, not figures: tests/test_animations.py
-    assert public - {"model_style"} - animations == set(FIGURES)   # model_style returns a style, not a figure
+    public = {
+        n
+        for n, f in vars(plots).items()
+        if callable(f) and not n.startswith("_") and f.__module__.startswith(plots.__name__ + ".")
+    }
+    animations = {n for n in public if n.endswith("_animation")}  # HTML, not figures: tests/test_animations.py
+    assert public - {"model_style"} - animations == set(FIGURES)  # model_style returns a style, not a figure
 
 
-@pytest.mark.parametrize("call, words", [
-    (lambda: plots.image_grid(np.zeros((28, 28))), "images must be a numeric (or bool) array of shape (N, H, W) or (N, H, W, 1), got shape (28, 28)"),
-    (lambda: plots.kernel_grid(np.zeros((3, 3, 8))), "kernel must be a numeric (or bool) array of shape (kh, kw, c_in, c_out), got shape (3, 3, 8)"),
-    (lambda: plots.feature_maps(np.zeros((1, 26, 26, 6))), "maps must be a numeric (or bool) array of shape (H, W, C), got shape (1, 26, 26, 6)"),
-    (lambda: plots.grouped_bars(["a"], ["x", "y"], [1, 2]), "means must be"),
-])
+@pytest.mark.parametrize(
+    "call, words",
+    [
+        (
+            lambda: plots.image_grid(np.zeros((28, 28))),
+            "images must be a numeric (or bool) array of shape (N, H, W) or (N, H, W, 1), got shape (28, 28)",
+        ),
+        (
+            lambda: plots.kernel_grid(np.zeros((3, 3, 8))),
+            "kernel must be a numeric (or bool) array of shape (kh, kw, c_in, c_out), got shape (3, 3, 8)",
+        ),
+        (
+            lambda: plots.feature_maps(np.zeros((1, 26, 26, 6))),
+            "maps must be a numeric (or bool) array of shape (H, W, C), got shape (1, 26, 26, 6)",
+        ),
+        (lambda: plots.grouped_bars(["a"], ["x", "y"], [1, 2]), "means must be"),
+    ],
+)
 def test_bad_input(call, words):
     with pytest.raises(ValueError) as info:
         call()
@@ -137,8 +205,12 @@ def _numbers(ax):
 def _correlate(image, kernel):
     """'valid' cross-correlation of 2D arrays, written out, independent of helpers.ops."""
     kh, kw = kernel.shape
-    return np.array([[np.sum(image[r:r + kh, c:c + kw] * kernel)
-                      for c in range(image.shape[1] - kw + 1)] for r in range(image.shape[0] - kh + 1)])
+    return np.array(
+        [
+            [np.sum(image[r : r + kh, c : c + kw] * kernel) for c in range(image.shape[1] - kw + 1)]
+            for r in range(image.shape[0] - kh + 1)
+        ]
+    )
 
 
 def test_conv_arithmetic_one_channel_writes_input_kernel_and_output():
@@ -157,7 +229,7 @@ def test_conv_arithmetic_one_channel_writes_input_kernel_and_output():
 def test_conv_arithmetic_channels_are_correlated_then_added():
     image, kernel = RNG.integers(0, 4, (5, 4, 2)), RNG.integers(-2, 3, (3, 3, 2))
     fig = plots.conv_arithmetic(image, kernel, 2, 1)
-    assert len(fig.axes) == 7                                    # 2 rows x 3 panels + the sum
+    assert len(fig.axes) == 7  # 2 rows x 3 panels + the sum
     assert fig.axes[-1].get_title() == "output =\nsum over channels"
     partial = [_correlate(image[..., c], kernel[..., c]) for c in range(2)]
     assert np.array_equal(_numbers(fig.axes[2]), partial[0])
@@ -170,7 +242,7 @@ def test_signed_maps_are_zero_centred_with_a_colour_bar_each_or_one_shared():
     maps = np.stack([np.full((6, 6), 2.0), np.linspace(-1, 0.5, 36).reshape(6, 6)], axis=-1)
     own = plots.signed_maps(maps, names=["two", "ramp"])
     limits = [ax.images[0].get_clim() for ax in _panels(own) if ax.images]
-    assert limits == [(-2.0, 2.0), (-1.0, 1.0)]              # symmetric about 0, per panel
+    assert limits == [(-2.0, 2.0), (-1.0, 1.0)]  # symmetric about 0, per panel
     assert len(_colourbars(own)) == 2
     assert all(ax.images[0].get_cmap().name == plots.SIGNED_CMAP for ax in _panels(own) if ax.images)
     assert [ax.get_title() for ax in _panels(own)][:2] == ["two", "ramp"]
@@ -182,19 +254,19 @@ def test_signed_maps_are_zero_centred_with_a_colour_bar_each_or_one_shared():
 def test_shift_equivariance_marks_the_move_and_shows_a_zero_difference():
     before = np.zeros((10, 10))
     before[3, 4] = 5.0
-    before[9, 9] = 9.0                        # stronger, but shifted off the map: not the one marked
+    before[9, 9] = 9.0  # stronger, but shifted off the map: not the one marked
     after = np.zeros((10, 10))
-    after[5, 3] = 5.0                         # the 5 moved by (2, -1); the 9 fell off the edge
+    after[5, 3] = 5.0  # the 5 moved by (2, -1); the 9 fell off the edge
     fig = plots.shift_equivariance(before, after, (2, -1))
     left, middle, right = _panels(fig)
     assert np.array_equal(right.images[0].get_array(), np.zeros((10, 10)))
     assert (left.lines[0].get_xdata()[0], left.lines[0].get_ydata()[0]) == (4, 3)
     assert (middle.lines[-1].get_xdata()[0], middle.lines[-1].get_ydata()[0]) == (3, 5)
-    assert len(middle.texts) == 1                              # the arrow
+    assert len(middle.texts) == 1  # the arrow
     assert left.images[0].get_clim() == middle.images[0].get_clim() == right.images[0].get_clim() == (-9.0, 9.0)
-    assert right.get_title().endswith("largest |difference| 0")   # all zero: drawn on the responses' scale
-    assert len(_colourbars(fig)) == 2                          # the responses' and the difference's
-    assert middle.get_xlim() == (-0.5, 9.5)                    # the markers do not stretch the axes
+    assert right.get_title().endswith("largest |difference| 0")  # all zero: drawn on the responses' scale
+    assert len(_colourbars(fig)) == 2  # the responses' and the difference's
+    assert middle.get_xlim() == (-0.5, 9.5)  # the markers do not stretch the axes
 
 
 def test_shift_equivariance_draws_a_small_difference_on_its_own_zero_centred_scale():
@@ -202,7 +274,7 @@ def test_shift_equivariance_draws_a_small_difference_on_its_own_zero_centred_sca
     before[2, 2] = 4.0
     after = np.zeros((6, 6))
     after[3, 3] = 4.0
-    after[0, 0] = -0.01                                        # a small difference outside the interior
+    after[0, 0] = -0.01  # a small difference outside the interior
     fig = plots.shift_equivariance(before, after, (1, 1))
     left, middle, right = _panels(fig)
     assert left.images[0].get_clim() == middle.images[0].get_clim() == (-4.0, 4.0)
@@ -220,9 +292,13 @@ def test_kernel_recovery_shows_loss_on_a_log_scale_both_kernels_and_their_differ
     assert not any(t.get_text().startswith("-0.00") for t in learned_ax.texts)
     assert learned_ax.get_title() == "learned after 3 steps"
     assert true_ax.images[0].get_clim() == learned_ax.images[0].get_clim()
-    assert np.allclose(error_ax.images[0].get_array(), -0.001) and np.allclose(error_ax.images[0].get_clim(), (-0.001, 0.001))
-    assert error_ax.images[0].get_cmap().name == plots.SIGNED_CMAP and error_ax.get_title().endswith("largest |error| 1.0e-03")
-    assert len(_colourbars(fig)) == 2                          # the kernels' and the error's
+    assert np.allclose(error_ax.images[0].get_array(), -0.001) and np.allclose(
+        error_ax.images[0].get_clim(), (-0.001, 0.001)
+    )
+    assert error_ax.images[0].get_cmap().name == plots.SIGNED_CMAP and error_ax.get_title().endswith(
+        "largest |error| 1.0e-03"
+    )
+    assert len(_colourbars(fig)) == 2  # the kernels' and the error's
 
 
 def _cell_size(ax, fig):
@@ -252,25 +328,76 @@ def test_composed_kernel_numbers_cells_and_one_zero_centred_scale():
     assert np.allclose(sizes, sizes[0], rtol=0.03), sizes
 
 
-@pytest.mark.parametrize("call, error, words", [
-    (lambda: plots.conv_arithmetic(np.zeros((11, 11)), np.zeros((3, 3))), ValueError, "at most 10x10"),
-    (lambda: plots.conv_arithmetic(np.zeros((4, 4, 2)), np.zeros((3, 3))), ValueError, "kernel must have image's 2 channels, got (3, 3, 1)"),
-    (lambda: plots.conv_arithmetic(np.zeros((4, 4)), np.zeros((3, 3)), 2, 0), ValueError, "row must be an int in 0..1, got 2"),
-    (lambda: plots.conv_arithmetic(np.zeros((4, 4)), np.zeros((3, 3)), -1, 0), ValueError, "row must be an int in 0..1, got -1"),
-    (lambda: plots.conv_arithmetic(np.zeros(4), np.zeros((3, 3))), ValueError, "image must be a numeric (or bool) array of shape (H, W) or (H, W, C)"),
-    (lambda: plots.signed_maps(np.zeros((1, 6, 6, 2))), ValueError, "maps must be a numeric (or bool) array of shape (H, W, C), got shape (1, 6, 6, 2)"),
-    (lambda: plots.signed_maps(None), TypeError, "maps must be a numeric (or bool) array"),
-    (lambda: plots.signed_maps(np.zeros((6, 6, 2)), names=["a"]), ValueError, "names must be a list of 2 captions, one per channel, got 1"),
-    (lambda: plots.shift_equivariance(np.zeros((6, 6)), np.zeros((6, 5)), (1, 1)), ValueError, "after must be a numeric (or bool) array of shape (H, W) with W = 6, got shape (6, 5)"),
-    (lambda: plots.shift_equivariance(np.zeros((6, 6)), np.zeros((6, 6)), (1.5, 1)), TypeError, "shift entry must be an int, got 1.5"),
-    (lambda: plots.kernel_recovery([], np.zeros((3, 3)), np.zeros((3, 3))), ValueError, "losses must have steps >= 1, got shape (0,)"),
-    (lambda: plots.kernel_recovery([1.0], np.zeros((3, 3)), np.zeros((3, 2))), ValueError, "true must be a numeric array of shape (kh, kw) with kw = 3, got shape (3, 2)"),
-    (lambda: plots.composed_kernel([], np.zeros((3, 3)), ["a"]), TypeError, "kernels must be a non-empty list"),
-    (lambda: plots.composed_kernel([np.zeros(3)], np.zeros((3, 3)), ["a", "b"]), ValueError, "kernels[0] must be"),
-    (lambda: plots.composed_kernel([np.zeros((3, 3))], None, ["a", "b"]), TypeError, "composed must be"),
-    (lambda: plots.composed_kernel([np.zeros((3, 3))], np.zeros((3, 3)), ["a"]), ValueError, "names must be a list of 2 captions, one per kernel and one for composed, got 1"),
-    (lambda: plots.composed_kernel([np.zeros((3, 3))], np.zeros((11, 11)), ["a", "b"]), ValueError, "at most 10x10"),
-])
+@pytest.mark.parametrize(
+    "call, error, words",
+    [
+        (lambda: plots.conv_arithmetic(np.zeros((11, 11)), np.zeros((3, 3))), ValueError, "at most 10x10"),
+        (
+            lambda: plots.conv_arithmetic(np.zeros((4, 4, 2)), np.zeros((3, 3))),
+            ValueError,
+            "kernel must have image's 2 channels, got (3, 3, 1)",
+        ),
+        (
+            lambda: plots.conv_arithmetic(np.zeros((4, 4)), np.zeros((3, 3)), 2, 0),
+            ValueError,
+            "row must be an int in 0..1, got 2",
+        ),
+        (
+            lambda: plots.conv_arithmetic(np.zeros((4, 4)), np.zeros((3, 3)), -1, 0),
+            ValueError,
+            "row must be an int in 0..1, got -1",
+        ),
+        (
+            lambda: plots.conv_arithmetic(np.zeros(4), np.zeros((3, 3))),
+            ValueError,
+            "image must be a numeric (or bool) array of shape (H, W) or (H, W, C)",
+        ),
+        (
+            lambda: plots.signed_maps(np.zeros((1, 6, 6, 2))),
+            ValueError,
+            "maps must be a numeric (or bool) array of shape (H, W, C), got shape (1, 6, 6, 2)",
+        ),
+        (lambda: plots.signed_maps(None), TypeError, "maps must be a numeric (or bool) array"),
+        (
+            lambda: plots.signed_maps(np.zeros((6, 6, 2)), names=["a"]),
+            ValueError,
+            "names must be a list of 2 captions, one per channel, got 1",
+        ),
+        (
+            lambda: plots.shift_equivariance(np.zeros((6, 6)), np.zeros((6, 5)), (1, 1)),
+            ValueError,
+            "after must be a numeric (or bool) array of shape (H, W) with W = 6, got shape (6, 5)",
+        ),
+        (
+            lambda: plots.shift_equivariance(np.zeros((6, 6)), np.zeros((6, 6)), (1.5, 1)),
+            TypeError,
+            "shift entry must be an int, got 1.5",
+        ),
+        (
+            lambda: plots.kernel_recovery([], np.zeros((3, 3)), np.zeros((3, 3))),
+            ValueError,
+            "losses must have steps >= 1, got shape (0,)",
+        ),
+        (
+            lambda: plots.kernel_recovery([1.0], np.zeros((3, 3)), np.zeros((3, 2))),
+            ValueError,
+            "true must be a numeric array of shape (kh, kw) with kw = 3, got shape (3, 2)",
+        ),
+        (lambda: plots.composed_kernel([], np.zeros((3, 3)), ["a"]), TypeError, "kernels must be a non-empty list"),
+        (lambda: plots.composed_kernel([np.zeros(3)], np.zeros((3, 3)), ["a", "b"]), ValueError, "kernels[0] must be"),
+        (lambda: plots.composed_kernel([np.zeros((3, 3))], None, ["a", "b"]), TypeError, "composed must be"),
+        (
+            lambda: plots.composed_kernel([np.zeros((3, 3))], np.zeros((3, 3)), ["a"]),
+            ValueError,
+            "names must be a list of 2 captions, one per kernel and one for composed, got 1",
+        ),
+        (
+            lambda: plots.composed_kernel([np.zeros((3, 3))], np.zeros((11, 11)), ["a", "b"]),
+            ValueError,
+            "at most 10x10",
+        ),
+    ],
+)
 def test_lesson_01_figures_refuse_bad_input(call, error, words):
     with pytest.raises(error) as info:
         call()
@@ -283,18 +410,26 @@ def test_accuracy_vs_shift_draws_mean_and_sd_over_seeds():
     ax = fig.axes[0]
     bars = ax.containers  # one errorbar container per model: (line, caps, bars)
     assert [c.get_label() for c in bars] == ["max (2 seeds)", "none (1 seed)"]
-    assert np.allclose(bars[0].lines[0].get_ydata(), [0.9, 0.4]) and np.allclose(bars[1].lines[0].get_ydata(), [0.9, 0.2])
+    assert np.allclose(bars[0].lines[0].get_ydata(), [0.9, 0.4]) and np.allclose(
+        bars[1].lines[0].get_ydata(), [0.9, 0.2]
+    )
     assert len(bars[0].lines[2]) == 1 and bars[1].lines[2] == ()  # error bars only over 2+ seeds
     segments = bars[0].lines[2][0].get_segments()  # at shift 0: 0.9 -+ sd(1.0, 0.8)
-    assert np.allclose([segments[0][0][1], segments[0][1][1]], [0.9 - np.std([1, 0.8], ddof=1), 0.9 + np.std([1, 0.8], ddof=1)])
-    with pytest.raises(ValueError, match=r"accuracies\['max'\] must be a numeric array of shape \(D,\) or \(seeds, D\) with D = 2"):
+    assert np.allclose(
+        [segments[0][0][1], segments[0][1][1]], [0.9 - np.std([1, 0.8], ddof=1), 0.9 + np.std([1, 0.8], ddof=1)]
+    )
+    with pytest.raises(
+        ValueError, match=r"accuracies\['max'\] must be a numeric array of shape \(D,\) or \(seeds, D\) with D = 2"
+    ):
         plots.accuracy_vs_shift([0, 4], {"max": [[1.0, 0.5, 0.2]]})
 
 
 def test_paired_differences_draws_each_seed_on_its_claims_row_one_panel_per_metric():
-    found = [verdicts.decide("(a) max - avg", "clean accuracy (pp)", [0.5, 1.0, 0.2]),
-             verdicts.decide("(b) max - avg", "clean accuracy (pp)", [-1.0, 2.0, 0.0]),
-             verdicts.decide("(d) big - small", "test loss", [-0.1, -0.2, -0.15])]
+    found = [
+        verdicts.decide("(a) max - avg", "clean accuracy (pp)", [0.5, 1.0, 0.2]),
+        verdicts.decide("(b) max - avg", "clean accuracy (pp)", [-1.0, 2.0, 0.0]),
+        verdicts.decide("(d) big - small", "test loss", [-0.1, -0.2, -0.15]),
+    ]
     found.insert(1, verdicts.decide("(a) max - none", "clean accuracy (pp)", [0.1, 0.2, 0.3]))
     fig = plots.paired_differences(found)
     pp_axes, b_axes, loss_axes = fig.axes  # one panel per claim label and metric
@@ -312,14 +447,20 @@ def test_receptive_fields_draws_each_square():
     fig = plots.receptive_fields(np.zeros((28, 28)), {"a": (5, 6, 18), "b": (11, 11, 7)})
     squares = fig.axes[0].patches
     assert [(p.get_x(), p.get_y(), p.get_width()) for p in squares] == [(5.5, 4.5, 18), (10.5, 10.5, 7)]
-    with pytest.raises(ValueError, match=r"image must be a numeric \(or bool\) array of shape \(H, W\), got shape \(2, 28, 28\)"):
+    with pytest.raises(
+        ValueError, match=r"image must be a numeric \(or bool\) array of shape \(H, W\), got shape \(2, 28, 28\)"
+    ):
         plots.receptive_fields(np.zeros((2, 28, 28)), {})
 
 
 # --- lesson 04 ---
 def test_training_curves_train_solid_test_dashed_and_integer_epochs():
-    history = {"loss": [0.3, 0.2, 0.1], "accuracy": [0.9, 0.95, 0.97],
-               "val_loss": [0.3, 0.25, 0.2], "val_accuracy": [0.9, 0.93, 0.94]}
+    history = {
+        "loss": [0.3, 0.2, 0.1],
+        "accuracy": [0.9, 0.95, 0.97],
+        "val_loss": [0.3, 0.25, 0.2],
+        "val_accuracy": [0.9, 0.93, 0.94],
+    }
     curves = plots.training_curves({"dense": history, "convnet": history})
     for ax in curves.axes:
         lines = {line.get_label(): line for line in ax.get_lines()}
@@ -358,21 +499,21 @@ def test_pooling_windows_frames_each_window_and_its_output_in_one_colour():
     map_frames, pooled_frames = _frames(map_ax), _frames(pooled_ax)
     assert len(map_frames) == len(pooled_frames) == 4
     assert [f.get_edgecolor() for f in map_frames] == [f.get_edgecolor() for f in pooled_frames]
-    assert len({f.get_edgecolor() for f in map_frames}) == 4               # four different colours
+    assert len({f.get_edgecolor() for f in map_frames}) == 4  # four different colours
     assert [round(f.get_x() + f.get_width() / 2) for f in pooled_frames] == [0, 1, 0, 1]
     assert map_ax.images[0].get_clim() == pooled_ax.images[0].get_clim() == (0.0, 6.0)
     bold = sorted(t.get_text() for t in map_ax.texts if t.get_fontweight() == "bold")
-    assert bold == ["3", "4", "5", "6"]                                   # each window's maximum
+    assert bold == ["3", "4", "5", "6"]  # each window's maximum
     assert sorted(t.get_text() for t in pooled_ax.texts) == ["3", "4", "5", "6"]
-    assert not [p for p in map_ax.patches if p.get_hatch()]                # 4 is even: nothing dropped
+    assert not [p for p in map_ax.patches if p.get_hatch()]  # 4 is even: nothing dropped
 
 
 def test_pooling_windows_hatches_what_the_floor_drops_and_draws_big_maps_plainly():
     fig = plots.pooling_windows(RNG.random((11, 11)), RNG.random((5, 5)), image=RNG.random((13, 13)))
-    image_ax, map_ax, pooled_ax = _lesson03_panels(fig)
+    image_ax, map_ax, _pooled_ax = _lesson03_panels(fig)
     hatched = [p for p in map_ax.patches if p.get_hatch()]
-    assert sorted((p.get_width(), p.get_height()) for p in hatched) == [(1, 11), (11, 1)]   # row 10, column 10
-    assert len(_frames(map_ax)) == 25 and not map_ax.texts                 # 11 > 8: no numbers written
+    assert sorted((p.get_width(), p.get_height()) for p in hatched) == [(1, 11), (11, 1)]  # row 10, column 10
+    assert len(_frames(map_ax)) == 25 and not map_ax.texts  # 11 > 8: no numbers written
     assert image_ax.get_title() == "input 13x13"
     with pytest.raises(ValueError, match=r"pooled must be \(H//pool, W//pool\) = \(5, 5\), got \(6, 6\)"):
         plots.pooling_windows(RNG.random((11, 11)), RNG.random((6, 6)))
@@ -381,12 +522,11 @@ def test_pooling_windows_hatches_what_the_floor_drops_and_draws_big_maps_plainly
 
 
 def test_compare_maps_shares_one_colour_scale_and_bar():
-    fig = plots.compare_maps([(np.full((4, 4), 2.0), "a"), (np.array([[-1.0, 0.5], [0, 9]]), "b")], "t",
-                             annotate=True)
+    fig = plots.compare_maps([(np.full((4, 4), 2.0), "a"), (np.array([[-1.0, 0.5], [0, 9]]), "b")], "t", annotate=True)
     panels = _lesson03_panels(fig)
     assert [ax.get_title() for ax in panels] == ["a", "b"] and fig.get_suptitle() == "t"
     assert [ax.images[0].get_clim() for ax in panels] == [(-1.0, 9.0)] * 2
-    assert len(fig.axes) - len(panels) == 1                                 # one colour bar
+    assert len(fig.axes) - len(panels) == 1  # one colour bar
     assert sorted(t.get_text() for t in panels[1].texts) == ["-1", "0", "0.5", "9"]
     assert not plots.compare_maps([(np.zeros((3, 3)), "a")], "t").axes[0].texts
     with pytest.raises(TypeError, match="panels must be a non-empty list"):
@@ -400,11 +540,11 @@ def test_compare_maps_draws_the_difference_on_a_zero_centred_diverging_scale_wit
     fig = plots.compare_maps([(a, "a"), (b, "b")], "t", annotate=True, difference=(a - b, "a - b"))
     panels = _lesson03_panels(fig)
     assert [ax.get_title() for ax in panels] == ["a", "b", "a - b"]
-    assert len(fig.axes) - len(panels) == 2                                 # the maps' bar and the difference's
+    assert len(fig.axes) - len(panels) == 2  # the maps' bar and the difference's
     difference = panels[2].images[0]
     assert difference.get_cmap().name == plots.SIGNED_CMAP and difference.get_clim() == (-1.0, 1.0)
-    assert sorted(t.get_text() for t in panels[2].texts) == ["-0.5", "0", "0", "1"]   # never "-0"
-    zero = plots.compare_maps([(a, "a")], "t", difference=(a - a, "a - a"))   # all 0: the maps' scale, still centred
+    assert sorted(t.get_text() for t in panels[2].texts) == ["-0.5", "0", "0", "1"]  # never "-0"
+    zero = plots.compare_maps([(a, "a")], "t", difference=(a - a, "a - a"))  # all 0: the maps' scale, still centred
     assert _lesson03_panels(zero)[1].images[0].get_clim() == (-4.0, 4.0)
     with pytest.raises(TypeError, match=r"difference\[0\] must be a \(values, subtitle\) pair, got an array"):
         plots.compare_maps([(a, "a")], "t", difference=a)
@@ -415,8 +555,8 @@ def test_compare_maps_draws_several_differences_on_one_zero_centred_scale_and_on
     fig = plots.compare_maps([(a, "a"), (b, "b"), (c, "c")], "t", difference=[(a - b, "a - b"), (a - c, "a - c")])
     panels = _lesson03_panels(fig)
     assert [ax.get_title() for ax in panels] == ["a", "b", "c", "a - b", "a - c"]
-    assert len(fig.axes) - len(panels) == 2                                 # the maps' bar and one for both differences
-    assert [ax.images[0].get_clim() for ax in panels[3:]] == [(-4.0, 4.0)] * 2   # one scale: +-the largest |difference|
+    assert len(fig.axes) - len(panels) == 2  # the maps' bar and one for both differences
+    assert [ax.images[0].get_clim() for ax in panels[3:]] == [(-4.0, 4.0)] * 2  # one scale: +-the largest |difference|
     assert {ax.images[0].get_cmap().name for ax in panels[3:]} == {plots.SIGNED_CMAP}
     with pytest.raises(TypeError, match=r"difference\[1\] must be a \(values, subtitle\) pair, got an array"):
         plots.compare_maps([(a, "a")], "t", difference=[(a - b, "a - b"), a])
@@ -440,21 +580,23 @@ def test_shift_change_bars_gives_each_measure_its_own_axis():
     assert share_ax.get_ylabel() != relative_ax.get_ylabel()
     assert [round(b.get_height(), 6) for b in share_ax.patches] == [0.95, 0.75]
     assert [round(b.get_height(), 6) for b in relative_ax.patches] == [0.6, 0.3]
-    assert [len(line.get_ydata()) for line in share_ax.lines] == [2, 2]     # one line per run, a dot per stage
-    assert [line.get_ydata().tolist() for line in share_ax.lines] == [[0.9, 0.7], [1.0, 0.8]]   # run 0, run 1
+    assert [len(line.get_ydata()) for line in share_ax.lines] == [2, 2]  # one line per run, a dot per stage
+    assert [line.get_ydata().tolist() for line in share_ax.lines] == [[0.9, 0.7], [1.0, 0.8]]  # run 0, run 1
     assert share_ax.get_ylim() == (0, 1.05)
     assert [t.get_text() for t in share_ax.get_xticklabels()] == ["none", "max"]
     with pytest.raises(ValueError, match="same stages"):
         plots.shift_change_bars({"none": [1]}, {"max": [1]}, "t")
     with pytest.raises(ValueError, match="same runs"):
         plots.shift_change_bars({"none": [1, 2], "max": [1]}, {"none": [1, 2], "max": [1, 2]}, "t")
-    three = plots.shift_change_bars({"a": [1, 2], "b": [3, 4], "c": [5, 6]}, {"a": [1, 2], "b": [3, 4], "c": [5, 6]}, "t")
-    assert [line.get_ydata().tolist() for line in three.axes[0].lines] == [[1, 3, 5], [2, 4, 6]]   # joined across stages
+    three = plots.shift_change_bars(
+        {"a": [1, 2], "b": [3, 4], "c": [5, 6]}, {"a": [1, 2], "b": [3, 4], "c": [5, 6]}, "t"
+    )
+    assert [line.get_ydata().tolist() for line in three.axes[0].lines] == [[1, 3, 5], [2, 4, 6]]  # joined across stages
 
 
 def test_shift_status_counts_changed_and_active_units():
     before = np.array([[0.0, 1.0], [2.0, 0.0]])
-    after = np.array([[0.0, 1.0], [3.0, 0.5]])                             # one changed, one newly active
+    after = np.array([[0.0, 1.0], [3.0, 0.5]])  # one changed, one newly active
     fig = plots.shift_status([("map", before, after)], "t")
     status_ax = _lesson03_panels(fig)[2]
     assert status_ax.get_title() == "changed: 2 of 3 active units"
@@ -476,9 +618,9 @@ def test_window_positions_numbers_each_window_at_its_centre_in_its_padding_colou
     fig = plots.window_positions(5, {"'valid'": (3, (0, 0)), "'same'": (3, (1, 1)), "'same' even": (4, (1, 2))})
     valid_in, valid_out, same_in, same_out, even_in, _ = fig.axes
     assert set(_texts(valid_in)) == set(_texts(valid_out)) == {str(m) for m in range(9)}
-    assert _texts(valid_in)["4"][:2] == (2, 2) and _texts(valid_in)["0"][:2] == (1, 1)   # centres 1..3
-    assert _texts(same_in)["0"][:2] == (0, 0) and _texts(same_in)["24"][:2] == (4, 4)    # every pixel
-    assert _texts(even_in)["0"][:2] == (0.5, 0.5)                                        # a pixel corner
+    assert _texts(valid_in)["4"][:2] == (2, 2) and _texts(valid_in)["0"][:2] == (1, 1)  # centres 1..3
+    assert _texts(same_in)["0"][:2] == (0, 0) and _texts(same_in)["24"][:2] == (4, 4)  # every pixel
+    assert _texts(even_in)["0"][:2] == (0.5, 0.5)  # a pixel corner
     assert {c for *_, c in _texts(valid_in).values()} == {to_hex(plots.PADDING_COLOURS["valid"])}
     assert {c for *_, c in _texts(same_out).values()} == {to_hex(plots.PADDING_COLOURS["same"])}
     assert to_hex(valid_in.title.get_color()) == to_hex(plots.PADDING_COLOURS["valid"])
@@ -488,7 +630,8 @@ def test_window_positions_hatches_the_pixels_no_window_covers():
     fig = plots.window_positions(8, {"'valid'": (3, (0, 0))}, stride=2)
     hatched = [p for p in fig.axes[0].patches if p.get_hatch()]
     assert sorted((p.get_x() + 0.5, p.get_y() + 0.5) for p in hatched) == sorted(
-        {(c, 7) for c in range(8)} | {(7, r) for r in range(8)})                         # the last row and column
+        {(c, 7) for c in range(8)} | {(7, r) for r in range(8)}
+    )  # the last row and column
     assert "hatched" in fig.axes[0].get_xlabel()
     covered = plots.window_positions(8, {"'valid'": (3, (0, 0))}, stride=1)
     assert not [p for p in covered.axes[0].patches if p.get_hatch()]
@@ -498,7 +641,7 @@ def test_window_counts_share_one_scale_and_write_small_maps():
     small = plots.window_counts({"'valid'": np.array([[1, 2], [2, 4]]), "'same'": np.array([[4, 6], [6, 9]])})
     images = [ax.images[0] for ax in small.axes if ax.images]
     assert [im.get_clim() for im in images] == [(0, 9), (0, 9)]
-    assert len(small.axes) == 3                                                          # two maps, one colour bar
+    assert len(small.axes) == 3  # two maps, one colour bar
     assert [t.get_text() for t in small.axes[0].texts] == ["1", "2", "2", "4"]
     assert to_hex(small.axes[1].title.get_color()) == to_hex(plots.PADDING_COLOURS["same"])
     big = plots.window_counts({"'valid'": np.ones((28, 28))})
@@ -510,7 +653,7 @@ def test_strided_walk_dots_every_window_and_hatches_what_it_misses():
     dots = [ax.lines[0].get_xdata().size for ax in fig.axes]
     assert dots == [26 * 26, 13 * 13, 7 * 7]
     hatched = [len([p for p in ax.patches if p.get_hatch()]) for ax in fig.axes]
-    assert hatched == [0, 2, 2 * 7]                     # stride 2: last row + column; stride 4: 7 gap rows + 7 columns
+    assert hatched == [0, 2, 2 * 7]  # stride 2: last row + column; stride 4: 7 gap rows + 7 columns
     assert "55 px never seen" in fig.axes[1].get_title() and "343 px" in fig.axes[2].get_title()
 
 
@@ -532,18 +675,28 @@ def test_dilated_taps_marks_k_squared_taps_over_the_span():
         assert set(np.diff(np.unique(rows))) == {d} and set(np.diff(np.unique(cols))) == {d}
 
 
-@pytest.mark.parametrize("call, words", [
-    (lambda: plots.window_positions(3, {"'valid'": (5, (0, 0))}), "must fit in 3 \\+ 0 \\+ 0 = 3 positions"),
-    (lambda: plots.window_counts({"'valid'": np.ones((2, 4, 4))}), "must be a numeric .or bool. array of shape .H, W."),
-    (lambda: plots.strided_walk(np.ones((2, 2)), 3), "k must fit the 2x2 image"),
-    (lambda: plots.stride_shrink([1, 2], {"valid": [26]}, {}, 28), "one value per stride"),
-    (lambda: plots.dilated_taps(3, [0]), "dilations must be"),
-    (lambda: plots.padded_arithmetic(np.zeros((4, 4)), np.zeros((3, 3)), -1), "pad must be an int >= 0"),
-    (lambda: plots.stride_shift_maps(np.zeros((26, 26)), np.zeros((13, 13)), np.zeros((13, 12))),
-     "shifted must be .* with W' = 13, got shape .13, 12."),
-    (lambda: plots.stride_shift_maps(np.zeros((26, 26)), np.zeros((13, 13)), np.zeros((13, 13)), stride=3),
-     "strided must be .* with H' = 9, got shape .13, 13."),
-])
+@pytest.mark.parametrize(
+    "call, words",
+    [
+        (lambda: plots.window_positions(3, {"'valid'": (5, (0, 0))}), "must fit in 3 \\+ 0 \\+ 0 = 3 positions"),
+        (
+            lambda: plots.window_counts({"'valid'": np.ones((2, 4, 4))}),
+            "must be a numeric .or bool. array of shape .H, W.",
+        ),
+        (lambda: plots.strided_walk(np.ones((2, 2)), 3), "k must fit the 2x2 image"),
+        (lambda: plots.stride_shrink([1, 2], {"valid": [26]}, {}, 28), "one value per stride"),
+        (lambda: plots.dilated_taps(3, [0]), "dilations must be"),
+        (lambda: plots.padded_arithmetic(np.zeros((4, 4)), np.zeros((3, 3)), -1), "pad must be an int >= 0"),
+        (
+            lambda: plots.stride_shift_maps(np.zeros((26, 26)), np.zeros((13, 13)), np.zeros((13, 12))),
+            "shifted must be .* with W' = 13, got shape .13, 12.",
+        ),
+        (
+            lambda: plots.stride_shift_maps(np.zeros((26, 26)), np.zeros((13, 13)), np.zeros((13, 13)), stride=3),
+            "strided must be .* with H' = 9, got shape .13, 13.",
+        ),
+    ],
+)
 def test_lesson_02_figures_refuse_bad_input(call, words):
     with pytest.raises(ValueError, match=words):
         call()
@@ -566,7 +719,7 @@ def drawn_colours(fig):
     for artist in fig.findobj(lambda a: isinstance(a, (Line2D, Patch)) and a.get_gid()):
         if isinstance(artist, Line2D):
             colour = artist.get_color()
-        else:   # a bar is its face; an outlined square (receptive_fields) its edge
+        else:  # a bar is its face; an outlined square (receptive_fields) its edge
             colour = artist.get_facecolor() if artist.get_fill() else artist.get_edgecolor()
         found.setdefault(artist.get_gid(), set()).add(to_hex(colour))
     return found
@@ -581,24 +734,41 @@ def assert_model_colours(fig, names):
         assert drawn[name] == expected, f"{name} is drawn in {drawn[name]}, its colour is {expected}"
 
 
-H3 = {"loss": [0.3, 0.2, 0.1], "accuracy": [0.9, 0.95, 0.97], "val_loss": [0.3, 0.25, 0.2],
-      "val_accuracy": [0.9, 0.93, 0.94]}
+H3 = {
+    "loss": [0.3, 0.2, 0.1],
+    "accuracy": [0.9, 0.95, 0.97],
+    "val_loss": [0.3, 0.25, 0.2],
+    "val_accuracy": [0.9, 0.93, 0.94],
+}
 VARIANTS = ["max", "avg", "strided_conv", "learned_pool", "none"]
 GLOBAL = ["global max head: max", "global max head: none"]
 MODEL_FIGURES = {  # figure -> (draw it with the names the lessons pass, those names)
     "training_curves 04": (lambda: plots.training_curves({"dense": H3, "convnet": H3}), ["dense", "convnet"]),
-    "training_curves 05": (lambda: plots.training_curves({"max, Dense-64": H3, "none, Dense-512": H3}),
-                           ["max, Dense-64", "none, Dense-512"]),
+    "training_curves 05": (
+        lambda: plots.training_curves({"max, Dense-64": H3, "none, Dense-512": H3}),
+        ["max, Dense-64", "none, Dense-512"],
+    ),
     "shift_robustness 04": (lambda: FIGURES["shift_robustness"](), ["dense", "convnet"]),
-    "line_plot 04": (lambda: plots.line_plot([0, 1, 2], {"dense": [0.9, 0.8, 0.5], "convnet": [0.99, 0.95, 0.9]},
-                                             "shift (px)", "accuracy", "Shift"), ["dense", "convnet"]),
-    "accuracy_vs_shift 05": (lambda: plots.accuracy_vs_shift([0, 4], {n: [[0.9, 0.5], [0.8, 0.4]]
-                                                                      for n in VARIANTS + GLOBAL}), VARIANTS + GLOBAL),
-    "grouped_bars": (lambda: plots.grouped_bars(["clean", "4 px"], VARIANTS + GLOBAL, RNG.random((7, 2))),
-                     VARIANTS + GLOBAL),
-    "receptive_fields 05": (lambda: plots.receptive_fields(np.zeros((28, 28)), {"max": (5, 5, 18), "none": (11, 11, 7),
-                                                                                 "strided_conv": (3, 3, 22)}),
-                            ["max", "none", "strided_conv"]),
+    "line_plot 04": (
+        lambda: plots.line_plot(
+            [0, 1, 2], {"dense": [0.9, 0.8, 0.5], "convnet": [0.99, 0.95, 0.9]}, "shift (px)", "accuracy", "Shift"
+        ),
+        ["dense", "convnet"],
+    ),
+    "accuracy_vs_shift 05": (
+        lambda: plots.accuracy_vs_shift([0, 4], {n: [[0.9, 0.5], [0.8, 0.4]] for n in VARIANTS + GLOBAL}),
+        VARIANTS + GLOBAL,
+    ),
+    "grouped_bars": (
+        lambda: plots.grouped_bars(["clean", "4 px"], VARIANTS + GLOBAL, RNG.random((7, 2))),
+        VARIANTS + GLOBAL,
+    ),
+    "receptive_fields 05": (
+        lambda: plots.receptive_fields(
+            np.zeros((28, 28)), {"max": (5, 5, 18), "none": (11, 11, 7), "strided_conv": (3, 3, 22)}
+        ),
+        ["max", "none", "strided_conv"],
+    ),
 }
 
 
@@ -613,7 +783,7 @@ def test_a_model_has_one_colour_across_all_figures():
     for draw, _ in MODEL_FIGURES.values():
         for name, found in drawn_colours(draw()).items():
             colours.setdefault(plots.MODEL_ALIASES.get(name, name), set()).update(found)
-    assert colours["max"] == {to_hex(plots.MODEL_STYLES["max"]["color"])}   # lesson 04's convnet is lesson 05's max
+    assert colours["max"] == {to_hex(plots.MODEL_STYLES["max"]["color"])}  # lesson 04's convnet is lesson 05's max
     assert all(len(found) == 1 for found in colours.values()), colours
 
 
@@ -629,7 +799,7 @@ def test_the_map_gives_each_model_its_own_colour_and_each_head_its_models():
 
 
 def test_a_head_variant_shows_its_line_style_and_hatch():
-    errorbars = MODEL_FIGURES["accuracy_vs_shift 05"][0]().axes[0].containers   # each: (line, caps, bars)
+    errorbars = MODEL_FIGURES["accuracy_vs_shift 05"][0]().axes[0].containers  # each: (line, caps, bars)
     lines = {bars.lines[0].get_gid(): bars.lines[0] for bars in errorbars}
     assert lines["global max head: max"].get_linestyle() == ":" and lines["max"].get_linestyle() == "-"
     bars = {bar.get_gid(): bar for bar in MODEL_FIGURES["grouped_bars"][0]().axes[0].patches}
@@ -641,7 +811,7 @@ def test_an_unknown_model_name_is_refused_with_the_known_names():
         plots.model_style("maxx")
     with pytest.raises(ValueError, match=r"each name in accuracies must be one of .*'none'.*got 'conv'"):
         plots.accuracy_vs_shift([0, 4], {"conv": [[0.9, 0.5]]})
-    with pytest.raises(ValueError, match=r"each name in ys must be one of .*got 'convent'"):   # a typo among models
+    with pytest.raises(ValueError, match=r"each name in ys must be one of .*got 'convent'"):  # a typo among models
         plots.line_plot([0, 1], {"dense": [1, 2], "convent": [1, 2]}, "x", "y", "t")
 
 
@@ -650,7 +820,7 @@ def test_series_that_are_not_models_are_drawn_in_greys():
     model_colours = {to_hex(style["color"]) for style in plots.MODEL_STYLES.values()}
     for colours in drawn_colours(fig).values():
         (colour,) = colours
-        assert colour not in model_colours and colour[1:3] == colour[3:5] == colour[5:7], colour   # a grey: R = G = B
+        assert colour not in model_colours and colour[1:3] == colour[3:5] == colour[5:7], colour  # a grey: R = G = B
 
 
 def test_the_colour_check_catches_swapped_colours():
@@ -702,7 +872,7 @@ def test_layer_activations_one_scale_and_colour_bar_per_layer_and_the_input_firs
     maps["conv3"][..., 1] = 0
     fig = plots.layer_activations(RNG.random((10, 10, 1)), maps, channels=4)
     panels = [ax for ax in fig.axes if ax.images and ax.get_title().startswith("channel")]
-    assert len(panels) == 3 + 4                       # conv1 has 3 channels, conv3 shows its first 4
+    assert len(panels) == 3 + 4  # conv1 has 3 channels, conv3 shows its first 4
     by_layer = [panels[:3], panels[3:]]
     for layer, axes in zip(maps.values(), by_layer):  # one scale per layer: 0 to the largest value of ALL its channels
         assert {ax.images[0].get_clim() for ax in axes} == {(0.0, layer.max())}
@@ -721,7 +891,7 @@ def test_shift_robustness_draws_the_paired_difference_with_its_bars_and_zero():
     fig = FIGURES["shift_robustness"]()
     right = fig.axes[1]
     assert right.get_ylabel() == "dense drop - convnet drop"
-    (line, caps, (bars,)) = right.containers[0]
+    (line, _caps, (bars,)) = right.containers[0]
     assert list(line.get_ydata()) == [0, 0.05, 0.3]
     assert [seg[1][1] - seg[0][1] for seg in bars.get_segments()] == pytest.approx([0, 0.02, 0.04])
-    assert any(list(l.get_ydata()) == [0, 0] for l in right.get_lines())  # the zero line
+    assert any(list(line.get_ydata()) == [0, 0] for line in right.get_lines())  # the zero line

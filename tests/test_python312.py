@@ -20,11 +20,21 @@ import tomllib
 from pathlib import Path
 
 import pytest
+from environments import (
+    ROOT,
+    cached_venv,
+    execute_lesson,
+    find_python,
+    first_line,
+    input_hash,
+    installed_in,
+    isolated_env,
+    normalize,
+    problems,
+    run,
+)
 from packaging.requirements import Requirement
 from packaging.version import Version
-
-from environments import (ROOT, cached_venv, execute_lesson, find_python, first_line, input_hash, installed_in,
-                          isolated_env, normalize, problems, run)
 
 PYPROJECT = ROOT / "pyproject.toml"
 KERNEL_NAME = "convnets-course"
@@ -34,8 +44,9 @@ pytestmark = pytest.mark.slow
 
 
 def interpreter_version(python):
-    out = subprocess.run([python, "-c", "import platform; print(platform.python_version())"],
-                         capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        [python, "-c", "import platform; print(platform.python_version())"], capture_output=True, text=True, check=True
+    ).stdout
     return out.strip()
 
 
@@ -78,7 +89,8 @@ def venv312(request, tmp_path_factory):
         pip = [venv / "bin" / "python", "-m", "pip", "install", "--disable-pip-version-check", "--quiet"]
         pinned = ["-c", constraints] if request.param == "lowest" else []
         timings["pip_install_s"] = round(
-            run([*pip, f"{ROOT}[tensorflow]", "papermill", "ipykernel", *pinned], log=log), 1)
+            run([*pip, f"{ROOT}[tensorflow]", "papermill", "ipykernel", *pinned], log=log), 1
+        )
 
     prefix = "py312-venv" if request.param == "newest" else "py312-lowest-venv"
     key = input_hash(extra=f"{version} {declared_dependencies()}")
@@ -87,8 +99,21 @@ def venv312(request, tmp_path_factory):
         env = isolated_env(venv, home)
         pip = [venv / "bin" / "python", "-m", "pip", "install", "--disable-pip-version-check", "--quiet"]
         timings["reinstall_s"] = round(run([*pip, "--no-deps", "--force-reinstall", ROOT], env=env, log=log), 1)
-        run([venv / "bin" / "python", "-m", "ipykernel", "install", "--sys-prefix", "--name", KERNEL_NAME,
-             "--display-name", "Python 3.12 (loose dependencies)"], env=env, log=log)
+        run(
+            [
+                venv / "bin" / "python",
+                "-m",
+                "ipykernel",
+                "install",
+                "--sys-prefix",
+                "--name",
+                KERNEL_NAME,
+                "--display-name",
+                "Python 3.12 (loose dependencies)",
+            ],
+            env=env,
+            log=log,
+        )
         yield venv, home, timings
 
 
@@ -96,27 +121,42 @@ def test_the_venv_has_plain_tensorflow_and_no_lock(venv312):
     venv, home, timings = venv312
     installed = installed_in(venv / "bin" / "python", env=isolated_env(venv, home))
     if timings["dependencies"] == "lowest":
-        wrong = {name: installed.get(name) for name, v in lower_bounds().items()
-                 if name not in installed or Version(installed[name]) != Version(v)}
+        wrong = {
+            name: installed.get(name)
+            for name, v in lower_bounds().items()
+            if name not in installed or Version(installed[name]) != Version(v)
+        }
         assert not wrong, f"not at the declared lower bounds {lower_bounds()}: {wrong}"
     assert "tensorflow" in installed and "tensorflow-cpu" not in installed
     assert "convnets-course-helpers" in installed
     assert "jupyterlab" not in installed and "pytest" not in installed, "the course extra was installed"
-    done = subprocess.run([venv / "bin" / "python", "-m", "pip", "check", "--disable-pip-version-check"],
-                          capture_output=True, text=True, env=isolated_env(venv, home))
+    done = subprocess.run(
+        [venv / "bin" / "python", "-m", "pip", "check", "--disable-pip-version-check"],
+        capture_output=True,
+        text=True,
+        env=isolated_env(venv, home),
+    )
     assert done.returncode == 0, done.stdout + done.stderr
 
 
 def test_lesson_01_runs_on_python_312_with_loose_dependencies(venv312):
     venv, home, timings = venv312
     notebook = min((ROOT / "notebooks").glob("01_*.ipynb"))
-    executed, seconds = execute_lesson(venv / "bin" / "papermill", notebook, home / notebook.name,
-                                       env=isolated_env(venv, home), cwd=ROOT / "notebooks", kernel=KERNEL_NAME)
+    executed, seconds = execute_lesson(
+        venv / "bin" / "papermill",
+        notebook,
+        home / notebook.name,
+        env=isolated_env(venv, home),
+        cwd=ROOT / "notebooks",
+        kernel=KERNEL_NAME,
+    )
     assert problems(executed) == [], "cells unexecuted or with error/stderr output on Python 3.12"
     line = first_line(executed)
     assert f"python {timings['python']}" in line and line.endswith("TF32 off"), line
 
     report = REPORTS / f"python312_{timings['dependencies']}.json"
     report.parent.mkdir(parents=True, exist_ok=True)
-    report.write_text(json.dumps({"venv": str(venv), **timings, "lesson": notebook.name,
-                                  "papermill_s": round(seconds, 1)}, indent=2) + "\n")
+    report.write_text(
+        json.dumps({"venv": str(venv), **timings, "lesson": notebook.name, "papermill_s": round(seconds, 1)}, indent=2)
+        + "\n"
+    )

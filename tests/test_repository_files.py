@@ -22,14 +22,18 @@ def read_yaml(path):
 
 # -- issue forms -------------------------------------------------------------------------
 
+
 def form_problems(form):
     """What GitHub's issue-form schema refuses in ``form`` (a parsed YAML
     document), one string each: the top-level keys, each body element's
     type, attributes, id and validations, unique ids and labels."""
     if not isinstance(form, dict):
         return ["the form is not a YAML mapping"]
-    problems = [f"no top-level {key!r}" for key in ("name", "description", "body")
-                if not isinstance(form.get(key), (str, list)) or not form.get(key)]
+    problems = [
+        f"no top-level {key!r}"
+        for key in ("name", "description", "body")
+        if not isinstance(form.get(key), (str, list)) or not form.get(key)
+    ]
     body = form.get("body") if isinstance(form.get("body"), list) else []
     if not any(item.get("type") in FIELD_TYPES for item in body if isinstance(item, dict)):
         problems.append("the body has no field to fill in (only markdown)")
@@ -84,12 +88,16 @@ def test_every_issue_form_is_one_github_accepts(path):
 BROKEN = [  # (a change to a valid form, what form_problems must say)
     (lambda f: f.pop("name"), "no top-level 'name'"),
     (lambda f: f["body"].append({"type": "input", "id": "where", "attributes": {"label": "Again"}}), "used twice"),
-    (lambda f: f["body"].append({"type": "dropdown", "id": "empty", "attributes": {"label": "E", "options": []}}),
-     "non-empty options"),
+    (
+        lambda f: f["body"].append({"type": "dropdown", "id": "empty", "attributes": {"label": "E", "options": []}}),
+        "non-empty options",
+    ),
     (lambda f: f["body"].append({"type": "select", "id": "x", "attributes": {"label": "X"}}), "type 'select'"),
     (lambda f: f["body"].append({"type": "input", "id": "a b", "attributes": {"label": "Y"}}), "may hold only"),
-    (lambda f: f["body"].append({"type": "input", "id": "z", "attributes": {"label": "Z", "render": "text"}}),
-     "render is for a textarea"),
+    (
+        lambda f: f["body"].append({"type": "input", "id": "z", "attributes": {"label": "Z", "render": "text"}}),
+        "render is for a textarea",
+    ),
     (lambda f: f.update(body=[{"type": "markdown", "attributes": {"value": "hi"}}]), "no field to fill in"),
 ]
 
@@ -122,24 +130,32 @@ def test_the_chooser_config_is_valid():
 
 # -- Dependabot ----------------------------------------------------------------------------
 
+
 def test_dependabot_updates_the_workflows_actions_weekly():
     config = read_yaml(GITHUB / "dependabot.yml")
     assert config["version"] == 2
     actions = [u for u in config["updates"] if u["package-ecosystem"] == "github-actions"]
     assert len(actions) == 1 and actions[0]["directory"] == "/" and actions[0]["schedule"]["interval"] == "weekly"
     assert "lock-drift" in (GITHUB / "dependabot.yml").read_text(), "the comment says who watches the Python lock"
-    assert {u["package-ecosystem"] for u in config["updates"]} == {"github-actions"}, "pip is the lock's, not Dependabot's"
+    assert {u["package-ecosystem"] for u in config["updates"]} == {"github-actions"}, (
+        "pip is the lock's, not Dependabot's"
+    )
 
 
 def test_every_action_a_workflow_uses_is_pinned_to_a_version_dependabot_can_move():
-    uses = [step["uses"] for path in sorted((GITHUB / "workflows").glob("*.yml"))
-            for job in read_yaml(path)["jobs"].values() for step in job.get("steps", []) if "uses" in step
-            and not step["uses"].startswith(("./", "docker://"))]  # local and container actions: not Dependabot's
+    uses = [
+        step["uses"]
+        for path in sorted((GITHUB / "workflows").glob("*.yml"))
+        for job in read_yaml(path)["jobs"].values()
+        for step in job.get("steps", [])
+        if "uses" in step and not step["uses"].startswith(("./", "docker://"))
+    ]  # local and container actions: not Dependabot's
     assert uses, "the workflows use actions"
     assert [u for u in uses if not re.fullmatch(r"[\w.-]+/[\w./-]+@(v\d+(\.\d+)*|[0-9a-f]{40})", u)] == []
 
 
 # -- CHANGELOG and code of conduct ---------------------------------------------------------
+
 
 def changelog_sections():
     """``[(heading, text)]`` of CHANGELOG.md's ``## `` sections, in order."""

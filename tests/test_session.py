@@ -36,7 +36,9 @@ def test_tf32_is_off_in_tensorflow_and_the_line_would_say_so_if_not(keras):
 
 def test_a_backend_the_lessons_do_not_run_on_gets_a_clear_error(keras, monkeypatch):
     monkeypatch.setattr(keras.backend, "backend", lambda: "numpy")  # as if KERAS_BACKEND=numpy at import
-    with pytest.raises(RuntimeError, match="the lessons run Keras on tensorflow, jax, torch, but KERAS_BACKEND='numpy'"):
+    with pytest.raises(
+        RuntimeError, match="the lessons run Keras on tensorflow, jax, torch, but KERAS_BACKEND='numpy'"
+    ):
         session.configure_backend()
 
 
@@ -52,8 +54,13 @@ def test_records_go_to_build_in_the_working_directory_read_at_each_call(tmp_path
 
 
 def test_save_results_writes_the_record_schema(tmp_path, keras):
-    path = session.save_results("99_demo", {"b": 2, "a": float("nan")}, epoch_seconds={"net": [1.5, 1.25]},
-                                details={"per_seed": [0.9, 0.91]}, build_dir=tmp_path)
+    path = session.save_results(
+        "99_demo",
+        {"b": 2, "a": float("nan")},
+        epoch_seconds={"net": [1.5, 1.25]},
+        details={"per_seed": [0.9, 0.91]},
+        build_dir=tmp_path,
+    )
     assert path == tmp_path / "results" / "99_demo.json"
     text = path.read_text()
     assert "NaN" not in text  # strict JSON: NaN is written as null
@@ -77,8 +84,11 @@ def test_save_results_refuses_key_metrics_that_are_not_numbers(tmp_path, bad):
 def stand_in_torch(cuda_name=None):
     """A module standing in for torch (not installed here): its TF32 switches on, as on a fresh import."""
     cuda = SimpleNamespace(is_available=lambda: cuda_name is not None, get_device_name=lambda index: cuda_name)
-    backends = SimpleNamespace(cuda=SimpleNamespace(matmul=SimpleNamespace(allow_tf32=True)),
-                               cudnn=SimpleNamespace(allow_tf32=True), mps=SimpleNamespace(is_available=lambda: False))
+    backends = SimpleNamespace(
+        cuda=SimpleNamespace(matmul=SimpleNamespace(allow_tf32=True)),
+        cudnn=SimpleNamespace(allow_tf32=True),
+        mps=SimpleNamespace(is_available=lambda: False),
+    )
     return SimpleNamespace(__version__="9.9.0", cuda=cuda, backends=backends)
 
 
@@ -99,8 +109,9 @@ def test_on_torch_tf32_goes_off_and_the_line_names_torch_and_its_gpu(keras, monk
 def test_on_jax_tf32_goes_off_and_an_accelerator_is_named_by_its_platform(keras, monkeypatch):
     settings = {}
     config = SimpleNamespace(update=settings.__setitem__, jax_default_matmul_precision=None)
-    jax = SimpleNamespace(__version__="0.0.1", config=config,
-                          devices=lambda: [SimpleNamespace(platform="gpu", device_kind="NVIDIA H100")])
+    jax = SimpleNamespace(
+        __version__="0.0.1", config=config, devices=lambda: [SimpleNamespace(platform="gpu", device_kind="NVIDIA H100")]
+    )
     monkeypatch.setitem(sys.modules, "jax", jax)
     monkeypatch.setattr(keras.backend, "backend", lambda: "jax")
     assert session.tf32() == "on"  # JAX's default precision may use TF32 on such a GPU

@@ -23,9 +23,9 @@ from urllib.parse import unquote, urlparse
 
 import nbformat
 import pytest
+from chromium import chromium_context
 from playwright.sync_api import expect
 
-from chromium import chromium_context
 from course import site
 from course.lessons import find_lessons
 
@@ -76,7 +76,8 @@ def page_report(browser, path):
     report = {
         "outside": outside,
         "images": page.eval_on_selector_all(
-            "img", "imgs => imgs.map(i => ({src: i.src.slice(0, 40), ok: i.complete && i.naturalWidth > 0}))"),
+            "img", "imgs => imgs.map(i => ({src: i.src.slice(0, 40), ok: i.complete && i.naturalWidth > 0}))"
+        ),
         "links": page.eval_on_selector_all("a[href]", "as => as.map(a => a.getAttribute('href'))"),
         "cells": page.locator(".jp-Cell").count(),
         "page": page,
@@ -100,7 +101,7 @@ def problems(report, path, expected_cells=None):
 
 
 def test_site_builds_one_page_per_lesson_quickly(built):
-    out, pages, seconds = built
+    _out, pages, seconds = built
     assert sorted(p.name for p in pages) == sorted(["index.html"] + [f"{p.stem}.html" for p in LESSONS])
     assert all(p.is_file() and p.stat().st_size > 0 for p in pages)
     assert seconds < 60, f"make site took {seconds:.0f} s"
@@ -127,8 +128,13 @@ def test_lesson_page(built, browser, lesson):
     cells = len(nbformat.read(str(lesson), as_version=4).cells)
     report = page_report(browser, page_path)
     assert problems(report, page_path, expected_cells=cells) == []
-    figures = sum(1 for cell in nbformat.read(str(lesson), as_version=4).cells if cell.cell_type == "code"
-                  for output in cell.get("outputs", []) if "image/png" in output.get("data", {}))
+    figures = sum(
+        1
+        for cell in nbformat.read(str(lesson), as_version=4).cells
+        if cell.cell_type == "code"
+        for output in cell.get("outputs", [])
+        if "image/png" in output.get("data", {})
+    )
     assert len(report["images"]) >= figures, "every stored figure is on the page"
     assert "index.html" in report["links"]
     assert any("colab.research.google.com" in href for href in report["links"])
@@ -136,8 +142,11 @@ def test_lesson_page(built, browser, lesson):
     assert (out / lesson.name).read_bytes() == lesson.read_bytes()
     assert animations_that_do_not_step(report["page"]) == []
     # every solution cell of the lesson is folded on load, and nothing else is
-    hidden = sum(1 for cell in nbformat.read(str(lesson), as_version=4).cells
-                 if cell.cell_type == "code" and cell.metadata.get("jupyter", {}).get("source_hidden"))
+    hidden = sum(
+        1
+        for cell in nbformat.read(str(lesson), as_version=4).cells
+        if cell.cell_type == "code" and cell.metadata.get("jupyter", {}).get("source_hidden")
+    )
     folded = report["page"].eval_on_selector_all("details", "ds => ds.map(d => d.open)")
     assert folded == [False] * hidden, f"{lesson.stem}: {hidden} solution cells, <details> open states {folded}"
     if lesson == LESSONS[0]:
@@ -150,16 +159,25 @@ def solution_lesson(folder):
     lessons mark them) that printed something, and a cell after it."""
     from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
-    solution = new_code_cell("answer = 6 * 7  # SOLUTION_INPUT\nprint(answer)", execution_count=2,
-                             outputs=[new_output("stream", name="stdout", text="SOLUTION_OUTPUT 42\n")])
+    solution = new_code_cell(
+        "answer = 6 * 7  # SOLUTION_INPUT\nprint(answer)",
+        execution_count=2,
+        outputs=[new_output("stream", name="stdout", text="SOLUTION_OUTPUT 42\n")],
+    )
     solution.metadata.update(jupyter={"source_hidden": True, "outputs_hidden": True}, tags=["solution"])
-    notebook = new_notebook(cells=[
-        new_markdown_cell("# Lesson 09 — Solutions folded\n\n**Exercise 1.** Compute the answer."),
-        new_code_cell("answer = None  # EXERCISE_INPUT", execution_count=1),
-        new_markdown_cell("## Solutions\n\n**Solution 1.**"), solution,
-        new_code_cell("print('AFTER_OUTPUT')", execution_count=3,
-                      outputs=[new_output("stream", name="stdout", text="AFTER_OUTPUT\n")]),
-    ])
+    notebook = new_notebook(
+        cells=[
+            new_markdown_cell("# Lesson 09 — Solutions folded\n\n**Exercise 1.** Compute the answer."),
+            new_code_cell("answer = None  # EXERCISE_INPUT", execution_count=1),
+            new_markdown_cell("## Solutions\n\n**Solution 1.**"),
+            solution,
+            new_code_cell(
+                "print('AFTER_OUTPUT')",
+                execution_count=3,
+                outputs=[new_output("stream", name="stdout", text="AFTER_OUTPUT\n")],
+            ),
+        ]
+    )
     folder.mkdir(parents=True, exist_ok=True)
     nbformat.write(notebook, str(folder / "09_solutions.ipynb"))
     return folder
@@ -196,13 +214,14 @@ def test_the_checks_catch_a_broken_page(tmp_path, browser):
         '<html><body><div class="jp-Cell">one cell</div>'
         '<img src="data:image/png;base64,AAAA"><a href="missing.html">dead</a>'
         '<a href="https://example.org/">elsewhere</a>'
-        '<script src="https://cdn.example.org/x.js"></script></body></html>')
+        '<script src="https://cdn.example.org/x.js"></script></body></html>'
+    )
     found = problems(page_report(browser, page_path), page_path, expected_cells=2)
     assert any("image does not decode" in line for line in found), found
     assert any("missing.html" in line for line in found), found
     assert any("cdn.example.org" in line for line in found), found
     assert any("shows 1 cells" in line for line in found), found
-    assert not any("example.org/\"" in line or line.endswith("https://example.org/") for line in found)
+    assert not any('example.org/"' in line or line.endswith("https://example.org/") for line in found)
 
 
 def animations_that_do_not_step(page):
@@ -241,19 +260,37 @@ def animated_lesson(folder):
 
     animation = plots.pooling_animation(np.array([[1, 3, 2, 1], [4, 6, 5, 0], [3, 1, 1, 2], [0, 2, 4, 3]]))
     data, _ = DisplayFormatter().format(animation)
-    data = {mime: base64.b64encode(value).decode("ascii") if isinstance(value, bytes) else value
-            for mime, value in data.items()}
-    widget = {"application/vnd.jupyter.widget-view+json": {"version_major": 2, "version_minor": 0,
-                                                           "model_id": "0123456789abcdef0123456789abcdef"},
-              "image/png": data["image/png"], "text/plain": "WIDGET_FALLBACK_TEXT"}
+    data = {
+        mime: base64.b64encode(value).decode("ascii") if isinstance(value, bytes) else value
+        for mime, value in data.items()
+    }
+    widget = {
+        "application/vnd.jupyter.widget-view+json": {
+            "version_major": 2,
+            "version_minor": 0,
+            "model_id": "0123456789abcdef0123456789abcdef",
+        },
+        "image/png": data["image/png"],
+        "text/plain": "WIDGET_FALLBACK_TEXT",
+    }
     notebook = new_notebook(
-        cells=[new_markdown_cell("# Lesson 09 — Animated\n\nA window walks."),
-               new_code_cell("plots.pooling_animation(x)", execution_count=1,
-                             outputs=[new_output("execute_result", data=data, execution_count=1)]),
-               new_code_cell("widgets.conv_explorer()", execution_count=2,
-                             outputs=[new_output("display_data", data=widget)])],
-        metadata={"widgets": {"application/vnd.jupyter.widget-state+json": {
-            "state": {}, "version_major": 2, "version_minor": 0}}})
+        cells=[
+            new_markdown_cell("# Lesson 09 — Animated\n\nA window walks."),
+            new_code_cell(
+                "plots.pooling_animation(x)",
+                execution_count=1,
+                outputs=[new_output("execute_result", data=data, execution_count=1)],
+            ),
+            new_code_cell(
+                "widgets.conv_explorer()", execution_count=2, outputs=[new_output("display_data", data=widget)]
+            ),
+        ],
+        metadata={
+            "widgets": {
+                "application/vnd.jupyter.widget-state+json": {"state": {}, "version_major": 2, "version_minor": 0}
+            }
+        },
+    )
     folder.mkdir(parents=True, exist_ok=True)
     nbformat.write(notebook, str(folder / "09_animated.ipynb"))
     return animation
@@ -268,11 +305,13 @@ def test_an_animation_steps_on_the_site_and_a_widget_shows_its_still_figure(tmp_
     report = page_report(browser, page_path)
     page = report["page"]
     try:
-        assert problems(report, page_path, expected_cells=3) == []       # nothing requested from the network
+        assert problems(report, page_path, expected_cells=3) == []  # nothing requested from the network
         image = page.locator("div.animation img")
         expect(image).to_have_count(1)
-        frames = page.evaluate("() => Array.from(document.querySelectorAll('script')).map(s => s.text)"
-                               ".join('').match(/frames\\[\\d+\\] = \"data:image\\/png/g).length")
+        frames = page.evaluate(
+            "() => Array.from(document.querySelectorAll('script')).map(s => s.text)"
+            ".join('').match(/frames\\[\\d+\\] = \"data:image\\/png/g).length"
+        )
         assert frames == animation.frames
         first = image.get_attribute("src")
         page.locator('div.animation button[title="Next frame"]').click()
@@ -295,10 +334,12 @@ def test_an_animation_steps_on_the_site_and_a_widget_shows_its_still_figure(tmp_
 def test_the_checks_catch_an_animation_that_does_not_step(tmp_path, browser):
     """The test of the test: an animation whose buttons do nothing is reported."""
     page_path = tmp_path / "still.html"
-    page_path.write_text('<html><body><div class="animation"><img src="data:image/png;base64,AAAA">'
-                         '<button title="First frame"></button><button title="Next frame"></button>'
-                         '<button title="Previous frame"></button>'
-                         '</div></body></html>')
+    page_path.write_text(
+        '<html><body><div class="animation"><img src="data:image/png;base64,AAAA">'
+        '<button title="First frame"></button><button title="Next frame"></button>'
+        '<button title="Previous frame"></button>'
+        "</div></body></html>"
+    )
     page = browser.new_page()
     try:
         page.goto(page_path.as_uri())
@@ -310,7 +351,8 @@ def test_the_checks_catch_an_animation_that_does_not_step(tmp_path, browser):
 def background_luminance(page):
     """The page background's relative luminance, 0 (black) to 1 (white)."""
     red, green, blue = page.evaluate(
-        "() => getComputedStyle(document.body).backgroundColor.match(/\\d+/g).slice(0, 3).map(Number)")
+        "() => getComputedStyle(document.body).backgroundColor.match(/\\d+/g).slice(0, 3).map(Number)"
+    )
     return (0.2126 * red + 0.7152 * green + 0.0722 * blue) / 255
 
 

@@ -23,9 +23,13 @@ def test_mean_sd_is_the_one_rule_and_one_value_has_no_sd_in_the_json():
     from helpers.files import strict_json
 
     root = Path(__file__).resolve().parent.parent
-    defined = [f"{path.relative_to(root)}:{node.name}" for folder in ("helpers", "benchmarks")
-               for path in sorted((root / folder).rglob("*.py")) for node in ast.walk(ast.parse(path.read_text()))
-               if isinstance(node, ast.FunctionDef) and node.name in ("mean_sd", "mean_std")]
+    defined = [
+        f"{path.relative_to(root)}:{node.name}"
+        for folder in ("helpers", "benchmarks")
+        for path in sorted((root / folder).rglob("*.py"))
+        for node in ast.walk(ast.parse(path.read_text()))
+        if isinstance(node, ast.FunctionDef) and node.name in ("mean_sd", "mean_std")
+    ]
     assert defined == ["helpers/stats.py:mean_sd"]
     assert strict_json(dict(zip(("mean", "sd"), stats.mean_sd([0.7]), strict=True))) == '{"mean": 0.7, "sd": null}'
 
@@ -44,12 +48,23 @@ def test_bootstrap_sd_is_the_binomial_standard_error():
     assert np.array_equal(accs, stats.bootstrap_accuracies(correct, draws=4000, seed=1))  # seeded
 
 
-@pytest.mark.parametrize("t, df, p", [
-    # two-sided 5% and 1% critical values of Student's t, to 4 decimals (any statistics table)
-    (12.7062, 1, 0.05), (4.3027, 2, 0.05), (3.1824, 3, 0.05), (2.7764, 4, 0.05), (2.5706, 5, 0.05),
-    (2.2281, 10, 0.05), (2.0860, 20, 0.05), (63.6567, 1, 0.01), (9.9248, 2, 0.01), (4.0321, 5, 0.01),
-    (2.8453, 20, 0.01),
-])
+@pytest.mark.parametrize(
+    "t, df, p",
+    [
+        # two-sided 5% and 1% critical values of Student's t, to 4 decimals (any statistics table)
+        (12.7062, 1, 0.05),
+        (4.3027, 2, 0.05),
+        (3.1824, 3, 0.05),
+        (2.7764, 4, 0.05),
+        (2.5706, 5, 0.05),
+        (2.2281, 10, 0.05),
+        (2.0860, 20, 0.05),
+        (63.6567, 1, 0.01),
+        (9.9248, 2, 0.01),
+        (4.0321, 5, 0.01),
+        (2.8453, 20, 0.01),
+    ],
+)
 def test_t_two_sided_p_matches_the_t_table(t, df, p):
     assert stats.t_two_sided_p(t, df) == pytest.approx(p, abs=1e-5)
     assert stats.t_two_sided_p(-t, df) == stats.t_two_sided_p(t, df)
@@ -108,16 +123,19 @@ def test_paired_comparison():
     assert single["t"] is None and single["p"] is None and single["signs"] == "+"
 
 
-@pytest.mark.parametrize("call, words", [
-    (lambda: stats.mean_sd([]), "values is empty"),
-    (lambda: stats.binomial_se(1.5, 10), "p must be an accuracy"),
-    (lambda: stats.binomial_se(0.5, 0), "n must be"),
-    (lambda: stats.bootstrap_accuracies([]), "correct is empty"),
-    (lambda: stats.mcnemar([True, False], [True]), "same n"),
-    (lambda: stats.t_two_sided_p(1.0, 2.5), "df must be an int"),
-    (lambda: stats.paired_t([0.1]), "at least 2 values"),
-    (lambda: stats.paired_comparison([0.9, 0.8], [0.9]), "one score per seed"),
-])
+@pytest.mark.parametrize(
+    "call, words",
+    [
+        (lambda: stats.mean_sd([]), "values is empty"),
+        (lambda: stats.binomial_se(1.5, 10), "p must be an accuracy"),
+        (lambda: stats.binomial_se(0.5, 0), "n must be"),
+        (lambda: stats.bootstrap_accuracies([]), "correct is empty"),
+        (lambda: stats.mcnemar([True, False], [True]), "same n"),
+        (lambda: stats.t_two_sided_p(1.0, 2.5), "df must be an int"),
+        (lambda: stats.paired_t([0.1]), "at least 2 values"),
+        (lambda: stats.paired_comparison([0.9, 0.8], [0.9]), "one score per seed"),
+    ],
+)
 def test_bad_input_is_named(call, words):
     with pytest.raises(ValueError, match=words):
         call()

@@ -84,7 +84,9 @@ def test_as_tensor_returns_a_tensor_unchanged(keras):
 @pytest.mark.training
 def test_train_and_evaluate_takes_tensors_as_it_takes_arrays(keras):
     (x, y), (xt, yt) = _tiny_data()
-    _, from_arrays = training.train_and_evaluate(models.dense_baseline, ((x, y), (xt, yt)), epochs=1, batch_size=32, seed=2)
+    _, from_arrays = training.train_and_evaluate(
+        models.dense_baseline, ((x, y), (xt, yt)), epochs=1, batch_size=32, seed=2
+    )
     as_tensors = ((training.as_tensor(x), training.as_tensor(y)), (training.as_tensor(xt), training.as_tensor(yt)))
     _, from_tensors = training.train_and_evaluate(models.dense_baseline, as_tensors, epochs=1, batch_size=32, seed=2)
     assert from_tensors.history["loss"] == pytest.approx(from_arrays.history["loss"], rel=1e-5)
@@ -94,8 +96,9 @@ def test_train_and_evaluate_takes_tensors_as_it_takes_arrays(keras):
 @pytest.mark.training
 def test_train_and_evaluate_returns_the_trained_model(keras):
     (x, y), (xt, yt) = _tiny_data()
-    model, result = training.train_and_evaluate(models.dense_baseline, ((x, y), (xt, yt)),
-                                                epochs=1, batch_size=32, seed=4)
+    model, result = training.train_and_evaluate(
+        models.dense_baseline, ((x, y), (xt, yt)), epochs=1, batch_size=32, seed=4
+    )
     assert model.name == result.model and model.count_params() == result.params
     loss, acc = model.evaluate(xt, yt, verbose=0)  # the returned model is the one that was scored
     assert acc == pytest.approx(result.test_acc) and loss == pytest.approx(result.test_loss, rel=1e-5)
@@ -103,8 +106,9 @@ def test_train_and_evaluate_returns_the_trained_model(keras):
 
 @pytest.mark.training
 def test_progress_prints_one_line_per_epoch(keras, capsys):
-    _, result = training.train_and_evaluate(models.dense_baseline, _tiny_data(), epochs=3, batch_size=32,
-                                            seed=1, progress=True, label="dense")
+    _, result = training.train_and_evaluate(
+        models.dense_baseline, _tiny_data(), epochs=3, batch_size=32, seed=1, progress=True, label="dense"
+    )
     lines = capsys.readouterr().out.strip().splitlines()
     assert [line.split(":")[0] for line in lines] == ["dense epoch 1/3", "dense epoch 2/3", "dense epoch 3/3"]
     assert all(" loss " in line and " accuracy " in line and line.endswith(" s") for line in lines)
@@ -113,8 +117,9 @@ def test_progress_prints_one_line_per_epoch(keras, capsys):
 
 @pytest.mark.training
 def test_silent_by_default_and_test_every_epoch_gives_curves(keras, capsys):
-    _, result = training.train_and_evaluate(models.dense_baseline, _tiny_data(), epochs=2, batch_size=32,
-                                            seed=1, test_every_epoch=True)
+    _, result = training.train_and_evaluate(
+        models.dense_baseline, _tiny_data(), epochs=2, batch_size=32, seed=1, test_every_epoch=True
+    )
     assert capsys.readouterr().out == ""
     assert len(result.history["val_accuracy"]) == 2
     assert result.history["val_accuracy"][-1] == pytest.approx(result.test_acc)
@@ -140,7 +145,7 @@ class _Majority:
 
 def test_accuracy_under_shift_moves_every_image(keras):
     images = np.zeros((40, 28, 28, 1), np.float32)
-    images[:, 0, 0, 0] = 1.0           # a bright top-left pixel: the model says 0
+    images[:, 0, 0, 0] = 1.0  # a bright top-left pixel: the model says 0
     labels = np.zeros(40, int)
     acc = training.accuracy_under_shift(_Majority(), images, labels, [0, 1, 3], seed=0)
     assert list(acc) == [0, 1, 3]
@@ -158,19 +163,22 @@ def test_in_batches_joins_arrays_tuples_and_dicts_as_one_call_would():
         return {"sum": batch.sum(axis=(1, 2)), "pair": (batch[:, 0], batch.max(axis=(1, 2)))}
 
     got = training.in_batches(stats, images, batch_size=4)
-    assert sizes == [4, 4, 2]                                   # never more than batch_size at a time
+    assert sizes == [4, 4, 2]  # never more than batch_size at a time
     assert np.array_equal(got["sum"], images.sum(axis=(1, 2)))
     assert np.array_equal(got["pair"][0], images[:, 0]) and np.array_equal(got["pair"][1], images.max(axis=(1, 2)))
     assert np.array_equal(training.in_batches(lambda b: b * 2, images, batch_size=100), images * 2)
 
 
-@pytest.mark.parametrize("fn, images, batch_size, error, words", [
-    (lambda b: b, np.zeros((3, 2)), 0, ValueError, "batch_size must be an int >= 1, got 0"),
-    (lambda b: b, np.zeros((3, 2)), 2.0, TypeError, "batch_size must be an int >= 1, got 2.0"),
-    (lambda b: b, np.zeros((0, 2)), 2, ValueError, "images must have N >= 1, got shape (0, 2)"),
-    (lambda b: b, np.float32(1.0), 2, ValueError, "images must be"),
-    ("sum", np.zeros((3, 2)), 2, TypeError, "fn must be a function"),
-])
+@pytest.mark.parametrize(
+    "fn, images, batch_size, error, words",
+    [
+        (lambda b: b, np.zeros((3, 2)), 0, ValueError, "batch_size must be an int >= 1, got 0"),
+        (lambda b: b, np.zeros((3, 2)), 2.0, TypeError, "batch_size must be an int >= 1, got 2.0"),
+        (lambda b: b, np.zeros((0, 2)), 2, ValueError, "images must have N >= 1, got shape (0, 2)"),
+        (lambda b: b, np.float32(1.0), 2, ValueError, "images must be"),
+        ("sum", np.zeros((3, 2)), 2, TypeError, "fn must be a function"),
+    ],
+)
 def test_in_batches_refuses_bad_input(fn, images, batch_size, error, words):
     with pytest.raises(error) as info:
         training.in_batches(fn, images, batch_size=batch_size)
@@ -196,8 +204,9 @@ def test_nan_in_a_tensor_is_refused_before_training(keras):
     bad = x.copy()
     bad[3, 0, 0, 0] = np.inf
     with pytest.raises(ValueError, match="x_train must hold finite numbers, got NaN or inf in sample 3"):
-        training.train_and_evaluate(models.dense_baseline, ((training.as_tensor(bad), y), (x, y)),
-                                    epochs=1, batch_size=2, seed=0)
+        training.train_and_evaluate(
+            models.dense_baseline, ((training.as_tensor(bad), y), (x, y)), epochs=1, batch_size=2, seed=0
+        )
 
 
 def test_training_data_is_checked_without_a_copy_tensors_too(keras):
@@ -210,4 +219,3 @@ def test_training_data_is_checked_without_a_copy_tensors_too(keras):
             checks.samples(images, "x_train", "(N, H, W, C)", "f", chunk=3)
     tensor = training.as_tensor(x[:4])
     assert checks.samples(tensor, "x_train", "(N, H, W, C)", "f") is tensor
-

@@ -74,13 +74,16 @@ def test_decide_pair_uses_a_minus_b_and_reuses_the_paired_t():
     assert v.verdict == verdicts.SUPPORTED
 
 
-@pytest.mark.parametrize("diffs, expected", [
-    ([1.0, 2.0, 3.0], 0.25),           # 3 of 3: 2 x 1/8
-    ([1.0] * 6, 2 / 64),               # 6 of 6: the fewest seeds that can reach 0.05
-    ([1.0, -1.0], 1.0),
-    ([1.0, 1.0, 1.0, -1.0, 0.0], 0.625),  # the zero dropped: 3 of 4, 2 x 5/16
-    ([0.0, 0.0], 1.0),
-])
+@pytest.mark.parametrize(
+    "diffs, expected",
+    [
+        ([1.0, 2.0, 3.0], 0.25),  # 3 of 3: 2 x 1/8
+        ([1.0] * 6, 2 / 64),  # 6 of 6: the fewest seeds that can reach 0.05
+        ([1.0, -1.0], 1.0),
+        ([1.0, 1.0, 1.0, -1.0, 0.0], 0.625),  # the zero dropped: 3 of 4, 2 x 5/16
+        ([0.0, 0.0], 1.0),
+    ],
+)
 def test_sign_test_p(diffs, expected):
     assert verdicts.sign_test_p(diffs) == pytest.approx(expected)
 
@@ -88,8 +91,9 @@ def test_sign_test_p(diffs, expected):
 def test_sign_test_p_rejects_the_null_at_the_rate_alpha_or_less():
     # a test of the test: on coin-toss signs, p < 0.05 happens at most 5% of the time (exactly, by enumeration)
     n = 10
-    rejected = sum(math.comb(n, k) for k in range(n + 1)
-                   if verdicts.sign_test_p([1.0] * k + [-1.0] * (n - k)) < 0.05) / 2**n
+    rejected = (
+        sum(math.comb(n, k) for k in range(n + 1) if verdicts.sign_test_p([1.0] * k + [-1.0] * (n - k)) < 0.05) / 2**n
+    )
     assert 0.0 < rejected <= 0.05
 
 
@@ -107,8 +111,12 @@ def test_format_p():
 
 
 def test_table_prints_one_row_per_claim_with_the_verdict():
-    found = verdicts.table([verdicts.decide("(a) max > avg", "clean acc (pp)", [3.1, 2.4, 2.9]),
-                            verdicts.decide("(d) gap", "gap (pp)", [-1.6])])
+    found = verdicts.table(
+        [
+            verdicts.decide("(a) max > avg", "clean acc (pp)", [3.1, 2.4, 2.9]),
+            verdicts.decide("(d) gap", "gap (pp)", [-1.6]),
+        ]
+    )
     lines = found.splitlines()
     assert len(lines) == 3 and lines[0].startswith("claim")
     assert "supported" in lines[1] and "+3.10 +2.40 +2.90" in lines[1] and "0.250" in lines[1]
@@ -116,8 +124,12 @@ def test_table_prints_one_row_per_claim_with_the_verdict():
 
 
 def test_markdown_has_one_row_per_claim_and_the_same_cells_as_the_table():
-    found = verdicts.markdown([verdicts.decide("(a) max > avg", "clean acc (pp)", [3.1, 2.4, 2.9]),
-                               verdicts.decide("(d) gap", "gap (pp)", [-1.6])])
+    found = verdicts.markdown(
+        [
+            verdicts.decide("(a) max > avg", "clean acc (pp)", [3.1, 2.4, 2.9]),
+            verdicts.decide("(d) gap", "gap (pp)", [-1.6]),
+        ]
+    )
     lines = found.splitlines()
     assert len(lines) == 4 and lines[1] == "|---|---|---|---|---|---|---|---|"
     assert lines[2].startswith("| (a) max > avg | clean acc (pp) | +3.10 +2.40 +2.90 | +2.80 ± 0.36 | `+++` (+) |")
@@ -125,15 +137,21 @@ def test_markdown_has_one_row_per_claim_and_the_same_cells_as_the_table():
     assert "**not settled** (1 seed" in lines[3] and all(line.count("|") == 9 for line in lines)
 
 
-@pytest.mark.parametrize("call, words", [
-    (lambda: verdicts.decide("c", "m", []), "diffs must not be empty, got shape (0,)"),
-    (lambda: verdicts.decide("c", "m", [1.0, float("nan")]), "diffs must hold finite numbers, got 1 NaN"),
-    (lambda: verdicts.decide("c", "m", [1.0, 2.0], expect="up"), "expect must be one of '+', '-', got 'up'"),
-    (lambda: verdicts.decide("c", "m", [1.0, 2.0], alpha=5), "alpha must be a significance level in (0, 1), got 5"),
-    (lambda: verdicts.decide_pair("c", "m", [1.0, 2.0], [1.0]), "a and b must have the same length, got a 2, b 1"),
-    (lambda: verdicts.decide_pair("c", "m", [1.0, np.nan], [1.0, 2.0]), "a must hold finite numbers"),
-    (lambda: verdicts.decide_pair("c", "m", [1.0, 2.0], [np.inf, 2.0]), "b must hold finite numbers, got 1 NaN or infinite"),
-])
+@pytest.mark.parametrize(
+    "call, words",
+    [
+        (lambda: verdicts.decide("c", "m", []), "diffs must not be empty, got shape (0,)"),
+        (lambda: verdicts.decide("c", "m", [1.0, float("nan")]), "diffs must hold finite numbers, got 1 NaN"),
+        (lambda: verdicts.decide("c", "m", [1.0, 2.0], expect="up"), "expect must be one of '+', '-', got 'up'"),
+        (lambda: verdicts.decide("c", "m", [1.0, 2.0], alpha=5), "alpha must be a significance level in (0, 1), got 5"),
+        (lambda: verdicts.decide_pair("c", "m", [1.0, 2.0], [1.0]), "a and b must have the same length, got a 2, b 1"),
+        (lambda: verdicts.decide_pair("c", "m", [1.0, np.nan], [1.0, 2.0]), "a must hold finite numbers"),
+        (
+            lambda: verdicts.decide_pair("c", "m", [1.0, 2.0], [np.inf, 2.0]),
+            "b must hold finite numbers, got 1 NaN or infinite",
+        ),
+    ],
+)
 def test_bad_input_is_explained(call, words):
     with pytest.raises(ValueError, match=re.escape(words)):
         call()

@@ -24,20 +24,23 @@ COMMON_TO_7_AND_8 = {"IntSlider", "Dropdown", "HBox", "VBox", "Output"}
 def test_the_sentence_works_the_formula_out():
     assert widgets.explain(8, 3, "valid", 2, 1) == (
         "out = floor((8 + 0 + 0 \u2212 3) / 2) + 1 = 3: a 3x3 output from 9 windows; "
-        "15 of the 64 input pixels never read.")
+        "15 of the 64 input pixels never read."
+    )
     assert widgets.explain(8, 3, "same", 2, 1).startswith("out = floor((8 + 0 + 1 \u2212 3) / 2) + 1 = 4:")
-    assert widgets.explain(7, 3, 1, 1, 2).startswith("out = floor((7 + 1 + 1 \u2212 5) / 1) + 1 = 5 (span 2\u00d7(3 \u2212 1) + 1):")
+    assert widgets.explain(7, 3, 1, 1, 2).startswith(
+        "out = floor((7 + 1 + 1 \u2212 5) / 1) + 1 = 5 (span 2\u00d7(3 \u2212 1) + 1):"
+    )
     assert "Keras refuses" in widgets.explain(8, 3, "valid", 2, 2)
     assert "Keras refuses" not in widgets.explain(8, 3, "valid", 2, 1)
     assert widgets.explain(3, 5).startswith("No output: a window spanning 5 px")
 
 
 def test_without_ipywidgets_it_says_how_to_get_it_and_returns_the_still_figure(monkeypatch, capsys):
-    monkeypatch.setitem(sys.modules, "ipywidgets", None)     # import ipywidgets now raises ImportError
+    monkeypatch.setitem(sys.modules, "ipywidgets", None)  # import ipywidgets now raises ImportError
     figure = widgets.conv_explorer()
     printed = capsys.readouterr().out
     assert printed == widgets.HOW_TO_GET + "\n"
-    assert printed.count(". ") == 0 and "pip install ipywidgets" in printed   # one sentence, with the command
+    assert printed.count(". ") == 0 and "pip install ipywidgets" in printed  # one sentence, with the command
     assert isinstance(figure, Figure) and "= 3" in figure.get_suptitle()
 
 
@@ -84,7 +87,7 @@ def test_moving_a_slider_rewrites_the_sentence_and_the_figure(monkeypatch):
     controls["padding"].value = "same"
     assert state()[0].startswith("out = floor((9 + 1 + 1 \u2212 3) / 2) + 1 = 5")
     controls["padding"].value = "valid"
-    controls["k"].value, controls["dilation"].value, controls["n"].value = 5, 3, 3   # span 13 > 3
+    controls["k"].value, controls["dilation"].value, controls["n"].value = 5, 3, 3  # span 13 > 3
     sentence, figure = state()
     assert sentence.startswith("No output:") and figure is None
 

@@ -28,28 +28,43 @@ from matplotlib.patches import Rectangle
 
 from helpers import checks
 from helpers.plots.kit import _cell_grid
-from helpers.plots.lesson02 import OTHER_PADDING_COLOUR, PADDING_COLOURS   # lesson 02's colour per padding
+from helpers.plots.lesson02 import OTHER_PADDING_COLOUR, PADDING_COLOURS  # lesson 02's colour per padding
 
-DPI = 80            # low: each frame is a small PNG (the HTML holds them all)
-COLOURS = 32        # each frame is stored with a palette of this many colours (flat drawings: no visible loss)
-FRAME_MS = 700      # one frame every 0.7 s when playing
-MAX_FRAMES = 60     # more would make the HTML too large to store in a notebook
-MAX_SIDE = 12       # largest input side a walk draws (its numbers and dots stay legible)
-_SMALL = 10         # largest side of an array whose numbers are written in its cells
-_WINDOW = "tab:red"       # the window's outline (as in conv_arithmetic)
-_ROW = "#fdd49e"          # the kernel row being multiplied (light orange)
-_WINNER = "tab:orange"    # a pooling window's maximum
-_UNSEEN_HATCH = {"fill": False, "hatch": "///", "edgecolor": "tab:red", "linewidth": 0}   # as lesson 02's figures
+DPI = 80  # low: each frame is a small PNG (the HTML holds them all)
+COLOURS = 32  # each frame is stored with a palette of this many colours (flat drawings: no visible loss)
+FRAME_MS = 700  # one frame every 0.7 s when playing
+MAX_FRAMES = 60  # more would make the HTML too large to store in a notebook
+MAX_SIDE = 12  # largest input side a walk draws (its numbers and dots stay legible)
+_SMALL = 10  # largest side of an array whose numbers are written in its cells
+_WINDOW = "tab:red"  # the window's outline (as in conv_arithmetic)
+_ROW = "#fdd49e"  # the kernel row being multiplied (light orange)
+_WINNER = "tab:orange"  # a pooling window's maximum
+_UNSEEN_HATCH = {"fill": False, "hatch": "///", "edgecolor": "tab:red", "linewidth": 0}  # as lesson 02's figures
 # Pinned for every frame, whatever the kernel's defaults (the inline backend
 # makes figures transparent; a dark page would then hide the black text).
-_RC = {"font.size": 10, "font.family": "DejaVu Sans", "figure.facecolor": "white",
-       "savefig.facecolor": "white", "savefig.edgecolor": "white", "savefig.transparent": False,
-       "savefig.dpi": "figure", "animation.embed_limit": 8}
+_RC = {
+    "font.size": 10,
+    "font.family": "DejaVu Sans",
+    "figure.facecolor": "white",
+    "savefig.facecolor": "white",
+    "savefig.edgecolor": "white",
+    "savefig.transparent": False,
+    "savefig.dpi": "figure",
+    "animation.embed_limit": 8,
+}
 # matplotlib's buttons draw Font Awesome icons fetched from a CDN; these
 # symbols need no font download (U+FE0E: text, not emoji, presentation).
-_ICONS = {"minus": "\u2212", "fast-backward": "|\u25c0\ufe0e\u25c0\ufe0e", "step-backward": "|\u25c0\ufe0e",
-          "play fa-flip-horizontal": "\u25c0\ufe0e", "pause": "\u275a\u275a", "play": "\u25b6\ufe0e",
-          "step-forward": "\u25b6\ufe0e|", "fast-forward": "\u25b6\ufe0e\u25b6\ufe0e|", "plus": "+"}
+_ICONS = {
+    "minus": "\u2212",
+    "fast-backward": "|\u25c0\ufe0e\u25c0\ufe0e",
+    "step-backward": "|\u25c0\ufe0e",
+    "play fa-flip-horizontal": "\u25c0\ufe0e",
+    "pause": "\u275a\u275a",
+    "play": "\u25b6\ufe0e",
+    "step-forward": "\u25b6\ufe0e|",
+    "fast-forward": "\u25b6\ufe0e\u25b6\ufe0e|",
+    "plus": "+",
+}
 
 
 class Animation:
@@ -81,11 +96,10 @@ def _render(fig, draw, frames, title):
         captions[i] = draw(i)
 
     with matplotlib.rc_context(_RC):
-        frame(frames - 1)                      # the fullest frame fixes the layout ...
+        frame(frames - 1)  # the fullest frame fixes the layout ...
         fig.draw_without_rendering()
-        fig.set_layout_engine("none")          # ... and no frame moves the panels again
-        movie = FuncAnimation(fig, frame, frames=frames, init_func=lambda: None, interval=FRAME_MS,
-                              repeat=False)
+        fig.set_layout_engine("none")  # ... and no frame moves the panels again
+        movie = FuncAnimation(fig, frame, frames=frames, init_func=lambda: None, interval=FRAME_MS, repeat=False)
         html = movie.to_jshtml(default_mode="once")
         frame(frames - 1)
         buffer = io.BytesIO()
@@ -97,9 +111,9 @@ def _render(fig, draw, frames, title):
 def _palette_png(data):
     """A PNG re-encoded with a palette of ``COLOURS`` colours and no metadata:
     about a quarter of the bytes, the same picture (text, lines, flat fills)."""
-    from PIL import Image   # Pillow: a dependency of matplotlib
+    from PIL import Image  # Pillow: a dependency of matplotlib
 
-    quantize = getattr(Image, "Quantize", Image)   # Pillow >= 9.1 names its constants in enums
+    quantize = getattr(Image, "Quantize", Image)  # Pillow >= 9.1 names its constants in enums
     dither = getattr(Image, "Dither", Image)
     with Image.open(io.BytesIO(data)) as image:
         palette = image.convert("RGB").quantize(colors=COLOURS, method=quantize.MEDIANCUT, dither=dither.NONE)
@@ -110,6 +124,7 @@ def _palette_png(data):
 
 def _smaller_frames(html):
     """Every frame embedded by ``to_jshtml`` re-encoded by :func:`_palette_png`."""
+
     def smaller(match):
         frame = _palette_png(base64.b64decode(match.group(2).replace("\\\n", "")))
         return f'{match.group(1)}"data:image/png;base64,{base64.b64encode(frame).decode("ascii")}"'
@@ -123,8 +138,7 @@ def _offline(html, still, title):
     (``still``) in the image before any script runs."""
     html = _smaller_frames(html)
     html = re.sub(r'<link rel="stylesheet"\s+href="https?://[^"]*"\s*/?>\s*', "", html)
-    html = re.sub(r'<i class="fa fa-([a-z -]+?)"></i>',
-                  lambda match: _ICONS.get(match.group(1), match.group(1)), html)
+    html = re.sub(r'<i class="fa fa-([a-z -]+?)"></i>', lambda match: _ICONS.get(match.group(1), match.group(1)), html)
     source = "data:image/png;base64," + base64.b64encode(still).decode("ascii")
     alt = title.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")
     return html.replace('<img id="_anim_img', f'<img alt="{alt}" src="{source}" id="_anim_img', 1)
@@ -172,11 +186,21 @@ def _cells(layer, ax, values, shown=None, shade=None, colour=_ROW, bold=None):
             layer.add(ax.add_patch(Rectangle((c - 0.5, r - 0.5), 1, 1, color=colour, linewidth=0)))
     for (r, c), value in np.ndenumerate(values):
         if shown is None or shown[r, c]:
-            layer.add(ax.text(c, r, _number(value), ha="center", va="center", fontsize=11,
-                              fontweight="bold" if bold is not None and bold[r, c] else "normal"))
+            layer.add(
+                ax.text(
+                    c,
+                    r,
+                    _number(value),
+                    ha="center",
+                    va="center",
+                    fontsize=11,
+                    fontweight="bold" if bold is not None and bold[r, c] else "normal",
+                )
+            )
 
 
 # --- (a) lesson 01: a kernel sliding over a small input ---------------------------------
+
 
 def conv_animation(image, kernel):
     """A 'valid', stride-1 convolution of a small ``image`` ``(H, W)`` (sides
@@ -193,11 +217,10 @@ def conv_animation(image, kernel):
     out_h, out_w = h - kh + 1, w - kw + 1
     frames = 1 + out_h * out_w * kh
     checks.require(frames <= MAX_FRAMES, "image", f"make at most {MAX_FRAMES} frames: pass a smaller one (4x4)", frames)
-    products = np.array([[image[r:r + kh, c:c + kw] * kernel for c in range(out_w)] for r in range(out_h)])
+    products = np.array([[image[r : r + kh, c : c + kw] * kernel for c in range(out_w)] for r in range(out_h)])
     output = products.sum(axis=(2, 3))
     with matplotlib.rc_context(_RC):
-        fig = Figure(figsize=(2.0 + 0.55 * (w + kw + out_w), 3.0), dpi=DPI, facecolor="white",
-                     layout="constrained")
+        fig = Figure(figsize=(2.0 + 0.55 * (w + kw + out_w), 3.0), dpi=DPI, facecolor="white", layout="constrained")
         grid = fig.add_gridspec(1, 3, width_ratios=[w, kw, out_w])
         inp, ker, outp = (fig.add_subplot(grid[0, i]) for i in range(3))
         _table(inp, image, "input")
@@ -220,13 +243,16 @@ def conv_animation(image, kernel):
             r, c = divmod(position, out_w)
             done.flat[:position] = True
             current[r, c] = True
-            running = products[r, c, :i + 1].sum()
+            running = products[r, c, : i + 1].sum()
             on_show[r, c] = running
-            row_of_image[r + i, c:c + kw] = True
+            row_of_image[r + i, c : c + kw] = True
             row_of_kernel[i] = True
-            layer.add(inp.add_patch(Rectangle((c - 0.5, r - 0.5), kw, kh, fill=False, edgecolor=_WINDOW,
-                                              linewidth=3, zorder=4)))
-            terms = " + ".join(f"{_term(x)}\u00d7{_term(k)}" for x, k in zip(image[r + i, c:c + kw], kernel[i]))
+            layer.add(
+                inp.add_patch(
+                    Rectangle((c - 0.5, r - 0.5), kw, kh, fill=False, edgecolor=_WINDOW, linewidth=3, zorder=4)
+                )
+            )
+            terms = " + ".join(f"{_term(x)}\u00d7{_term(k)}" for x, k in zip(image[r + i, c : c + kw], kernel[i]))
             end = f"; out[{r}, {c}] = {_number(running)}" if i == kh - 1 else f"; running sum {_number(running)}"
             caption = f"out[{r}, {c}], kernel row {i}: {terms} = {_number(products[r, c, i].sum())}{end}"
         fig.suptitle(caption, fontsize=11)
@@ -240,6 +266,7 @@ def conv_animation(image, kernel):
 
 # --- (b), (c) lesson 02: padding, stride and dilation ------------------------------------
 
+
 def _padding(padding, n, k, stride, dilation):
     """``(before, after)`` zeros on each axis: 'valid', 'same' (TensorFlow's:
     the extra zero of an odd total after), an int on both sides, or a pair."""
@@ -249,7 +276,7 @@ def _padding(padding, n, k, stride, dilation):
             return 0, 0
         from helpers import ops
 
-        return ops.same_padding(n, dilation * (k - 1) + 1, stride)   # the window's span in place of k
+        return ops.same_padding(n, dilation * (k - 1) + 1, stride)  # the window's span in place of k
     return checks.pair(padding, "padding", minimum=0)
 
 
@@ -266,17 +293,23 @@ class _Walk:
         self.mode = padding if isinstance(padding, str) else None
         self.span = self.dilation * (self.k - 1) + 1
         self.total = self.before + self.n + self.after
-        checks.require(max(self.before, self.after) <= MAX_SIDE, "padding", f"be at most {MAX_SIDE} zeros on a side",
-                       (self.before, self.after))
+        checks.require(
+            max(self.before, self.after) <= MAX_SIDE,
+            "padding",
+            f"be at most {MAX_SIDE} zeros on a side",
+            (self.before, self.after),
+        )
         if self.span > self.total:  # a sentence the explorer widget shows as it is
-            raise ValueError(f"a window spanning {self.span} px (k = {self.k}, dilation = {self.dilation}) does "
-                             f"not fit in n + pads = {self.n} + {self.before} + {self.after} = {self.total}: "
-                             "pass a larger n, more padding, a smaller k or a smaller dilation")
+            raise ValueError(
+                f"a window spanning {self.span} px (k = {self.k}, dilation = {self.dilation}) does "
+                f"not fit in n + pads = {self.n} + {self.before} + {self.after} = {self.total}: "
+                "pass a larger n, more padding, a smaller k or a smaller dilation"
+            )
         self.starts = list(range(0, self.total - self.span + 1, self.stride))
         self.out = len(self.starts)
         seen = np.zeros(self.total, dtype=bool)
         for start in self.starts:
-            seen[start:start + self.span:self.dilation] = True
+            seen[start : start + self.span : self.dilation] = True
         self.unseen_lines = [p for p in range(self.before, self.before + self.n) if not seen[p]]
         self.colour = PADDING_COLOURS.get(self.mode, OTHER_PADDING_COLOUR)
 
@@ -286,8 +319,10 @@ class _Walk:
     def formula(self):
         """The output size, worked: ``out = floor((n + before + after − span) / stride) + 1 = out``."""
         span = f" (span {self.dilation}\u00d7({self.k} \u2212 1) + 1)" if self.dilation > 1 else ""
-        return (f"out = floor(({self.n} + {self.before} + {self.after} \u2212 {self.span}) / {self.stride}) + 1"
-                f" = {self.out}{span}")
+        return (
+            f"out = floor(({self.n} + {self.before} + {self.after} \u2212 {self.span}) / {self.stride}) + 1"
+            f" = {self.out}{span}"
+        )
 
     def unseen_pixels(self):
         """Input pixels no window reads (a row or a column no tap lands on)."""
@@ -298,7 +333,7 @@ class _Walk:
         passes each line it never reads. A column is passed when the first row
         of windows jumps beyond it (or ends before it); a row when the windows
         move below it (or the walk ends)."""
-        last = self.out * self.out   # the frame of the last window (frame 0 shows none)
+        last = self.out * self.out  # the frame of the last window (frame 0 shows none)
         columns, rows = {}, {}
         for p in self.unseen_lines:
             beyond = [j for j, start in enumerate(self.starts) if start > p]
@@ -308,8 +343,10 @@ class _Walk:
 
     def describe(self):
         pads = {"valid": "'valid'", "same": "'same'"}.get(self.mode, "pads")
-        return (f"n = {self.n}, k = {self.k}, {pads} ({self.before}, {self.after}), stride {self.stride}, "
-                f"dilation {self.dilation}")
+        return (
+            f"n = {self.n}, k = {self.k}, {pads} ({self.before}, {self.after}), stride {self.stride}, "
+            f"dilation {self.dilation}"
+        )
 
 
 def _walk_figure(walk):
@@ -317,16 +354,21 @@ def _walk_figure(walk):
     drawing frame 0 (no window yet) to ``walk.out ** 2`` (every window: the still figure)."""
     b, total, colour = walk.before, walk.total, walk.colour
     with matplotlib.rc_context(_RC):
-        fig = Figure(figsize=(1.8 + 0.34 * total + 0.34 * max(walk.out, 3), 1.9 + 0.34 * total), dpi=DPI,
-                     facecolor="white", layout="constrained")
+        fig = Figure(
+            figsize=(1.8 + 0.34 * total + 0.34 * max(walk.out, 3), 1.9 + 0.34 * total),
+            dpi=DPI,
+            facecolor="white",
+            layout="constrained",
+        )
         grid = fig.add_gridspec(1, 2, width_ratios=[total, max(walk.out, 3)])
         inp, outp = fig.add_subplot(grid[0, 0]), fig.add_subplot(grid[0, 1])
         is_pad = np.ones((total, total))
-        is_pad[b:b + walk.n, b:b + walk.n] = 0
+        is_pad[b : b + walk.n, b : b + walk.n] = 0
         inp.imshow(is_pad, cmap="Greys", vmin=0, vmax=5, extent=(-b - 0.5, total - b - 0.5, total - b - 0.5, -b - 0.5))
         _cell_grid(inp, total, total, -b, -b)
-        notes = (["grey: zero padding"] if b or walk.after else []) + \
-                (["hatched: never read"] if walk.unseen_lines else [])
+        notes = (["grey: zero padding"] if b or walk.after else []) + (
+            ["hatched: never read"] if walk.unseen_lines else []
+        )
         inp.set_xlabel("input column" + (f" ({'; '.join(notes)})" if notes else ""), fontsize=9)
         inp.set_ylabel("input row")
         outp.imshow(np.zeros((walk.out, walk.out)), cmap="Greys", vmin=0, vmax=1)
@@ -351,8 +393,13 @@ def _walk_figure(walk):
         for m in range(windows):
             i, j = divmod(m, walk.out)
             layer.add(*inp.plot(walk.starts[j] + centre, walk.starts[i] + centre, "o", color=colour, markersize=4))
-            layer.add(outp.add_patch(Rectangle((j - 0.5, i - 0.5), 1, 1, color=colour, linewidth=0,
-                                               alpha=0.55 if m == windows - 1 else 0.2)))
+            layer.add(
+                outp.add_patch(
+                    Rectangle(
+                        (j - 0.5, i - 0.5), 1, 1, color=colour, linewidth=0, alpha=0.55 if m == windows - 1 else 0.2
+                    )
+                )
+            )
             layer.add(outp.text(j, i, str(m), ha="center", va="center", fontsize=9))
         where = f"{walk.out * walk.out} windows to place"
         if windows:
@@ -360,13 +407,26 @@ def _walk_figure(walk):
             top, left = walk.starts[i], walk.starts[j]
             for r in walk.taps(top):
                 for c in walk.taps(left):
-                    layer.add(inp.add_patch(Rectangle((c - b - 0.5, r - b - 0.5), 1, 1, color=colour, alpha=0.6,
-                                                      linewidth=0)))
-            layer.add(inp.add_patch(Rectangle((left - b - 0.5, top - b - 0.5), walk.span, walk.span, fill=False,
-                                              edgecolor=colour, linewidth=2.2,
-                                              linestyle="--" if walk.dilation > 1 else "-")))
-            where = (f"window {windows - 1}: rows {top - b}..{top - b + walk.span - 1}, "
-                     f"columns {left - b}..{left - b + walk.span - 1}")
+                    layer.add(
+                        inp.add_patch(Rectangle((c - b - 0.5, r - b - 0.5), 1, 1, color=colour, alpha=0.6, linewidth=0))
+                    )
+            layer.add(
+                inp.add_patch(
+                    Rectangle(
+                        (left - b - 0.5, top - b - 0.5),
+                        walk.span,
+                        walk.span,
+                        fill=False,
+                        edgecolor=colour,
+                        linewidth=2.2,
+                        linestyle="--" if walk.dilation > 1 else "-",
+                    )
+                )
+            )
+            where = (
+                f"window {windows - 1}: rows {top - b}..{top - b + walk.span - 1}, "
+                f"columns {left - b}..{left - b + walk.span - 1}"
+            )
         skipped = walk.n * walk.n - (walk.n - len(skipped_rows)) * (walk.n - len(skipped_columns))
         caption = where + (f"; {skipped} px skipped" if skipped else "")
         inp.set_title(caption, fontsize=9)
@@ -402,13 +462,18 @@ def window_walk_animation(n, k, padding="valid", stride=1, dilation=1):
     it). Returns an :class:`Animation` (displays itself in a notebook)."""
     walk = _Walk(n, k, padding, stride, dilation)
     frames = 1 + walk.out * walk.out
-    checks.require(frames <= MAX_FRAMES, "n", f"give at most {MAX_FRAMES - 1} windows: pass a smaller n or a larger "
-                   "stride", f"{walk.out}x{walk.out} windows")
+    checks.require(
+        frames <= MAX_FRAMES,
+        "n",
+        f"give at most {MAX_FRAMES - 1} windows: pass a smaller n or a larger stride",
+        f"{walk.out}x{walk.out} windows",
+    )
     fig, draw = _walk_figure(walk)
     return _render(fig, draw, frames, f"{walk.describe()}: {walk.formula()}")
 
 
 # --- (d) lesson 03: max-pooling ----------------------------------------------------------
+
 
 def pooling_animation(feature_map, pool=2):
     """``pool x pool`` max-pooling with stride ``pool`` of a small map
@@ -424,7 +489,7 @@ def pooling_animation(feature_map, pool=2):
     checks.require(out_h and out_w, "pool", f"fit inside the {h}x{w} feature_map: pass a smaller pool", pool)
     frames = 1 + 2 * out_h * out_w
     checks.require(frames <= MAX_FRAMES, "feature_map", f"make at most {MAX_FRAMES} frames: pass a smaller one", frames)
-    windows = feature_map[:out_h * pool, :out_w * pool].reshape(out_h, pool, out_w, pool).swapaxes(1, 2)
+    windows = feature_map[: out_h * pool, : out_w * pool].reshape(out_h, pool, out_w, pool).swapaxes(1, 2)
     pooled = windows.max(axis=(2, 3))
     with matplotlib.rc_context(_RC):
         fig = Figure(figsize=(1.8 + 0.55 * (w + out_w), 3.0), dpi=DPI, facecolor="white", layout="constrained")
@@ -432,7 +497,7 @@ def pooling_animation(feature_map, pool=2):
         inp, outp = fig.add_subplot(grid[0, 0]), fig.add_subplot(grid[0, 1])
         _table(inp, feature_map, "feature map")
         _table(outp, pooled, "max of each window")
-        if h > out_h * pool:   # the floor: rows and columns no window reaches
+        if h > out_h * pool:  # the floor: rows and columns no window reaches
             inp.add_patch(Rectangle((-0.5, out_h * pool - 0.5), w, h - out_h * pool, **_UNSEEN_HATCH))
         if w > out_w * pool:
             inp.add_patch(Rectangle((out_w * pool - 0.5, -0.5), w - out_w * pool, h, **_UNSEEN_HATCH))
@@ -450,19 +515,32 @@ def pooling_animation(feature_map, pool=2):
         if frame > 0:
             index, decided = divmod(frame - 1, 2)
             r, c = divmod(index, out_w)
-            filled.flat[:index + decided] = True
+            filled.flat[: index + decided] = True
             current[r, c] = True
             values = windows[r, c]
             listed = ", ".join(_number(v) for v in values.ravel())
-            layer.add(inp.add_patch(Rectangle((c * pool - 0.5, r * pool - 0.5), pool, pool, fill=False,
-                                              edgecolor=_WINDOW, linewidth=3, zorder=4)))
+            layer.add(
+                inp.add_patch(
+                    Rectangle(
+                        (c * pool - 0.5, r * pool - 0.5),
+                        pool,
+                        pool,
+                        fill=False,
+                        edgecolor=_WINDOW,
+                        linewidth=3,
+                        zorder=4,
+                    )
+                )
+            )
             if decided:
-                winners[r * pool:(r + 1) * pool, c * pool:(c + 1) * pool] = values == pooled[r, c]
+                winners[r * pool : (r + 1) * pool, c * pool : (c + 1) * pool] = values == pooled[r, c]
                 tie = " (a tie: each copy is the maximum)" if (values == pooled[r, c]).sum() > 1 else ""
                 caption = f"window ({r}, {c}): max({listed}) = {_number(pooled[r, c])}{tie} \u2192 out[{r}, {c}]"
             else:
-                caption = (f"window ({r}, {c}): rows {r * pool}..{(r + 1) * pool - 1}, "
-                           f"columns {c * pool}..{(c + 1) * pool - 1}: max({listed}) = ?")
+                caption = (
+                    f"window ({r}, {c}): rows {r * pool}..{(r + 1) * pool - 1}, "
+                    f"columns {c * pool}..{(c + 1) * pool - 1}: max({listed}) = ?"
+                )
         fig.suptitle(caption, fontsize=11)
         _cells(layer, inp, feature_map, shade=winners, colour=_WINNER, bold=winners)
         _cells(layer, outp, pooled, shown=filled, shade=current & filled, colour=_WINNER, bold=filled)

@@ -7,6 +7,7 @@ from matplotlib.ticker import MaxNLocator
 
 from helpers import checks
 
+
 def _grid(n, cols):
     cols = max(1, min(cols, n))
     return int(np.ceil(n / cols)), cols
@@ -72,16 +73,16 @@ def _check_captions(captions, count, name, exact=False):
 # family reads at a glance.
 
 _COLOURS = {
-    "dense": "#D55E00",         # vermillion: lesson 04's dense baseline
-    "max": "#0072B2",           # blue: the lesson convnet (2x2 max-pooling)
-    "avg": "#E69F00",           # orange
+    "dense": "#D55E00",  # vermillion: lesson 04's dense baseline
+    "max": "#0072B2",  # blue: the lesson convnet (2x2 max-pooling)
+    "avg": "#E69F00",  # orange
     "strided_conv": "#009E73",  # bluish green
     "learned_pool": "#CC79A7",  # reddish purple
-    "none": "#000000",          # black: no downsampling at all
+    "none": "#000000",  # black: no downsampling at all
 }
 _HEADS = {  # name pattern -> (line style, marker, hatch) of that classifier head on a conv variant
-    "{}": ("-", "o", None),                     # Flatten -> Dense(64): every lesson's own head
-    "global max head: {}": (":", "s", "//"),    # lesson 05's position-agnostic head
+    "{}": ("-", "o", None),  # Flatten -> Dense(64): every lesson's own head
+    "global max head: {}": (":", "s", "//"),  # lesson 05's position-agnostic head
 }
 
 
@@ -90,12 +91,18 @@ def _style(colour, linestyle="-", marker="o", hatch=None):
 
 
 MODEL_STYLES = {"dense": _style(_COLOURS["dense"])}
-MODEL_STYLES |= {pattern.format(kind): _style(_COLOURS[kind], *look)
-                 for pattern, look in _HEADS.items() for kind in _COLOURS if kind != "dense"}
+MODEL_STYLES |= {
+    pattern.format(kind): _style(_COLOURS[kind], *look)
+    for pattern, look in _HEADS.items()
+    for kind in _COLOURS
+    if kind != "dense"
+}
 MODEL_STYLES["none, Dense-512"] = _style(_COLOURS["none"], "--", "^", "xx")  # lesson 05: a Dense-512 head on no pooling
-MODEL_ALIASES = {"convnet": "max",          # lesson 04's name for the model lesson 05 calls max
-                 "max, Dense-64": "max",    # Dense-64 is max's own head
-                 "none, Dense-64": "none"}  # and none's
+MODEL_ALIASES = {
+    "convnet": "max",  # lesson 04's name for the model lesson 05 calls max
+    "max, Dense-64": "max",  # Dense-64 is max's own head
+    "none, Dense-64": "none",
+}  # and none's
 _MODEL_NAMES = [*MODEL_STYLES, *MODEL_ALIASES]
 
 
@@ -114,8 +121,12 @@ def _model_style(name, argument):
 def _grey(index):
     """The style of the ``index``-th line or bar that is not a model: a grey,
     so it never reads as one of the models."""
-    return _style(("0.25", "0.55", "0.75")[index % 3], ("-", "--", ":", "-.")[index % 4],
-                  ("o", "s", "^", "D", "v")[index % 5], (None, "//", "..", "xx")[index % 4])
+    return _style(
+        ("0.25", "0.55", "0.75")[index % 3],
+        ("-", "--", ":", "-.")[index % 4],
+        ("o", "s", "^", "D", "v")[index % 5],
+        (None, "//", "..", "xx")[index % 4],
+    )
 
 
 def _series_styles(names, argument, others=None):
@@ -131,8 +142,6 @@ def _series_styles(names, argument, others=None):
     if others is None or any(isinstance(name, str) and name in _MODEL_NAMES for name in names):
         return {name: _model_style(name, f"each name in {argument}") for name in names}
     return {name: others(index) for index, name in enumerate(names)}
-
-
 
 
 def image_grid(images, labels=None, cols=8, title="Images", cmap="gray_r"):
@@ -174,8 +183,12 @@ def training_curves(histories, metrics=("loss", "accuracy"), title="Training cur
             checks.array_of(values, f"histories[{name!r}][{key!r}]", "(epochs,)", "iuf", empty=False)
     checks.list_of(metrics, "metrics", "metric names, e.g. ('loss',)")
     for metric in metrics:
-        checks.require(any(metric in h or f"val_{metric}" in h for h in histories.values()), "metrics",
-                       "name entries of the histories", repr(checks.text(metric, "metrics entry")))
+        checks.require(
+            any(metric in h or f"val_{metric}" in h for h in histories.values()),
+            "metrics",
+            "name entries of the histories",
+            repr(checks.text(metric, "metrics entry")),
+        )
     checks.one_of(held_out, "held_out", ("test", "validation"))
     styles = _series_styles(histories, "histories", others=_grey)
     fig = Figure(figsize=(5 * len(metrics), 3.6), layout="constrained")
@@ -185,10 +198,18 @@ def training_curves(histories, metrics=("loss", "accuracy"), title="Training cur
         for name, history in histories.items():
             colour, marker = styles[name]["color"], styles[name]["marker"]
             for key, line, face, part in ((metric, "-", colour, "train"), (f"val_{metric}", "--", "white", held_out)):
-                if key in history:   # the head of a model shows in its marker: the line style says train or held out
+                if key in history:  # the head of a model shows in its marker: the line style says train or held out
                     epochs = np.arange(1, len(history[key]) + 1)
-                    ax.plot(epochs, history[key], linestyle=line, color=colour, marker=marker,
-                            markerfacecolor=face, label=f"{name} {part}", gid=name)
+                    ax.plot(
+                        epochs,
+                        history[key],
+                        linestyle=line,
+                        color=colour,
+                        marker=marker,
+                        markerfacecolor=face,
+                        label=f"{name} {part}",
+                        gid=name,
+                    )
         ax.xaxis.set_major_locator(MaxNLocator(integer=True, min_n_ticks=1))  # whole epochs, even just 1
         ax.set_xlabel("epoch")
         ax.set_ylabel(metric)
@@ -210,8 +231,7 @@ def line_plot(x, ys, xlabel, ylabel, title):
     ax = fig.subplots()
     for name, y in ys.items():
         style = styles[name]
-        ax.plot(x, y, color=style["color"], linestyle=style["linestyle"], marker=style["marker"],
-                label=name, gid=name)
+        ax.plot(x, y, color=style["color"], linestyle=style["linestyle"], marker=style["marker"], label=name, gid=name)
     if all(float(v).is_integer() for v in np.ravel(x)):
         ax.xaxis.set_major_locator(MaxNLocator(integer=True, min_n_ticks=1))  # no 0.5 between whole x
     ax.set_xlabel(xlabel)
@@ -233,17 +253,30 @@ def grouped_bars(groups, series, means, errors=None, ylabel="value", title="Comp
     sizes = {"S": len(series), "G": len(groups)}
     means = checks.array_of(means, "means", "(S, G)", "iuf", sizes=sizes, finite=True).astype(float)
     errors = None if errors is None else checks.array_of(errors, "errors", "(S, G)", "iuf", sizes=sizes).astype(float)
-    checks.require(errors is None or not (np.isinf(errors) | (errors < 0)).any(), "errors", "be >= 0 (NaN: no bar)",
-                   "a negative or infinite one")
+    checks.require(
+        errors is None or not (np.isinf(errors) | (errors < 0)).any(),
+        "errors",
+        "be >= 0 (NaN: no bar)",
+        "a negative or infinite one",
+    )
     fig = Figure(figsize=(max(5, 1.3 * len(groups) * len(series) ** 0.5 + 2), 3.8), layout="constrained")
     ax = fig.subplots()
     styles = _series_styles(series, "series", others=_grey)
     width = 0.8 / len(series)
     x = np.arange(len(groups))
-    for s, name in enumerate(series):   # white edges: the hatch of a head variant shows on any colour
-        ax.bar(x + (s - (len(series) - 1) / 2) * width, means[s], width, color=styles[name]["color"],
-               hatch=styles[name]["hatch"], edgecolor="white", yerr=None if errors is None else errors[s],
-               capsize=3, label=name, gid=name)
+    for s, name in enumerate(series):  # white edges: the hatch of a head variant shows on any colour
+        ax.bar(
+            x + (s - (len(series) - 1) / 2) * width,
+            means[s],
+            width,
+            color=styles[name]["color"],
+            hatch=styles[name]["hatch"],
+            edgecolor="white",
+            yerr=None if errors is None else errors[s],
+            capsize=3,
+            label=name,
+            gid=name,
+        )
     ax.set_xticks(x, groups)
     ax.set_xlabel("variant")
     ax.set_ylabel(ylabel)

@@ -9,8 +9,8 @@ from helpers.plots.kit import SIGNED_CMAP, _grid
 
 _SMALL = 10  # largest side of an array whose numbers conv_arithmetic writes in its cells
 _CELL_INCHES = 0.5  # the side of one array cell in the number-grid figures, whatever the array
-_TICK_SIZE = 9      # tick labels of every figure of this lesson (as lesson 03's)
-_CELL_FONT = 9      # numbers written in kernel cells (a 7x7 kernel's two-decimal numbers fit its 0.5-inch cells)
+_TICK_SIZE = 9  # tick labels of every figure of this lesson (as lesson 03's)
+_CELL_FONT = 9  # numbers written in kernel cells (a 7x7 kernel's two-decimal numbers fit its 0.5-inch cells)
 
 
 def _as_channels(array, name):
@@ -25,7 +25,7 @@ def _number_grid(ax, values, title, highlight=None, label_axes=False):
     shade = np.zeros(values.shape)
     if highlight is not None:
         r, c, h, w = highlight
-        shade[r:r + h, c:c + w] = 1.0
+        shade[r : r + h, c : c + w] = 1.0
         ax.add_patch(Rectangle((c - 0.5, r - 0.5), w, h, fill=False, edgecolor="red", linewidth=2.5))
     ax.imshow(shade, cmap="Oranges", vmin=0, vmax=3)
     for (r, c), value in np.ndenumerate(values):
@@ -61,15 +61,19 @@ def conv_arithmetic(image, kernel, row=0, col=0, title=None):
     checks.require(max(image.shape[:2]) <= _SMALL, "image", f"be at most {_SMALL}x{_SMALL} to print", image.shape)
     checks.require(kernel.shape[2] == image.shape[2], "kernel", f"have image's {image.shape[2]} channels", kernel.shape)
     kh, kw, channels = kernel.shape
-    partial = np.stack([ops.conv2d(image[..., c:c + 1], kernel[..., c:c + 1, np.newaxis])[..., 0]
-                        for c in range(channels)], axis=-1)   # (H', W', C): one correlation per channel
+    partial = np.stack(
+        [ops.conv2d(image[..., c : c + 1], kernel[..., c : c + 1, np.newaxis])[..., 0] for c in range(channels)],
+        axis=-1,
+    )  # (H', W', C): one correlation per channel
     out_h, out_w = partial.shape[:2]
     row, col = checks.integer(row, "row", 0, out_h - 1), checks.integer(col, "col", 0, out_w - 1)
     window, cell = (row, col, kh, kw), (row, col, 1, 1)
     widths = [image.shape[1], kw, out_w] + ([out_w] if channels > 1 else [])  # in cells: one cell size for all
     size = _CELL_INCHES
-    fig = Figure(figsize=(size * (sum(widths) + 1.2 * len(widths)), (size * image.shape[0] + 1.0) * channels + 0.5),
-                 layout="constrained")
+    fig = Figure(
+        figsize=(size * (sum(widths) + 1.2 * len(widths)), (size * image.shape[0] + 1.0) * channels + 0.5),
+        layout="constrained",
+    )
     grid = fig.add_gridspec(channels, len(widths), width_ratios=widths)
     for c in range(channels):
         which = "" if channels == 1 else f" channel {c}"
@@ -140,9 +144,11 @@ def shift_equivariance(before, after, shift, title=None):
     fig = Figure(figsize=(11, 3.6), layout="constrained")
     axes = fig.subplots(1, 3)
     fig.suptitle(title or f"Shift the input by (dy, dx) = ({dy}, {dx}): the response map moves by the same")
-    panels = [(before, "response to the input", limit),
-              (after, f"response to the input\nshifted by ({dy}, {dx})", limit),
-              (difference, f"after − (before shifted)\nlargest |difference| {largest:.2g}", largest or limit)]
+    panels = [
+        (before, "response to the input", limit),
+        (after, f"response to the input\nshifted by ({dy}, {dx})", limit),
+        (difference, f"after − (before shifted)\nlargest |difference| {largest:.2g}", largest or limit),
+    ]
     images = []
     for ax, (values, name, scale) in zip(axes, panels):
         images.append(ax.imshow(values, cmap=SIGNED_CMAP, vmin=-scale, vmax=scale))
@@ -152,15 +158,28 @@ def shift_equivariance(before, after, shift, title=None):
         ax.tick_params(labelsize=_TICK_SIZE)
     # the strongest response whose shifted place is still on the map
     inside = np.full(before.shape, -np.inf)
-    inside[max(-dy, 0): h - max(dy, 0), max(-dx, 0): w - max(dx, 0)] = 0.0
+    inside[max(-dy, 0) : h - max(dy, 0), max(-dx, 0) : w - max(dx, 0)] = 0.0
     peak_r, peak_c = np.unravel_index(np.argmax(before + inside), before.shape)
     axes[0].plot(peak_c, peak_r, "o", mfc="none", mec="black", ms=10, mew=2)
     axes[1].plot(peak_c, peak_r, "o", mfc="none", mec="0.5", ms=10, mew=1.5)
     axes[1].plot(peak_c + dx, peak_r + dy, "o", mfc="none", mec="black", ms=10, mew=2)
-    axes[1].annotate("", xy=(peak_c + dx, peak_r + dy), xytext=(peak_c, peak_r),
-                     arrowprops={"arrowstyle": "->", "color": "black", "lw": 1.5})
-    axes[2].add_patch(Rectangle((max(dx, 0) - 0.5, max(dy, 0) - 0.5), w - abs(dx), h - abs(dy),
-                                fill=False, edgecolor="black", linestyle="--", linewidth=1.5))
+    axes[1].annotate(
+        "",
+        xy=(peak_c + dx, peak_r + dy),
+        xytext=(peak_c, peak_r),
+        arrowprops={"arrowstyle": "->", "color": "black", "lw": 1.5},
+    )
+    axes[2].add_patch(
+        Rectangle(
+            (max(dx, 0) - 0.5, max(dy, 0) - 0.5),
+            w - abs(dx),
+            h - abs(dy),
+            fill=False,
+            edgecolor="black",
+            linestyle="--",
+            linewidth=1.5,
+        )
+    )
     for ax in axes:
         ax.set_xlim(-0.5, w - 0.5)
         ax.set_ylim(h - 0.5, -0.5)
@@ -187,11 +206,21 @@ def kernel_recovery(losses, learned, true, title="Learning a kernel by gradient 
     loss_ax.set_ylabel("mean squared error")
     loss_ax.set_title("loss", fontsize=10)
     limit = _symmetric_limit(np.stack([learned, true]))
-    for ax, kernel, name in ((true_ax, true, "true kernel"), (learned_ax, learned, f"learned after {len(losses)} steps")):
+    for ax, kernel, name in (
+        (true_ax, true, "true kernel"),
+        (learned_ax, learned, f"learned after {len(losses)} steps"),
+    ):
         image = ax.imshow(kernel, cmap=SIGNED_CMAP, vmin=-limit, vmax=limit)
         for (r, c), value in np.ndenumerate(kernel):
-            ax.text(c, r, f"{0.0 if abs(value) < 0.005 else value:.2f}", ha="center", va="center", fontsize=10,
-                    color="white" if abs(value) > limit / 2 else "black")
+            ax.text(
+                c,
+                r,
+                f"{0.0 if abs(value) < 0.005 else value:.2f}",
+                ha="center",
+                va="center",
+                fontsize=10,
+                color="white" if abs(value) > limit / 2 else "black",
+            )
         ax.set_title(name, fontsize=10)
     error = learned - true
     largest = float(np.abs(error).max())
@@ -215,13 +244,19 @@ def composed_kernel(kernels, composed, names, title="Stacked linear convs are on
     with a colour bar. ``kernels``: a list of ``(kh, kw)`` arrays, first layer
     first; ``composed``: ``(H, W)``; ``names``: one caption per kernel, then one
     for ``composed``."""
-    kernels = [checks.array_of(k, f"kernels[{i}]", "(kh, kw)", "biuf", empty=False).astype(float)
-               for i, k in enumerate(checks.list_of(kernels, "kernels", "(kh, kw) arrays"))]
+    kernels = [
+        checks.array_of(k, f"kernels[{i}]", "(kh, kw)", "biuf", empty=False).astype(float)
+        for i, k in enumerate(checks.list_of(kernels, "kernels", "(kh, kw) arrays"))
+    ]
     composed = checks.array_of(composed, "composed", "(H, W)", "biuf", empty=False).astype(float)
     checks.list_of(names, "names", "captions, one per kernel and one for composed", length=len(kernels) + 1)
     panels = kernels + [composed]
-    checks.require(max(max(k.shape) for k in panels) <= _SMALL, "kernels and composed", f"be at most {_SMALL}x{_SMALL} "
-                   "to print their numbers", max(max(k.shape) for k in panels))
+    checks.require(
+        max(max(k.shape) for k in panels) <= _SMALL,
+        "kernels and composed",
+        f"be at most {_SMALL}x{_SMALL} to print their numbers",
+        max(max(k.shape) for k in panels),
+    )
     # Placed by hand, in inches, so every cell is exactly _CELL_INCHES square (a constrained
     # layout only roughly equalises panels of different sizes).
     cell, left, gap, bottom, top, bar_gap, bar, bar_label = _CELL_INCHES, 0.7, 0.45, 0.7, 0.85, 0.3, 0.2, 0.9
@@ -232,19 +267,27 @@ def composed_kernel(kernels, composed, names, title="Stacked linear convs are on
     axes, x = [], left
     for values in panels:
         h, w = values.shape
-        y = bottom + cell * (tallest - h) / 2                      # centred on the tallest panel
+        y = bottom + cell * (tallest - h) / 2  # centred on the tallest panel
         axes.append(fig.add_axes((x / width, y / height, cell * w / width, cell * h / height)))
         x += cell * w + gap
-    bar_ax = fig.add_axes(((x - gap + bar_gap) / width, bottom / height, bar / width, cell * tallest / height),
-                          label="<colorbar>")
+    bar_ax = fig.add_axes(
+        ((x - gap + bar_gap) / width, bottom / height, bar / width, cell * tallest / height), label="<colorbar>"
+    )
     fig.suptitle(title, y=1 - 0.12 / height, va="top")
     limit = _symmetric_limit(np.concatenate([k.ravel() for k in panels]))
     for ax, values, name in zip(axes, panels, names):
         image = ax.imshow(values, cmap=SIGNED_CMAP, vmin=-limit, vmax=limit)
         for (r, c), value in np.ndenumerate(values):
             text = f"{value:g}" if float(value).is_integer() else f"{value:.2f}"
-            ax.text(c, r, text, ha="center", va="center", fontsize=_CELL_FONT,
-                    color="white" if abs(value) > limit / 2 else "black")
+            ax.text(
+                c,
+                r,
+                text,
+                ha="center",
+                va="center",
+                fontsize=_CELL_FONT,
+                color="white" if abs(value) > limit / 2 else "black",
+            )
         ax.set_xticks(range(values.shape[1]))
         ax.set_yticks(range(values.shape[0]))
         ax.tick_params(length=0, labelsize=_TICK_SIZE)

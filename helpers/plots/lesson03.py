@@ -50,9 +50,16 @@ def _write_values(ax, values, vmin, vmax, bold=None, diverging=False):
     middle = (vmin + vmax) / 2
     for (r, c), v in np.ndenumerate(values):
         light = abs(v) < 0.6 * vmax if diverging else v > middle
-        ax.text(c, r, f"{v + 0:g}", ha="center", va="center", fontsize=10,   # + 0: -0.0 reads "0"
-                fontweight="bold" if bold is not None and bold[r, c] else "normal",
-                color="black" if light else "white")
+        ax.text(
+            c,
+            r,
+            f"{v + 0:g}",
+            ha="center",
+            va="center",
+            fontsize=10,  # + 0: -0.0 reads "0"
+            fontweight="bold" if bold is not None and bold[r, c] else "normal",
+            color="black" if light else "white",
+        )
 
 
 def pooling_windows(feature_map, pooled, pool=2, image=None, title=None):
@@ -73,8 +80,10 @@ def pooling_windows(feature_map, pooled, pool=2, image=None, title=None):
     columns = 2 if image is None else 3
     fig = Figure(figsize=(3.6 * columns + 0.8, 3.9), layout="constrained")
     axes = fig.subplots(1, columns)
-    fig.suptitle(title or f"{pool}x{pool} max-pooling, stride {pool}: "
-                          f"{feature_map.shape[0]}x{feature_map.shape[1]} -> {out_h}x{out_w}")
+    fig.suptitle(
+        title
+        or f"{pool}x{pool} max-pooling, stride {pool}: {feature_map.shape[0]}x{feature_map.shape[1]} -> {out_h}x{out_w}"
+    )
     if image is not None:
         image = checks.array_of(image, "image", "(h, w)")
         axes[0].imshow(image, cmap="gray_r")
@@ -85,37 +94,66 @@ def pooling_windows(feature_map, pooled, pool=2, image=None, title=None):
     vmin, vmax = float(feature_map.min()), float(feature_map.max())
     shown = map_ax.imshow(feature_map, cmap="viridis", vmin=vmin, vmax=vmax)
     pooled_ax.imshow(pooled, cmap="viridis", vmin=vmin, vmax=vmax)
-    map_ax.set_title(f"map {feature_map.shape[0]}x{feature_map.shape[1]}, its {pool}x{pool} windows",
-                     fontsize=10)
+    map_ax.set_title(f"map {feature_map.shape[0]}x{feature_map.shape[1]}, its {pool}x{pool} windows", fontsize=10)
     pooled_ax.set_title(f"max of each window: {out_h}x{out_w}", fontsize=10)
     winners = np.zeros(feature_map.shape, dtype=bool)
     for r in range(out_h):
         for c in range(out_w):
-            window = feature_map[r * pool:(r + 1) * pool, c * pool:(c + 1) * pool]
-            winners[r * pool:(r + 1) * pool, c * pool:(c + 1) * pool] |= window == window.max()
-            if small:   # a frame just inside each window, the same colour on its output cell
+            window = feature_map[r * pool : (r + 1) * pool, c * pool : (c + 1) * pool]
+            winners[r * pool : (r + 1) * pool, c * pool : (c + 1) * pool] |= window == window.max()
+            if small:  # a frame just inside each window, the same colour on its output cell
                 colour = _WINDOW_COLOURS[(r * out_w + c) % len(_WINDOW_COLOURS)]
-                map_ax.add_patch(Rectangle((c * pool - 0.42, r * pool - 0.42), pool - 0.16, pool - 0.16,
-                                           fill=False, edgecolor=colour, linewidth=3))
-                pooled_ax.add_patch(Rectangle((c - 0.42, r - 0.42), 0.84, 0.84, fill=False,
-                                              edgecolor=colour, linewidth=3))
+                map_ax.add_patch(
+                    Rectangle(
+                        (c * pool - 0.42, r * pool - 0.42),
+                        pool - 0.16,
+                        pool - 0.16,
+                        fill=False,
+                        edgecolor=colour,
+                        linewidth=3,
+                    )
+                )
+                pooled_ax.add_patch(
+                    Rectangle((c - 0.42, r - 0.42), 0.84, 0.84, fill=False, edgecolor=colour, linewidth=3)
+                )
             else:
-                map_ax.add_patch(Rectangle((c * pool - 0.5, r * pool - 0.5), pool, pool, fill=False,
-                                           edgecolor="white", linewidth=0.5))
+                map_ax.add_patch(
+                    Rectangle(
+                        (c * pool - 0.5, r * pool - 0.5), pool, pool, fill=False, edgecolor="white", linewidth=0.5
+                    )
+                )
     height, width = feature_map.shape
-    if height > out_h * pool:   # the floor: rows no window reaches
-        map_ax.add_patch(Rectangle((-0.5, out_h * pool - 0.5), width, height - out_h * pool,
-                                   facecolor="none", edgecolor="white", hatch="xx", linewidth=0))
-    if width > out_w * pool:    # ... and columns
-        map_ax.add_patch(Rectangle((out_w * pool - 0.5, -0.5), width - out_w * pool, height,
-                                   facecolor="none", edgecolor="white", hatch="xx", linewidth=0))
+    if height > out_h * pool:  # the floor: rows no window reaches
+        map_ax.add_patch(
+            Rectangle(
+                (-0.5, out_h * pool - 0.5),
+                width,
+                height - out_h * pool,
+                facecolor="none",
+                edgecolor="white",
+                hatch="xx",
+                linewidth=0,
+            )
+        )
+    if width > out_w * pool:  # ... and columns
+        map_ax.add_patch(
+            Rectangle(
+                (out_w * pool - 0.5, -0.5),
+                width - out_w * pool,
+                height,
+                facecolor="none",
+                edgecolor="white",
+                hatch="xx",
+                linewidth=0,
+            )
+        )
     if small:
         _write_values(map_ax, feature_map, vmin, vmax, bold=winners)
         _write_values(pooled_ax, pooled, vmin, vmax)
     if small:
         _map_axes(map_ax, feature_map)
         _map_axes(pooled_ax, pooled)
-    else:   # ticks on the window grid: each map tick is the first row / column of a window
+    else:  # ticks on the window grid: each map tick is the first row / column of a window
         step = _pooled_step(max(out_h, out_w))
         _map_axes(map_ax, step=step * pool)
         _map_axes(pooled_ax, step=step)
@@ -135,8 +173,10 @@ def compare_maps(panels, title, annotate=False, label="activation", difference=N
     magnitude of all the differences, or +-the maps' largest magnitude when
     every difference is 0 everywhere (so "0" reads against the maps' values).
     """
-    panels = [(checks.array_of(values, f"panels[{i}] values", "(H, W)"), subtitle)
-              for i, (values, subtitle) in enumerate(checks.list_of(panels, "panels", "(values, subtitle) pairs"))]
+    panels = [
+        (checks.array_of(values, f"panels[{i}] values", "(H, W)"), subtitle)
+        for i, (values, subtitle) in enumerate(checks.list_of(panels, "panels", "(values, subtitle) pairs"))
+    ]
     differences = _difference_panels(difference)
     vmin = min(float(values.min()) for values, _ in panels)
     vmax = max(float(values.max()) for values, _ in panels)
@@ -150,17 +190,16 @@ def compare_maps(panels, title, annotate=False, label="activation", difference=N
         if annotate:
             _write_values(ax, values, vmin, vmax)
         _map_axes(ax, values if annotate else None)
-    fig.colorbar(shown, ax=list(axes[:len(panels)]), label=label, shrink=0.85)
+    fig.colorbar(shown, ax=list(axes[: len(panels)]), label=label, shrink=0.85)
     if differences:
-        limit = (max(float(np.abs(values).max()) for values, _ in differences)
-                 or max(abs(vmin), abs(vmax)) or 1.0)
-        for ax, (values, subtitle) in zip(axes[len(panels):], differences):
+        limit = max(float(np.abs(values).max()) for values, _ in differences) or max(abs(vmin), abs(vmax)) or 1.0
+        for ax, (values, subtitle) in zip(axes[len(panels) :], differences):
             signed = ax.imshow(values, cmap=SIGNED_CMAP, vmin=-limit, vmax=limit)
             ax.set_title(subtitle, fontsize=10)
             if annotate:
                 _write_values(ax, values, -limit, limit, diverging=True)
             _map_axes(ax, values if annotate else None)
-        fig.colorbar(signed, ax=list(axes[len(panels):]), label=f"difference ({label})", shrink=0.85)
+        fig.colorbar(signed, ax=list(axes[len(panels) :]), label=f"difference ({label})", shrink=0.85)
     return fig
 
 
@@ -172,10 +211,17 @@ def _difference_panels(difference):
     pairs = [difference] if isinstance(difference, tuple) else difference
     checks.list_of(pairs, "difference", "(values, subtitle) pairs (or one pair)")
     for i, pair in enumerate(pairs):
-        checks.require(isinstance(pair, (tuple, list)) and len(pair) == 2 and not isinstance(pair[1], np.ndarray),
-                       f"difference[{i}]", "be a (values, subtitle) pair", checks.describe(pair), TypeError)
-    return [(checks.array_of(values, f"difference[{i}] values", "(H, W)").astype(float), subtitle)
-            for i, (values, subtitle) in enumerate(pairs)]
+        checks.require(
+            isinstance(pair, (tuple, list)) and len(pair) == 2 and not isinstance(pair[1], np.ndarray),
+            f"difference[{i}]",
+            "be a (values, subtitle) pair",
+            checks.describe(pair),
+            TypeError,
+        )
+    return [
+        (checks.array_of(values, f"difference[{i}] values", "(H, W)").astype(float), subtitle)
+        for i, (values, subtitle) in enumerate(pairs)
+    ]
 
 
 def shift_change_bars(share, relative, title):
@@ -188,8 +234,12 @@ def shift_change_bars(share, relative, title):
     over runs; dots: each run, joined across the stages by a thin line (one
     line per run, so a run can be followed from stage to stage).
     """
-    checks.require(share and list(share) == list(relative), "share and relative", "name the same stages in order",
-                   f"{list(share)} and {list(relative)}")
+    checks.require(
+        share and list(share) == list(relative),
+        "share and relative",
+        "name the same stages in order",
+        f"{list(share)} and {list(relative)}",
+    )
     stages = list(share)
     counts = {len(np.ravel(values[s])) for values in (share, relative) for s in stages}
     checks.require(len(counts) == 1 and 0 not in counts, "share and relative", "hold the same runs", sorted(counts))
@@ -197,15 +247,25 @@ def shift_change_bars(share, relative, title):
     axes = fig.subplots(1, 2)
     fig.suptitle(title)
     x = np.arange(len(stages))
-    measures = ((share, "share of active units", "units whose value changed", 1.05),
-                (relative, "||after - before|| / ||before||", "relative (L2) size of the change", None))
+    measures = (
+        (share, "share of active units", "units whose value changed", 1.05),
+        (relative, "||after - before|| / ||before||", "relative (L2) size of the change", None),
+    )
     for ax, (values, ylabel, subtitle, top) in zip(axes, measures):
-        by_stage = np.array([np.asarray(values[s], dtype=float).ravel() for s in stages])   # (stages, runs)
+        by_stage = np.array([np.asarray(values[s], dtype=float).ravel() for s in stages])  # (stages, runs)
         ax.bar(x, by_stage.mean(axis=1), 0.6, color=[_STAGE_COLOURS[i % 4] for i in x])
         offsets = np.linspace(-0.15, 0.15, by_stage.shape[1]) if by_stage.shape[1] > 1 else np.zeros(1)
-        for run, offset in enumerate(offsets):   # one run: its dot on every stage, joined
-            ax.plot(x + offset, by_stage[:, run], "-o", color="black", linewidth=0.6, markersize=3,
-                    markeredgecolor="white", markeredgewidth=0.4)
+        for run, offset in enumerate(offsets):  # one run: its dot on every stage, joined
+            ax.plot(
+                x + offset,
+                by_stage[:, run],
+                "-o",
+                color="black",
+                linewidth=0.6,
+                markersize=3,
+                markeredgecolor="white",
+                markeredgewidth=0.4,
+            )
         ax.set_xticks(x, stages)
         ax.set_xlabel("map compared")
         ax.set_ylabel(ylabel)
@@ -242,12 +302,17 @@ def shift_status(rows, title):
         ax_row[1].set_title(f"{name}: shifted digit", fontsize=10)
         fig.colorbar(shown, ax=list(ax_row[:2]), label="activation", shrink=0.8)
         ax_row[2].imshow(status, cmap=colours, vmin=0, vmax=2)
-        ax_row[2].set_title(f"changed: {(status == 2).sum()} of {(status > 0).sum()} active units",
-                            fontsize=10)
+        ax_row[2].set_title(f"changed: {(status == 2).sum()} of {(status > 0).sum()} active units", fontsize=10)
         for ax in ax_row:
             _map_axes(ax)
-    fig.legend(handles=[Patch(color="tab:red", label="changed"),
-                        Patch(color="tab:blue", label="active, unchanged"),
-                        Patch(color="0.92", label="inactive in both")],
-               loc="outside lower center", ncols=3, fontsize=9)
+    fig.legend(
+        handles=[
+            Patch(color="tab:red", label="changed"),
+            Patch(color="tab:blue", label="active, unchanged"),
+            Patch(color="0.92", label="inactive in both"),
+        ],
+        loc="outside lower center",
+        ncols=3,
+        fontsize=9,
+    )
     return fig

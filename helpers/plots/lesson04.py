@@ -5,8 +5,17 @@ from matplotlib.colors import SymLogNorm
 from matplotlib.figure import Figure
 
 from helpers import checks
-from helpers.plots.kit import (MAX_PANELS, SIGNED_CMAP, _check_captions, _check_panels, _figure, _grid, _grid_labels,
-                               _pixel_axes, _series_styles)
+from helpers.plots.kit import (
+    MAX_PANELS,
+    SIGNED_CMAP,
+    _check_captions,
+    _check_panels,
+    _figure,
+    _grid,
+    _grid_labels,
+    _pixel_axes,
+    _series_styles,
+)
 
 
 def kernel_grid(kernel, cols=8, title="Kernels", channel=0):
@@ -86,10 +95,14 @@ def layer_activations(image, maps, channels=8, title="Activations, layer by laye
     image = checks.array_of(image, "image", "(H, W) or (H, W, 1)", "biuf", empty=False)
     image = image[..., 0] if image.ndim == 3 else image
     checks.dict_of(maps, "maps", "layer name -> (h, w, C) map")
-    checked = {name: checks.array_of(values, f"maps[{name!r}]", "(h, w, C)", "biuf", empty=False, finite=True)
-               for name, values in maps.items()}
+    checked = {
+        name: checks.array_of(values, f"maps[{name!r}]", "(h, w, C)", "biuf", empty=False, finite=True)
+        for name, values in maps.items()
+    }
     channels = checks.positive_int(channels, "channels")
-    _check_panels(len(checked) * (channels + 1), "maps", f"fewer layers or channels= {MAX_PANELS // (len(checked) + 1)} or fewer")
+    _check_panels(
+        len(checked) * (channels + 1), "maps", f"fewer layers or channels= {MAX_PANELS // (len(checked) + 1)} or fewer"
+    )
     shown = {name: min(channels, values.shape[-1]) for name, values in checked.items()}
     cols = max(shown.values()) + 1
     fig, axes = _figure(len(checked), cols, cell=1.25, title=title)
@@ -112,8 +125,16 @@ def layer_activations(image, maps, channels=8, title="Activations, layer by laye
     return fig
 
 
-def shift_robustness(shifts, accuracies, errors, difference, difference_errors, difference_label,
-                     errors_meaning="half-lengths as given", title="Accuracy on shifted test digits"):
+def shift_robustness(
+    shifts,
+    accuracies,
+    errors,
+    difference,
+    difference_errors,
+    difference_label,
+    errors_meaning="half-lengths as given",
+    title="Accuracy on shifted test digits",
+):
     """Two panels over the shift (px): left, each model's accuracy
     ``accuracies`` ``{model: (D,)}`` with error bars ``errors`` ``{model:
     (D,)}`` (half-lengths); right, one paired ``difference`` ``(D,)`` between
@@ -122,13 +143,20 @@ def shift_robustness(shifts, accuracies, errors, difference, difference_errors, 
     bars are, e.g. "± 2 standard errors"."""
     shifts = checks.array_of(shifts, "shifts", "(D,)", "iu", empty=False)
     styles = _series_styles(accuracies, "accuracies")
-    checks.require(isinstance(errors, dict) and set(errors) == set(accuracies), "errors", "be a dict with the keys "
-                   f"of accuracies ({sorted(accuracies)})", checks.describe(errors), TypeError)
+    checks.require(
+        isinstance(errors, dict) and set(errors) == set(accuracies),
+        "errors",
+        f"be a dict with the keys of accuracies ({sorted(accuracies)})",
+        checks.describe(errors),
+        TypeError,
+    )
     series = {f"accuracies[{name!r}]": accuracies[name] for name in accuracies}
     series |= {f"errors[{name!r}]": errors[name] for name in accuracies}
     series |= {"difference": difference, "difference_errors": difference_errors}
-    series = {key: checks.array_of(values, key, "(D,)", "iuf", sizes={"D": len(shifts)}, finite=True)
-              for key, values in series.items()}
+    series = {
+        key: checks.array_of(values, key, "(D,)", "iuf", sizes={"D": len(shifts)}, finite=True)
+        for key, values in series.items()
+    }
     for key, values in series.items():
         checks.require("errors" not in key or (values >= 0).all(), key, "be >= 0 (half-lengths of bars)", values.min())
     difference_label = checks.text(difference_label, "difference_label")
@@ -138,15 +166,22 @@ def shift_robustness(shifts, accuracies, errors, difference, difference_errors, 
     offsets = np.linspace(-0.06, 0.06, len(accuracies)) if len(accuracies) > 1 else [0.0]
     for offset, name in zip(offsets, accuracies):
         style = styles[name]
-        left.errorbar(shifts + offset, series[f"accuracies[{name!r}]"], yerr=series[f"errors[{name!r}]"],
-                      color=style["color"], linestyle=style["linestyle"], marker=style["marker"], capsize=3,
-                      label=name, gid=name)
+        left.errorbar(
+            shifts + offset,
+            series[f"accuracies[{name!r}]"],
+            yerr=series[f"errors[{name!r}]"],
+            color=style["color"],
+            linestyle=style["linestyle"],
+            marker=style["marker"],
+            capsize=3,
+            label=name,
+            gid=name,
+        )
     left.set_ylabel("test accuracy")
     left.set_title(f"accuracy (bars: {errors_meaning})", fontsize=9)
     left.legend(fontsize=8)
     right.axhline(0, color="0.5", linewidth=1)
-    right.errorbar(shifts, series["difference"], yerr=series["difference_errors"], color="0.25", marker="s",
-                   capsize=3)
+    right.errorbar(shifts, series["difference"], yerr=series["difference_errors"], color="0.25", marker="s", capsize=3)
     right.set_ylabel(difference_label)
     right.set_title(f"the paired difference (bars: {errors_meaning})", fontsize=9)
     for ax in (left, right):
@@ -166,8 +201,15 @@ def confusion_matrix(matrix, title="Confusion matrix"):
     # a log scale, so the few mistakes show beside the ~1,000 correct per class
     image = ax.imshow(matrix, cmap="Blues", norm=SymLogNorm(linthresh=1, vmin=0, vmax=max(int(matrix.max()), 1)))
     for (r, c), count in np.ndenumerate(matrix):
-        ax.text(c, r, str(count), ha="center", va="center", fontsize=8,
-                color="white" if count > matrix.max() / 2 else "black")
+        ax.text(
+            c,
+            r,
+            str(count),
+            ha="center",
+            va="center",
+            fontsize=8,
+            color="white" if count > matrix.max() / 2 else "black",
+        )
     ax.set_xticks(range(matrix.shape[1]))
     ax.set_yticks(range(matrix.shape[0]))
     ax.set_xlabel("predicted digit")

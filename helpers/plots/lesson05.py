@@ -23,13 +23,22 @@ def accuracy_vs_shift(shifts, accuracies, title="Accuracy on shifted test digits
     ax = fig.subplots()
     offsets = np.linspace(-0.12, 0.12, len(accuracies)) if len(accuracies) > 1 else [0.0]
     for offset, (name, values) in zip(offsets, accuracies.items()):
-        values = np.atleast_2d(checks.array_of(values, f"accuracies[{name!r}]", "(D,) or (seeds, D)", "iuf",
-                                               sizes={"D": len(shifts)})).astype(float)
+        values = np.atleast_2d(
+            checks.array_of(values, f"accuracies[{name!r}]", "(D,) or (seeds, D)", "iuf", sizes={"D": len(shifts)})
+        ).astype(float)
         errors = values.std(axis=0, ddof=1) if len(values) > 1 else None
         style = styles[name]
-        ax.errorbar(shifts + offset, values.mean(axis=0), yerr=errors, color=style["color"],
-                    linestyle=style["linestyle"], marker=style["marker"], capsize=3,
-                    label=f"{name} ({len(values)} seed{'s' * (len(values) > 1)})", gid=name)
+        ax.errorbar(
+            shifts + offset,
+            values.mean(axis=0),
+            yerr=errors,
+            color=style["color"],
+            linestyle=style["linestyle"],
+            marker=style["marker"],
+            capsize=3,
+            label=f"{name} ({len(values)} seed{'s' * (len(values) > 1)})",
+            gid=name,
+        )
     ax.set_xticks(shifts)
     ax.set_xlabel("shift of every test digit (px, each digit up, down, left or right)")
     ax.set_ylabel("test accuracy")
@@ -56,8 +65,19 @@ def receptive_fields(image, boxes, title="Receptive fields"):
     ax.imshow(image, cmap="gray_r")
     styles = _series_styles(boxes, "boxes", others=_box_colour)
     for label, (top, left, size) in boxes.items():
-        ax.add_patch(Rectangle((left - 0.5, top - 0.5), size, size, fill=False, lw=2.5, ec=styles[label]["color"],
-                               linestyle=styles[label]["linestyle"], label=f"{label}: {size}×{size}", gid=label))
+        ax.add_patch(
+            Rectangle(
+                (left - 0.5, top - 0.5),
+                size,
+                size,
+                fill=False,
+                lw=2.5,
+                ec=styles[label]["color"],
+                linestyle=styles[label]["linestyle"],
+                label=f"{label}: {size}×{size}",
+                gid=label,
+            )
+        )
     ax.set_title(title)
     _pixel_axes(ax)
     ax.legend(loc="lower left", fontsize=8)
@@ -82,8 +102,7 @@ def paired_differences(verdicts, title="Paired differences, one point per seed")
     rows = [[v for v in verdicts if group(v) == key] for key in panels]
     metrics = [metric for _, metric in panels]
     fig = Figure(figsize=(8.4, 0.45 * len(verdicts) + 1.0 * len(metrics) + 0.6), layout="constrained")
-    axes = fig.subplots(len(metrics), 1, squeeze=False,
-                        gridspec_kw={"height_ratios": [len(r) + 1 for r in rows]})[:, 0]
+    axes = fig.subplots(len(metrics), 1, squeeze=False, gridspec_kw={"height_ratios": [len(r) + 1 for r in rows]})[:, 0]
     for ax, metric, found in zip(axes, metrics, rows):
         limit = 1.15 * max(abs(d) for v in found for d in v.diffs) or 1.0
         for y, v in enumerate(found):

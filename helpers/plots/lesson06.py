@@ -9,9 +9,9 @@ from matplotlib.figure import Figure
 from helpers import checks
 from helpers.plots.kit import MAX_PANELS, SIGNED_CMAP, _check_captions, _check_panels
 
-_INK = "gray_r"          # a digit: ink dark on white, as every lesson draws digits
+_INK = "gray_r"  # a digit: ink dark on white, as every lesson draws digits
 _NON_NEGATIVE = "Purples"  # a map that is never negative (Grad-CAM after its ReLU): 0 is white
-_UNSEEN = "0.85"         # NaN in a map: pixels no unit (or patch) reaches
+_UNSEEN = "0.85"  # NaN in a map: pixels no unit (or patch) reaches
 
 
 def _kernels(array, name, sizes=None):
@@ -19,8 +19,14 @@ def _kernels(array, name, sizes=None):
     return checks.array_of(array, name, "(kh, kw, N)", "iuf", sizes=sizes, empty=False, finite=True).astype(float)
 
 
-def filter_matches(filters, references, reference_names, similarity, threshold=0.8,
-                   title="First-layer filters and the hand-made kernels they resemble"):
+def filter_matches(
+    filters,
+    references,
+    reference_names,
+    similarity,
+    threshold=0.8,
+    title="First-layer filters and the hand-made kernels they resemble",
+):
     """The first row: hand-made ``references`` ``(kh, kw, M)``, named by
     ``reference_names``. Below: every learned filter of ``filters``
     ``(kh, kw, N)``, grouped by the reference it resembles most (largest
@@ -39,13 +45,16 @@ def filter_matches(filters, references, reference_names, similarity, threshold=0
     best = np.abs(similarity).argmax(axis=1)
     strength = np.abs(similarity)[np.arange(count), best]
     matched = strength >= threshold
-    order = np.lexsort((-strength, np.where(matched, best, kinds)))   # by reference (no match last), then |cos|
+    order = np.lexsort((-strength, np.where(matched, best, kinds)))  # by reference (no match last), then |cos|
     cols = 8
     rows = 1 + int(np.ceil(count / cols))
     fig = Figure(figsize=(cols * 1.35, rows * 1.45 + 0.8), layout="constrained")
     axes = fig.subplots(rows, cols, squeeze=False)
-    fig.suptitle(f"{title}\ncaption: the nearest hand-made kernel and the cosine; (grey, in brackets): "
-                 f"no match, |cosine| below {threshold:g}", fontsize=10)
+    fig.suptitle(
+        f"{title}\ncaption: the nearest hand-made kernel and the cosine; (grey, in brackets): "
+        f"no match, |cosine| below {threshold:g}",
+        fontsize=10,
+    )
 
     def unit(kernel):
         return kernel / (np.linalg.norm(kernel) or 1.0)
@@ -67,16 +76,18 @@ def filter_matches(filters, references, reference_names, similarity, threshold=0
         i = order[slot]
         ax.imshow(unit(filters[..., i]), cmap=SIGNED_CMAP, vmin=-1, vmax=1)
         nearest = f"{reference_names[best[i]]} {similarity[i, best[i]]:+.2f}"
-        ax.set_title(f"filter {i}\n{nearest if matched[i] else f'({nearest})'}", fontsize=7,
-                     color="black" if matched[i] else "0.45")
+        ax.set_title(
+            f"filter {i}\n{nearest if matched[i] else f'({nearest})'}",
+            fontsize=7,
+            color="black" if matched[i] else "0.45",
+        )
     fig.colorbar(image, ax=list(axes.ravel()), shrink=0.6, label="weight / kernel length")
     fig.supxlabel("kernel column", fontsize=8)
     fig.supylabel("kernel row", fontsize=8)
     return fig
 
 
-def channel_patterns(patches, patterns, channels, values=None, pattern_values=None, layer="conv3",
-                     title=None):
+def channel_patterns(patches, patterns, channels, values=None, pattern_values=None, layer="conv3", title=None):
     """What drives chosen channels of ``layer``: one row per channel. The
     first columns are test-image patches ``(C, K, s, s)``, each cut at the
     receptive field of the unit that responded most to its image; the last
@@ -90,15 +101,21 @@ def channel_patterns(patches, patterns, channels, values=None, pattern_values=No
     patterns = checks.array_of(patterns, "patterns", "(C, s, s)", "iuf", sizes=sizes)
     _check_captions(channels, rows, "channels", exact=True)
     values = None if values is None else checks.array_of(values, "values", "(C, K)", "iuf", sizes=sizes)
-    pattern_values = None if pattern_values is None else checks.array_of(pattern_values, "pattern_values", "(C,)",
-                                                                         "iuf", sizes=sizes)
+    pattern_values = (
+        None
+        if pattern_values is None
+        else checks.array_of(pattern_values, "pattern_values", "(C,)", "iuf", sizes=sizes)
+    )
     checks.text(layer, "layer")
     _check_panels(rows * (k + 1), "patches", "fewer channels or patches")
     side = patches.shape[-1]
     fig = Figure(figsize=((k + 1) * 1.2 + 0.8, rows * 1.35 + 0.7), layout="constrained")
     axes = fig.subplots(rows, k + 1, squeeze=False)
-    fig.suptitle(title or f"{layer}: the test patches ({side}x{side} px, one unit's receptive field) that drive "
-                          f"each channel hardest, and a pattern made by gradient ascent")
+    fig.suptitle(
+        title
+        or f"{layer}: the test patches ({side}x{side} px, one unit's receptive field) that drive "
+        f"each channel hardest, and a pattern made by gradient ascent"
+    )
     for r in range(rows):
         for c in range(k + 1):
             ax = axes[r, c]
@@ -106,18 +123,25 @@ def channel_patterns(patches, patterns, channels, values=None, pattern_values=No
             image = ax.imshow(patterns[r] if last else patches[r, c], cmap=_INK, vmin=0, vmax=1)
             ax.set_xticks([]), ax.set_yticks([])
             caption = "ascent" if last else f"#{c + 1}"
-            value = (pattern_values[r] if last else values[r, c]) if (
-                pattern_values is not None if last else values is not None) else None
-            ax.set_title(caption + ("" if value is None else f": {value:.1f}"), fontsize=7,
-                         fontweight="bold" if last else "normal")
+            value = (
+                (pattern_values[r] if last else values[r, c])
+                if (pattern_values is not None if last else values is not None)
+                else None
+            )
+            ax.set_title(
+                caption + ("" if value is None else f": {value:.1f}"),
+                fontsize=7,
+                fontweight="bold" if last else "normal",
+            )
             if last:
                 for spine in ax.spines.values():
                     spine.set_edgecolor("tab:red")
                     spine.set_linewidth(2)
         axes[r, 0].set_ylabel(f"channel {channels[r]}", fontsize=8)
     fig.colorbar(image, ax=list(axes.ravel()), shrink=0.6, label="pixel value (ink)")
-    fig.supxlabel("strongest test patches, in order (caption: the unit's activation); last: gradient ascent",
-                  fontsize=8)
+    fig.supxlabel(
+        "strongest test patches, in order (caption: the unit's activation); last: gradient ascent", fontsize=8
+    )
     fig.supylabel(f"{layer} channel", fontsize=8)
     return fig
 
@@ -151,8 +175,10 @@ def where_it_looks(images, maps, captions, title="Where the network looks"):
     images = images[..., 0] if images.ndim == 4 else images
     n, sizes = len(images), dict(zip("NHW", images.shape))
     checks.dict_of(maps, "maps", "column title -> (N, H, W) maps")
-    columns = {str(name): checks.array_of(values, f"maps[{name!r}]", "(N, H, W)", "iuf", sizes=sizes).astype(float)
-               for name, values in maps.items()}
+    columns = {
+        str(name): checks.array_of(values, f"maps[{name!r}]", "(N, H, W)", "iuf", sizes=sizes).astype(float)
+        for name, values in maps.items()
+    }
     _check_captions(captions, n, "captions", exact=True)
     _check_panels(n * (len(columns) + 1), "images", "fewer digits")
     fig = Figure(figsize=(2.3 * (len(columns) + 1) + 0.6, 2.05 * n + 1.0), layout="constrained")

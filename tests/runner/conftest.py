@@ -1,7 +1,6 @@
 """Fixtures of the runner's tests (the functions live in runner_fixtures)."""
 
 import pytest
-
 from runner_fixtures import write_lesson
 
 

@@ -48,9 +48,14 @@ def course_subprocess(*args, timeout=300, sigint=signal.SIG_DFL):
     The child starts with SIGINT set to ``sigint``, not to whatever this test
     process inherited: under ``nohup ... &`` or a CI launcher SIGINT arrives
     ignored, and an ignored signal stays ignored across exec."""
-    return subprocess.run([sys.executable, "-m", "course", "--no-progress", *map(str, args)],
-                          cwd=REPO, capture_output=True, text=True, timeout=timeout,
-                          preexec_fn=lambda: signal.signal(signal.SIGINT, sigint))
+    return subprocess.run(
+        [sys.executable, "-m", "course", "--no-progress", *map(str, args)],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, sigint),
+    )
 
 
 def snapshot(folder):
@@ -61,9 +66,14 @@ def snapshot(folder):
 def results_record(lesson="01_a", **changes):
     """A save_results record as helpers.session writes it (without importing TensorFlow)."""
     record = {
-        "schema": session.SCHEMA, "lesson": lesson, "saved_at": "2026-01-01T00:00:00+00:00",
-        "versions": {"python": "3.11.9", "keras": "3.12.0"}, "device": "CPU", "data_source": "keras cache",
-        "key_metrics": {"test_acc": 0.98765, "params": 93322}, "epoch_seconds": {"convnet": [20.5, 21.5]},
+        "schema": session.SCHEMA,
+        "lesson": lesson,
+        "saved_at": "2026-01-01T00:00:00+00:00",
+        "versions": {"python": "3.11.9", "keras": "3.12.0"},
+        "device": "CPU",
+        "data_source": "keras cache",
+        "key_metrics": {"test_acc": 0.98765, "params": 93322},
+        "epoch_seconds": {"convnet": [20.5, 21.5]},
         "details": {},
     }
     return {**record, **changes}
@@ -77,5 +87,6 @@ def write_results(build, lesson="01_a", **changes):
 
 
 def execution(build, status="ok", failure=None, lesson="01_a"):
-    return Execution(status, 12.345, 300 * 2**20, 10.0, Path(build) / "notebooks" / f"{lesson}.ipynb",
-                     failure, peak_cell=4)
+    return Execution(
+        status, 12.345, 300 * 2**20, 10.0, Path(build) / "notebooks" / f"{lesson}.ipynb", failure, peak_cell=4
+    )

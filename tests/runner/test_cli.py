@@ -29,11 +29,16 @@ def test_help_says_where_the_quick_profile_lives(capsys):
     assert "quick profile, from its notebook metadata course.quick" in text and "QUICK" not in text
 
 
-@pytest.mark.parametrize("argv", [
-    ["run", "--cell-timeout", "0"], ["run", "--cell-timeout", "-5"], ["run", "--cell-timeout", "soon"],
-    ["refresh", "--cell-timeout", "inf"],
-    ["refresh", "--check"],  # gone: `pytest --nbval` is the check
-])
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["run", "--cell-timeout", "0"],
+        ["run", "--cell-timeout", "-5"],
+        ["run", "--cell-timeout", "soon"],
+        ["refresh", "--cell-timeout", "inf"],
+        ["refresh", "--check"],  # gone: `pytest --nbval` is the check
+    ],
+)
 def test_bad_options_exit_2(argv, capsys):
     with pytest.raises(SystemExit) as stop:
         cli.main(argv)
@@ -82,8 +87,20 @@ def test_the_parameters_are_checked_once_and_the_checked_values_run(tmp_path, mo
     monkeypatch.setattr(cli, "lesson_parameters", counted)
     monkeypatch.setattr(cli, "run", fake_run)
     monkeypatch.setattr(cli, "check_kernel", lambda name: None)
-    code = cli.main(["--notebooks", str(lessons), "--build", str(tmp_path / "build"), "--no-progress",
-                     "run", "--quick", "-p", "EPOCHS", "3"])
+    code = cli.main(
+        [
+            "--notebooks",
+            str(lessons),
+            "--build",
+            str(tmp_path / "build"),
+            "--no-progress",
+            "run",
+            "--quick",
+            "-p",
+            "EPOCHS",
+            "3",
+        ]
+    )
     assert code == 0 and len(calls) == 1
     assert ran == {"01_a": {"EPOCHS": 3}, "02_b": {}}
     assert "lesson_parameters" not in vars(commands), "commands.run must not check the values again"
@@ -93,8 +110,7 @@ def test_the_parameters_are_checked_once_and_the_checked_values_run(tmp_path, mo
 def lessons(tmp_path, make_lesson):
     """Two lessons whose first code cell would leave a file ``ran`` if a kernel ever ran it."""
     folder = tmp_path / "nb"
-    make_lesson(folder, "01_a", "SEED = 0\nEPOCHS = 5  # 1..: epochs", "open('ran', 'w').close()",
-                quick={"EPOCHS": 1})
+    make_lesson(folder, "01_a", "SEED = 0\nEPOCHS = 5  # 1..: epochs", "open('ran', 'w').close()", quick={"EPOCHS": 1})
     make_lesson(folder, "02_b", "TRAIN_SIZE = 100  # 1..60000: images", "open('ran', 'w').close()", quick={})
     return folder
 
@@ -158,8 +174,10 @@ def test_a_quick_line_left_in_a_parameters_cell(capsys, tmp_path, lessons, make_
     make_lesson(lessons, "03_c", "SEEDS = [0]  # 0..: seeds\nQUICK = {'SEEDS': [1]}")
     for command in ("run", "refresh"):
         err = setup_error(capsys, tmp_path, lessons, command)
-        assert "03_c: line 2 of the parameters cell sets QUICK; the quick profile lives in the notebook " \
-               "metadata course.quick" in err
+        assert (
+            "03_c: line 2 of the parameters cell sets QUICK; the quick profile lives in the notebook "
+            "metadata course.quick" in err
+        )
 
 
 def test_site_builds_the_executed_lessons_into_the_build_folder(capsys, tmp_path, lessons, monkeypatch):
@@ -170,8 +188,10 @@ def test_site_builds_the_executed_lessons_into_the_build_folder(capsys, tmp_path
     pages = sorted(path.name for path in (tmp_path / "b" / "site").glob("*.html"))
     assert pages == ["01_a.html", "02_b.html", "index.html"]
     assert "01_a.html" in (tmp_path / "b" / "site" / "index.html").read_text()
-    assert "colab.research.google.com/github/alice/course/blob/v1.0/notebooks/01_a.ipynb" in \
-        (tmp_path / "b" / "site" / "01_a.html").read_text()
+    assert (
+        "colab.research.google.com/github/alice/course/blob/v1.0/notebooks/01_a.ipynb"
+        in (tmp_path / "b" / "site" / "01_a.html").read_text()
+    )
     assert "site: 3 pages in b/site" in capsys.readouterr().out
     assert not (lessons / "ran").exists(), "the site renders what is stored, it runs nothing"
 

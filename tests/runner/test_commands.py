@@ -13,8 +13,8 @@ import time
 import nbformat
 import psutil
 import pytest
-
 from runner_fixtures import REPO, course_subprocess, snapshot, write_lesson
+
 from course import cli, commands
 from course.lessons import find_lessons, load_lessons, read_notebook
 from course.parameters import parse_declarations
@@ -23,8 +23,10 @@ pytestmark = pytest.mark.slow
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
 LOG_STEP = "with open(LOG, 'a') as log:\n    log.write('{name}\\n')"
-FIGURE_STEP = ("%matplotlib inline\nfrom matplotlib.figure import Figure\n"
-               "fig = Figure(figsize=(2, 2))\nax = fig.subplots()\nax.plot([0, 1], [0, EPOCHS])\nfig")
+FIGURE_STEP = (
+    "%matplotlib inline\nfrom matplotlib.figure import Figure\n"
+    "fig = Figure(figsize=(2, 2))\nax = fig.subplots()\nax.plot([0, 1], [0, EPOCHS])\nfig"
+)
 # what helpers.session.save_results writes, without importing TensorFlow into the fixture's kernel
 RESULTS_STEP = (
     "import json, os, pathlib\n"
@@ -47,15 +49,32 @@ def fixture_course(tmp_path_factory):
     root = tmp_path_factory.mktemp("course")
     notebooks, build, log = root / "notebooks", root / "build", root / "order.log"
     params = "SEED = 0  # seed\nEPOCHS = 5  # 1..5: epochs (each <= 5)\nLOG = 'unset'  # where to log"
-    write_lesson(notebooks, "01_first", params, LOG_STEP.format(name="01"),
-                 "print('epochs', EPOCHS, 'seed', SEED)", FIGURE_STEP, RESULTS_STEP, quick={"EPOCHS": 1, "SEED": 7})
-    write_lesson(notebooks, "02_broken", "LOG = 'unset'\nSIZE = 10", LOG_STEP.format(name="02"),
-                 "assert SIZE > 5, f'SIZE={SIZE} is too small'", "print('unreached')", quick={"SIZE": 2})
-    write_lesson(notebooks, "03_third", "LOG = 'unset'", LOG_STEP.format(name="03"), MEMORY_STEP,
-                 "print('done')", quick={})
+    write_lesson(
+        notebooks,
+        "01_first",
+        params,
+        LOG_STEP.format(name="01"),
+        "print('epochs', EPOCHS, 'seed', SEED)",
+        FIGURE_STEP,
+        RESULTS_STEP,
+        quick={"EPOCHS": 1, "SEED": 7},
+    )
+    write_lesson(
+        notebooks,
+        "02_broken",
+        "LOG = 'unset'\nSIZE = 10",
+        LOG_STEP.format(name="02"),
+        "assert SIZE > 5, f'SIZE={SIZE} is too small'",
+        "print('unreached')",
+        quick={"SIZE": 2},
+    )
+    write_lesson(
+        notebooks, "03_third", "LOG = 'unset'", LOG_STEP.format(name="03"), MEMORY_STEP, "print('done')", quick={}
+    )
     before = snapshot(notebooks)
-    result = course_subprocess("--notebooks", notebooks, "--build", build, "run", "--quick",
-                               "-p", "EPOCHS", "3", "-p", "LOG", log)
+    result = course_subprocess(
+        "--notebooks", notebooks, "--build", build, "run", "--quick", "-p", "EPOCHS", "3", "-p", "LOG", log
+    )
     return {"notebooks": notebooks, "build": build, "log": log, "before": before, "result": result}
 
 
@@ -118,14 +137,19 @@ def test_quick_parameters_and_p_overrides_are_injected(fixture_course):
 def test_summary_lines_and_report_read_the_results_record(fixture_course):
     result, build = fixture_course["result"], fixture_course["build"]
     assert "01_first" in result.stdout and "test_acc=0.9877" in result.stdout
-    rows = {line.split(" | ")[0].strip("| "): line for line in (build / "report.md").read_text().splitlines()
-            if line.startswith("| 0")}
+    rows = {
+        line.split(" | ")[0].strip("| "): line
+        for line in (build / "report.md").read_text().splitlines()
+        if line.startswith("| 0")
+    }
     assert set(rows) == {"01_first", "02_broken", "03_third"}
     assert "quick run; test_acc=0.9877, params=93,322" in rows["01_first"]
     assert "| median 2.0 s (1 runs, 2 epochs) | python 3.11 | CPU | fixture cache |" in rows["01_first"]
     assert "| failed at cell 4 (In [4]): AssertionError: SIZE=2 is too small |" in rows["02_broken"]
-    assert re.search(r"^\| 03_third \| ok \| [\d.]+ s \(CPU [\d.]+ s\) \| \d+ MiB \(cell 4\) \| no results record \|",
-                     rows["03_third"])
+    assert re.search(
+        r"^\| 03_third \| ok \| [\d.]+ s \(CPU [\d.]+ s\) \| \d+ MiB \(cell 4\) \| no results record \|",
+        rows["03_third"],
+    )
     figures = sorted((build / "figures" / "01_first").glob("*.png"))
     assert len(figures) == 1 and figures[0].read_bytes().startswith(PNG_MAGIC)
 
@@ -162,9 +186,14 @@ def test_ctrl_c_shuts_the_kernel_down_and_leaves_sources_untouched(tmp_path):
     Ctrl-C in the terminal would, and records its kernel's pid first."""
     notebooks, build, pid_file = tmp_path / "nb", tmp_path / "build", tmp_path / "kernel.pid"
     write_lesson(notebooks, "01_done", "X = 1", "print('finished')")
-    write_lesson(notebooks, "02_stopped", f"PID_FILE = {str(pid_file)!r}",
-                 "import os, pathlib, signal, time\npathlib.Path(PID_FILE).write_text(str(os.getpid()))",
-                 "os.kill(os.getppid(), signal.SIGINT)\ntime.sleep(120)", "print('unreached')")
+    write_lesson(
+        notebooks,
+        "02_stopped",
+        f"PID_FILE = {str(pid_file)!r}",
+        "import os, pathlib, signal, time\npathlib.Path(PID_FILE).write_text(str(os.getpid()))",
+        "os.kill(os.getppid(), signal.SIGINT)\ntime.sleep(120)",
+        "print('unreached')",
+    )
     write_lesson(notebooks, "03_never", "X = 1", "print('never')")
     before = snapshot(notebooks)
     started = time.monotonic()
@@ -187,14 +216,18 @@ def test_ctrl_c_is_ignored_when_the_run_starts_with_sigint_ignored_and_sigterm_s
     (``kill PID``, what the README says to use) stops it as cleanly as Ctrl-C."""
     notebooks, build, pid_file = tmp_path / "nb", tmp_path / "build", tmp_path / "kernel.pid"
     survived = tmp_path / "survived"
-    write_lesson(notebooks, "01_stopped", f"PID_FILE, SURVIVED = {str(pid_file)!r}, {str(survived)!r}",
-                 "import os, pathlib, signal, time\npathlib.Path(PID_FILE).write_text(str(os.getpid()))",
-                 "os.kill(os.getppid(), signal.SIGINT)\ntime.sleep(2)\npathlib.Path(SURVIVED).write_text('yes')",
-                 "os.kill(os.getppid(), signal.SIGTERM)\ntime.sleep(120)", "print('unreached')")
+    write_lesson(
+        notebooks,
+        "01_stopped",
+        f"PID_FILE, SURVIVED = {str(pid_file)!r}, {str(survived)!r}",
+        "import os, pathlib, signal, time\npathlib.Path(PID_FILE).write_text(str(os.getpid()))",
+        "os.kill(os.getppid(), signal.SIGINT)\ntime.sleep(2)\npathlib.Path(SURVIVED).write_text('yes')",
+        "os.kill(os.getppid(), signal.SIGTERM)\ntime.sleep(120)",
+        "print('unreached')",
+    )
     before = snapshot(notebooks)
     started = time.monotonic()
-    result = course_subprocess("--notebooks", notebooks, "--build", build, "run", timeout=120,
-                               sigint=signal.SIG_IGN)
+    result = course_subprocess("--notebooks", notebooks, "--build", build, "run", timeout=120, sigint=signal.SIG_IGN)
     assert survived.read_text() == "yes"  # the SIGINT did not stop the run
     assert result.returncode == cli.INTERRUPTED, result.stderr
     assert time.monotonic() - started < 60
@@ -230,7 +263,8 @@ def test_refresh_replaces_only_after_success(tmp_path):
     assert run["seconds"] > 0 and run["cpu_seconds"] > 0 and run["started"] and run["cpus"] >= 1
     # ... and the runtime sentence says it in plain words, the text after it kept
     assert nb.cells[0].source.endswith(
-        f"\n\n**Runtime:** under a minute on a {run['cpus']}-core laptop; nothing is trained.")
+        f"\n\n**Runtime:** under a minute on a {run['cpus']}-core laptop; nothing is trained."
+    )
     # nothing that only describes this execution is stored: no papermill paths or times, no cell timestamps
     assert "papermill" not in nb.metadata
     for cell in nb.cells:
@@ -241,8 +275,15 @@ def test_a_second_refresh_with_the_same_results_changes_no_byte(tmp_path):
     """Two refreshes of a lesson whose outputs do not change leave the file
     byte-identical (both runs are under a minute: the same runtime phrase)."""
     notebooks, build = tmp_path / "nb", tmp_path / "build"
-    path = write_lesson(notebooks, "01_same", "N = 3  # 1..: n", "print(N * 2)", "import time\ntime.sleep(0.3)",
-                        FIGURE_STEP.replace("EPOCHS", "N"), quick={"N": 1})
+    path = write_lesson(
+        notebooks,
+        "01_same",
+        "N = 3  # 1..: n",
+        "print(N * 2)",
+        "import time\ntime.sleep(0.3)",
+        FIGURE_STEP.replace("EPOCHS", "N"),
+        quick={"N": 1},
+    )
     nb = read_notebook(path)
     nb.cells[0].source += "\n\n**Runtime:** about 3 min on a 2-core laptop; nothing is trained."
     nbformat.write(nb, str(path))
@@ -262,21 +303,37 @@ def test_refresh_strips_volatile_metadata_only():
     from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
     kernelspec = {"name": "k", "display_name": "K"}
-    nb = new_notebook(metadata={"papermill": {"duration": 3.2}, "course": {"quick": {}}, "kernelspec": kernelspec},
-                      cells=[new_markdown_cell("# A"), new_code_cell("x = 1")])
+    nb = new_notebook(
+        metadata={"papermill": {"duration": 3.2}, "course": {"quick": {}}, "kernelspec": kernelspec},
+        cells=[new_markdown_cell("# A"), new_code_cell("x = 1")],
+    )
     nb.cells[0].metadata.update(tags=[], papermill={"status": "completed"})
-    nb.cells[1].metadata.update(tags=["solution"], execution={"iopub.status.busy": "2026-01-01T00:00:00Z"},
-                                papermill={"duration": 0.1}, jupyter={"source_hidden": True})
+    nb.cells[1].metadata.update(
+        tags=["solution"],
+        execution={"iopub.status.busy": "2026-01-01T00:00:00Z"},
+        papermill={"duration": 0.1},
+        jupyter={"source_hidden": True},
+    )
     commands.without_volatile_metadata(nb)
     assert nb.metadata == {"course": {"quick": {}}, "kernelspec": kernelspec}
     assert nb.cells[0].metadata == {}
     assert nb.cells[1].metadata == {"tags": ["solution"], "jupyter": {"source_hidden": True}}
 
 
-@pytest.mark.parametrize("seconds, phrase", [
-    (0.4, "under a minute"), (29.9, "under a minute"), (30, "about 1 min"), (59.9, "about 1 min"), (89, "about 1 min"),
-    (91, "about 2 min"), (267, "about 4 min"), (300, "about 5 min"), (3600, "about 60 min"),
-])
+@pytest.mark.parametrize(
+    "seconds, phrase",
+    [
+        (0.4, "under a minute"),
+        (29.9, "under a minute"),
+        (30, "about 1 min"),
+        (59.9, "about 1 min"),
+        (89, "about 1 min"),
+        (91, "about 2 min"),
+        (267, "about 4 min"),
+        (300, "about 5 min"),
+        (3600, "about 60 min"),
+    ],
+)
 def test_runtime_text_is_plain_words(seconds, phrase):
     run = {"seconds": seconds, "cpu_seconds": 1.0, "started": "2026-01-02T03:04:05+00:00", "cpus": 2}
     assert commands.runtime_text(run) == f"**Runtime:** {phrase} on a 2-core laptop"
@@ -292,30 +349,47 @@ def test_with_runtime_replaces_the_first_markdown_cells_sentence_only():
         ("**Runtime:** under a minute on a 2-core laptop; nothing is trained.", f"{text}; nothing is trained."),
         ("**Runtime:** about 5 min on a 16-core laptop.", f"{text}."),
         # the older form, details in parentheses: upgraded, the text after the parenthesis kept
-        ("**Runtime:** about 1.5 min at the defaults on a 2-core CPU, no GPU (`course refresh`, 2026-11-24: "
-         "91 s wall, 137 s CPU); `--quick` needs less.", f"{text}; `--quick` needs less."),
+        (
+            "**Runtime:** about 1.5 min at the defaults on a 2-core CPU, no GPU (`course refresh`, 2026-11-24: "
+            "91 s wall, 137 s CPU); `--quick` needs less.",
+            f"{text}; `--quick` needs less.",
+        ),
         ("**Runtime:** (to be measured); nothing is trained.", f"{text}; nothing is trained."),
     ]:
-        nb = new_notebook(cells=[new_markdown_cell(f"# A\n\n{before} Then more."), new_code_cell("x = 1"),
-                                 new_markdown_cell(before)])
+        nb = new_notebook(
+            cells=[new_markdown_cell(f"# A\n\n{before} Then more."), new_code_cell("x = 1"), new_markdown_cell(before)]
+        )
         commands.with_runtime(nb, run)
         assert nb.cells[0].source == f"# A\n\n{after} Then more." and nb.cells[2].source == before
-        assert not re.search(r"course|refresh|20\d\d|wall|CPU\)", nb.cells[0].source.split(" Then")[0].replace(
-            "`--quick` needs less.", ""))
+        assert not re.search(
+            r"course|refresh|20\d\d|wall|CPU\)",
+            nb.cells[0].source.split(" Then")[0].replace("`--quick` needs less.", ""),
+        )
     plain = new_notebook(cells=[new_markdown_cell("# B, with no runtime sentence")])
     assert commands.with_runtime(plain, run).cells[0].source == "# B, with no runtime sentence"
 
 
-NBVAL = ["-m", "pytest", "-p", "no:cacheprovider", "--nbval", "--nbval-kernel-name", "convnets-course",
-         "--nbval-sanitize-with", str(REPO / "tests" / "nbval_sanitize.cfg")]
+NBVAL = [
+    "-m",
+    "pytest",
+    "-p",
+    "no:cacheprovider",
+    "--nbval",
+    "--nbval-kernel-name",
+    "convnets-course",
+    "--nbval-sanitize-with",
+    str(REPO / "tests" / "nbval_sanitize.cfg"),
+]
 
 
 def nbval_failures(path):
     """The ``Cell N`` items strict nbval reports as failed for notebook ``path``."""
-    done = subprocess.run([sys.executable, *NBVAL, str(path)], cwd=path.parent, capture_output=True, text=True,
-                          timeout=600)
-    failed = [" ".join(line.split("::")[1].split()[:2]) for line in done.stdout.splitlines()
-              if line.startswith("FAILED")]
+    done = subprocess.run(
+        [sys.executable, *NBVAL, str(path)], cwd=path.parent, capture_output=True, text=True, timeout=600
+    )
+    failed = [
+        " ".join(line.split("::")[1].split()[:2]) for line in done.stdout.splitlines() if line.startswith("FAILED")
+    ]
     return failed, done
 
 
@@ -325,7 +399,9 @@ def test_nbval_really_compares_a_refreshed_lesson(tmp_path):
     deterministic stored output makes it fail on that cell and only it."""
     notebooks = tmp_path / "nb"
     path = write_lesson(
-        notebooks, "01_a", "N = 3",
+        notebooks,
+        "01_a",
+        "N = 3",
         "print(N * 2)",
         ("# nbval-ignore-output: the time differs every run\nimport time\nprint(time.time())", ["nbval-ignore-output"]),
         "print('address', object())",  # masked by the sanitize file's 0xADDRESS rule
@@ -348,8 +424,12 @@ def test_nbval_really_compares_a_real_lesson(tmp_path):
     nb = read_notebook(source)
     numbers = [i for i, c in enumerate(c for c in nb.cells if c.cell_type == "code")]
     code = [c for c in nb.cells if c.cell_type == "code"]
-    target = next(i for i in numbers if "nbval-ignore-output" not in code[i].metadata.get("tags", [])
-                  and any(o.get("output_type") == "stream" and o.get("text") for o in code[i].outputs))
+    target = next(
+        i
+        for i in numbers
+        if "nbval-ignore-output" not in code[i].metadata.get("tags", [])
+        and any(o.get("output_type") == "stream" and o.get("text") for o in code[i].outputs)
+    )
     stream = next(o for o in code[target].outputs if o.get("output_type") == "stream")
     stream["text"] = "tampered\n" + stream["text"]
     copy = tmp_path / source.name

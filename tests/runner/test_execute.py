@@ -42,8 +42,9 @@ def test_sampler_blames_code_cells_only():
 
 @pytest.mark.slow
 def test_a_cell_over_the_time_limit_fails_its_lesson(tmp_path, make_lesson):
-    source = make_lesson(tmp_path, "01_slow", "X = 1", "print('quick')", "import time\ntime.sleep(60)",
-                         "print('unreached')")
+    source = make_lesson(
+        tmp_path, "01_slow", "X = 1", "print('quick')", "import time\ntime.sleep(60)", "print('unreached')"
+    )
     started = time.monotonic()
     run = execute(source, tmp_path / "out" / "01_slow.ipynb", progress=False, cell_timeout=3)
     assert time.monotonic() - started < 45

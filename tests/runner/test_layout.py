@@ -46,8 +46,14 @@ def test_importing_every_helpers_module_loads_no_notebook_tool():
         f"for name in {modules!r}:\n    importlib.import_module(name)\n"
         f"print(sorted(m for m in sys.modules if m.split('.')[0] in {NOTEBOOK_TOOLS!r}))"
     )
-    done = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=300,
-                          env={"KERAS_BACKEND": "tensorflow", "TF_CPP_MIN_LOG_LEVEL": "3", "PATH": "/usr/bin:/bin"})
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={"KERAS_BACKEND": "tensorflow", "TF_CPP_MIN_LOG_LEVEL": "3", "PATH": "/usr/bin:/bin"},
+    )
     assert done.returncode == 0, done.stderr[-3000:]
     assert done.stdout.strip().splitlines()[-1] == "[]"
 
@@ -64,8 +70,8 @@ def private_uses(path):
     """``["line N: name"]`` for each private (``_x``, not dunder) name of a
     third-party module that ``path`` imports or reaches by attribute."""
     tree = ast.parse(Path(path).read_text(), filename=str(path))
-    third_party = lambda module: module.split(".")[0] not in OWN | set(sys.stdlib_module_names)  # noqa: E731
-    private = lambda name: name.startswith("_") and not (name.startswith("__") and name.endswith("__"))  # noqa: E731
+    third_party = lambda module: module.split(".")[0] not in OWN | set(sys.stdlib_module_names)
+    private = lambda name: name.startswith("_") and not (name.startswith("__") and name.endswith("__"))
     bound, found = set(), []
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
@@ -106,6 +112,9 @@ def test_the_private_name_scan_finds_what_it_looks_for(tmp_path):
         "plugin._trim_base64('x')\npapermill.cli._resolve_type('1')\nos._exit\nplugin.__name__\n"
     )
     assert private_uses(sample) == [
-        "line 3: from papermill.cli import _resolve_type", "line 4: from keras.src import _private",
-        "line 5: numpy._core", "line 6: plugin._trim_base64", "line 7: papermill.cli._resolve_type",
+        "line 3: from papermill.cli import _resolve_type",
+        "line 4: from keras.src import _private",
+        "line 5: numpy._core",
+        "line 6: plugin._trim_base64",
+        "line 7: papermill.cli._resolve_type",
     ]

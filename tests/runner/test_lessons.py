@@ -62,14 +62,23 @@ def test_a_quick_line_in_the_parameters_cell_says_where_the_profile_goes(tmp_pat
     assert "notebook metadata course.quick" in message and "delete the line" in message
 
 
-@pytest.mark.parametrize("quick, message", [
-    ({"EPOCH": 1}, r"02_b: the notebook metadata course.quick sets EPOCH, which the parameters cell does not "
-                   r"declare \(declared: SEED, EPOCHS\)"),
-    ({"EPOCHS": 0}, r"02_b: course.quick\['EPOCHS'\] got 0 \(int\); EPOCHS takes a whole number >= 1 \(default 5\)"
-                    r"\n\(fix the lesson's quick profile, the notebook metadata course.quick\)"),
-    ({"EPOCHS": "1"}, r"02_b: course.quick\['EPOCHS'\] got '1' \(str\); EPOCHS takes a whole number >= 1"),
-    ([1], r"02_b: the notebook metadata course.quick must be a dict of parameter -> value, .*got list"),
-])
+@pytest.mark.parametrize(
+    "quick, message",
+    [
+        (
+            {"EPOCH": 1},
+            r"02_b: the notebook metadata course.quick sets EPOCH, which the parameters cell does not "
+            r"declare \(declared: SEED, EPOCHS\)",
+        ),
+        (
+            {"EPOCHS": 0},
+            r"02_b: course.quick\['EPOCHS'\] got 0 \(int\); EPOCHS takes a whole number >= 1 \(default 5\)"
+            r"\n\(fix the lesson's quick profile, the notebook metadata course.quick\)",
+        ),
+        ({"EPOCHS": "1"}, r"02_b: course.quick\['EPOCHS'\] got '1' \(str\); EPOCHS takes a whole number >= 1"),
+        ([1], r"02_b: the notebook metadata course.quick must be a dict of parameter -> value, .*got list"),
+    ],
+)
 def test_a_bad_quick_profile_names_the_lesson_and_what_to_fix(tmp_path, make_lesson, quick, message):
     make_lesson(tmp_path, "01_a", "SEED = 0")
     make_lesson(tmp_path, "02_b", "SEED = 0\nEPOCHS = 5  # 1..: epochs", quick=quick)
@@ -93,12 +102,15 @@ def test_a_lesson_without_parameters_cell_declares_nothing(tmp_path, make_lesson
     assert lesson.parameters == {} and lesson.quick is None
 
 
-@pytest.mark.parametrize("content, reason", [
-    ('{"cells": [', "NotJSONError"),  # truncated by a full disk
-    ("", "NotJSONError"),
-    ("[]", "AttributeError"),  # JSON, but not a notebook
-    ("{}", "ValidationError"),
-])
+@pytest.mark.parametrize(
+    "content, reason",
+    [
+        ('{"cells": [', "NotJSONError"),  # truncated by a full disk
+        ("", "NotJSONError"),
+        ("[]", "AttributeError"),  # JSON, but not a notebook
+        ("{}", "ValidationError"),
+    ],
+)
 def test_broken_notebooks_are_named_in_one_error(tmp_path, make_lesson, content, reason):
     make_lesson(tmp_path, "01_fine", "SEED = 0")
     (tmp_path / "02_broken.ipynb").write_text(content)

@@ -7,8 +7,15 @@ import pytest
 
 from course import CourseError
 from course.lessons import Lesson
-from course.parameters import (Parameter, check_quick, convert, injectable, lesson_parameters, parse_cli_value,
-                               parse_declarations)
+from course.parameters import (
+    Parameter,
+    check_quick,
+    convert,
+    injectable,
+    lesson_parameters,
+    parse_cli_value,
+    parse_declarations,
+)
 
 CELL = """\
 SEED = 0             # seeds everything
@@ -43,7 +50,12 @@ def test_types_and_bounds_come_from_defaults_and_comments(lesson):
     assert (p["SEEDS"].low, p["SEEDS"].high) == (0, None)
     assert (p["SMALL"].low, p["SMALL"].high) == (None, 8)
     assert (p["RATE"].kind, p["KIND"].kind, p["SHOW"].kind, p["PATH"].kind, p["TRAIN"].kind) == (
-        float, str, bool, None, int)
+        float,
+        str,
+        bool,
+        None,
+        int,
+    )
     # "1 .. MAX_STRIDE" is prose, not a bound at the comment's start
     assert (p["MAX_STRIDE"].low, p["SEED"].low) == (1, None)
     assert "QUICK" not in p
@@ -56,45 +68,51 @@ def test_quick_values_are_converted_like_p_values(lesson):
     assert plan(lesson) == {}
 
 
-@pytest.mark.parametrize("name, text, value", [
-    ("DIGIT_INDEX", "9999", 9999),
-    ("SEED", "-3", -3),  # no bound: any whole number
-    ("RATE", "1", 1.0),
-    ("RATE", "0.5", 0.5),
-    ("SHIFT", "[-8, 8]", [-8, 8]),
-    ("SHIFT", "2", [2]),
-    ("SHOW", "True", True),
-    ("KIND", "avg", "avg"),
-    ("KIND", "3", "3"),  # str takes anything, as typed
-    ("KIND", "'quoted'", "quoted"),
-    ("PATH", "[1, 'a']", [1, "a"]),  # a None default takes any literal
-    ("PATH", "some/file.npz", "some/file.npz"),
-    ("TRAIN", "60000", 60000),
-])
+@pytest.mark.parametrize(
+    "name, text, value",
+    [
+        ("DIGIT_INDEX", "9999", 9999),
+        ("SEED", "-3", -3),  # no bound: any whole number
+        ("RATE", "1", 1.0),
+        ("RATE", "0.5", 0.5),
+        ("SHIFT", "[-8, 8]", [-8, 8]),
+        ("SHIFT", "2", [2]),
+        ("SHOW", "True", True),
+        ("KIND", "avg", "avg"),
+        ("KIND", "3", "3"),  # str takes anything, as typed
+        ("KIND", "'quoted'", "quoted"),
+        ("PATH", "[1, 'a']", [1, "a"]),  # a None default takes any literal
+        ("PATH", "some/file.npz", "some/file.npz"),
+        ("TRAIN", "60000", 60000),
+    ],
+)
 def test_good_values_are_converted(lesson, name, text, value):
     got = plan(lesson, (name, text))[name]
     assert got == value and type(got) is type(value)
 
 
-@pytest.mark.parametrize("name, text, got, wanted", [
-    ("DIGIT_INDEX", "1.5", "1.5 (float)", "a whole number in 0..9999"),
-    ("DIGIT_INDEX", "True", "True (bool)", "a whole number in 0..9999"),
-    ("DIGIT_INDEX", "x", "'x' (str)", "a whole number in 0..9999"),
-    ("DIGIT_INDEX", "10000", "10000 (int)", "a whole number in 0..9999"),
-    ("DIGIT_INDEX", "-1", "-1 (int)", "a whole number in 0..9999"),
-    ("MAX_STRIDE", "0", "0 (int)", "a whole number >= 1"),
-    ("SMALL", "9", "9 (int)", "a whole number <= 8"),
-    ("RATE", "2", "2 (int)", "a number in 0..1"),
-    ("RATE", "nan", "'nan' (str)", "a number in 0..1"),
-    ("RATE", "True", "True (bool)", "a number in 0..1"),
-    ("SHIFT", "9", "9 (int)", "a list of whole numbers each in -8..8"),
-    ("SHIFT", "[1, 2.5]", "[1, 2.5] (list)", "a list of whole numbers each in -8..8"),
-    ("SHIFT", "'2, 3'", "'2, 3' (str)", "a list of whole numbers each in -8..8"),
-    ("SEEDS", "(0, 1)", "(0, 1) (tuple)", "a list of whole numbers each >= 0"),
-    ("SHOW", "1", "1 (int)", "True or False"),
-    ("SHOW", "yes", "'yes' (str)", "True or False"),
-    ("PATH", "(1, 2)", "(1, 2) (tuple)", "a Python literal"),  # papermill would inject a string
-])
+@pytest.mark.parametrize(
+    "name, text, got, wanted",
+    [
+        ("DIGIT_INDEX", "1.5", "1.5 (float)", "a whole number in 0..9999"),
+        ("DIGIT_INDEX", "True", "True (bool)", "a whole number in 0..9999"),
+        ("DIGIT_INDEX", "x", "'x' (str)", "a whole number in 0..9999"),
+        ("DIGIT_INDEX", "10000", "10000 (int)", "a whole number in 0..9999"),
+        ("DIGIT_INDEX", "-1", "-1 (int)", "a whole number in 0..9999"),
+        ("MAX_STRIDE", "0", "0 (int)", "a whole number >= 1"),
+        ("SMALL", "9", "9 (int)", "a whole number <= 8"),
+        ("RATE", "2", "2 (int)", "a number in 0..1"),
+        ("RATE", "nan", "'nan' (str)", "a number in 0..1"),
+        ("RATE", "True", "True (bool)", "a number in 0..1"),
+        ("SHIFT", "9", "9 (int)", "a list of whole numbers each in -8..8"),
+        ("SHIFT", "[1, 2.5]", "[1, 2.5] (list)", "a list of whole numbers each in -8..8"),
+        ("SHIFT", "'2, 3'", "'2, 3' (str)", "a list of whole numbers each in -8..8"),
+        ("SEEDS", "(0, 1)", "(0, 1) (tuple)", "a list of whole numbers each >= 0"),
+        ("SHOW", "1", "1 (int)", "True or False"),
+        ("SHOW", "yes", "'yes' (str)", "True or False"),
+        ("PATH", "(1, 2)", "(1, 2) (tuple)", "a Python literal"),  # papermill would inject a string
+    ],
+)
 def test_bad_values_are_refused_with_what_to_pass(lesson, name, text, got, wanted):
     with pytest.raises(CourseError) as error:
         plan(lesson, (name, text))
@@ -112,39 +130,56 @@ def test_every_refusal_is_listed_at_once(lesson):
 
 
 def test_unknown_names_and_missing_quick_are_errors(lesson):
-    with pytest.raises(CourseError, match=r"-p EPOCH: no selected lesson declares this parameter. "
-                                          r"Declared parameters: 01_x: SEED, DIGIT_INDEX"):
+    with pytest.raises(
+        CourseError,
+        match=r"-p EPOCH: no selected lesson declares this parameter. "
+        r"Declared parameters: 01_x: SEED, DIGIT_INDEX",
+    ):
         plan(lesson, ("EPOCH", "1"))
     with pytest.raises(CourseError, match="-p QUICK: the quick profile is not a parameter; use --quick"):
         plan(lesson, ("QUICK", "{}"))
     bare = Lesson(Path("02_y.ipynb"), parse_declarations("EPOCHS = 5"))
-    with pytest.raises(CourseError, match=r"--quick: 02_y has no quick profile \(the notebook metadata course.quick "
-                                          r"is missing; declared parameters: EPOCHS\)"):
+    with pytest.raises(
+        CourseError,
+        match=r"--quick: 02_y has no quick profile \(the notebook metadata course.quick "
+        r"is missing; declared parameters: EPOCHS\)",
+    ):
         lesson_parameters([bare], [], quick=True)
 
 
-@pytest.mark.parametrize("cell, message", [
-    ("SEED = 0\nQUICK = {'SEED': 1}", "line 2 of the parameters cell sets QUICK; the quick profile lives in "
-                                      "the notebook metadata course.quick"),
-    ("SEED = 0\nQUICK = dict(SEED=1)", "line 2 of the parameters cell sets QUICK"),
-    ("N = 12  # 0..9: n", r"the default N = 12 is not a whole number in 0..9"),
-    ("NAME = 'max'  # 0..9: n", r"NAME has a bound \(0..9:\) but its default 'max' is not a number"),
-    ("SEED = = 0", "cannot parse the parameters cell"),
-])
+@pytest.mark.parametrize(
+    "cell, message",
+    [
+        (
+            "SEED = 0\nQUICK = {'SEED': 1}",
+            "line 2 of the parameters cell sets QUICK; the quick profile lives in the notebook metadata course.quick",
+        ),
+        ("SEED = 0\nQUICK = dict(SEED=1)", "line 2 of the parameters cell sets QUICK"),
+        ("N = 12  # 0..9: n", r"the default N = 12 is not a whole number in 0..9"),
+        ("NAME = 'max'  # 0..9: n", r"NAME has a bound \(0..9:\) but its default 'max' is not a number"),
+        ("SEED = = 0", "cannot parse the parameters cell"),
+    ],
+)
 def test_bad_declarations_are_errors_naming_the_lesson(cell, message):
     with pytest.raises(CourseError, match=message) as error:
         parse_declarations(cell, where="03_z")
     assert str(error.value).startswith("03_z: ")
 
 
-@pytest.mark.parametrize("quick, message", [
-    ({"EPOCHS": 1}, "the notebook metadata course.quick sets EPOCHS, which the parameters cell does not declare "
-                    r"\(declared: SEED\)"),
-    ([1], "the notebook metadata course.quick must be a dict of parameter -> value"),
-    ({"SEED": 10}, r"course.quick\['SEED'\] got 10 \(int\); SEED takes a whole number in 0..9"),
-    ({"SEED": 1.5}, r"course.quick\['SEED'\] got 1.5 \(float\); SEED takes a whole number in 0..9 \(default 0\)"),
-    ({"SEED": None}, r"course.quick\['SEED'\] got None \(NoneType\)"),
-])
+@pytest.mark.parametrize(
+    "quick, message",
+    [
+        (
+            {"EPOCHS": 1},
+            "the notebook metadata course.quick sets EPOCHS, which the parameters cell does not declare "
+            r"\(declared: SEED\)",
+        ),
+        ([1], "the notebook metadata course.quick must be a dict of parameter -> value"),
+        ({"SEED": 10}, r"course.quick\['SEED'\] got 10 \(int\); SEED takes a whole number in 0..9"),
+        ({"SEED": 1.5}, r"course.quick\['SEED'\] got 1.5 \(float\); SEED takes a whole number in 0..9 \(default 0\)"),
+        ({"SEED": None}, r"course.quick\['SEED'\] got None \(NoneType\)"),
+    ],
+)
 def test_a_bad_quick_profile_is_an_error_naming_the_lesson(quick, message):
     parameters = parse_declarations("SEED = 0  # 0..9: s")
     with pytest.raises(CourseError, match=message) as error:
@@ -160,7 +195,15 @@ def test_a_float_bound_and_a_multi_line_declaration():
 
 def test_cli_values_are_literals_else_text():
     assert [parse_cli_value(v) for v in ("3", "0.5", "True", "None", "[0, 1]", "abc", "1 2", "'x'")] == [
-        3, 0.5, True, None, [0, 1], "abc", "1 2", "x"]
+        3,
+        0.5,
+        True,
+        None,
+        [0, 1],
+        "abc",
+        "1 2",
+        "x",
+    ]
 
 
 def test_injectable_is_what_papermill_writes_back_as_python():

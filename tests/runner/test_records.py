@@ -5,11 +5,11 @@ import json
 import time
 
 import pytest
+from runner_fixtures import execution, results_record, write_results
 
 from course.lessons import Lesson
 from course.records import RUN_FIELDS, failures_text, read_results, read_run, summary_line, write_run
 from helpers import session
-from runner_fixtures import execution, results_record, write_results
 
 
 def test_fixture_has_every_field_save_results_writes():
@@ -31,29 +31,41 @@ def test_a_run_record_round_trips_and_copies_the_lessons_key_metrics(tmp_path):
 
 def test_results_older_than_the_run_are_not_this_runs(tmp_path):
     write_results(tmp_path)
-    record = write_run(tmp_path, Lesson(tmp_path / "01_a.ipynb"), execution(tmp_path), {}, False,
-                       time.time() + 60, 1800.0)
+    record = write_run(
+        tmp_path, Lesson(tmp_path / "01_a.ipynb"), execution(tmp_path), {}, False, time.time() + 60, 1800.0
+    )
     assert record["results"] is None and record["metrics"] == {}
 
 
 def test_a_failed_run_says_where(tmp_path):
     failure = {"cell": 4, "execution_count": 3, "exception": "AssertionError: SIZE=2 is too small"}
-    record = write_run(tmp_path, Lesson(tmp_path / "02_b.ipynb"), execution(tmp_path, "failed", failure, "02_b"),
-                       {}, False, time.time(), 1800.0)
+    record = write_run(
+        tmp_path,
+        Lesson(tmp_path / "02_b.ipynb"),
+        execution(tmp_path, "failed", failure, "02_b"),
+        {},
+        False,
+        time.time(),
+        1800.0,
+    )
     assert "FAILED" in summary_line(record) and "cell 4 (In [3]): AssertionError" in summary_line(record)
     assert failures_text([record]) == [
         f"  02_b: failed at cell 4 (In [3]): AssertionError: SIZE=2 is too small\n"
-        f"    partial notebook: {tmp_path / 'notebooks' / '02_b.ipynb'}"]
+        f"    partial notebook: {tmp_path / 'notebooks' / '02_b.ipynb'}"
+    ]
 
 
-@pytest.mark.parametrize("content, problem", [
-    (None, "missing"),
-    ('{"record": "course-run", "sch', "not JSON"),
-    ("[1, 2]", "not a run record (a JSON list)"),
-    ('{"lesson": "01_a", "status": "ok"}', "not a run record of this runner"),  # an older runner's, or foreign
-    ('{"record": "course-run", "schema": 99}', "run record schema 99"),
-    ('{"record": "course-run", "schema": 1, "lesson": "01_a", "status": "ok"}', "damaged run record (missing"),
-])
+@pytest.mark.parametrize(
+    "content, problem",
+    [
+        (None, "missing"),
+        ('{"record": "course-run", "sch', "not JSON"),
+        ("[1, 2]", "not a run record (a JSON list)"),
+        ('{"lesson": "01_a", "status": "ok"}', "not a run record of this runner"),  # an older runner's, or foreign
+        ('{"record": "course-run", "schema": 99}', "run record schema 99"),
+        ('{"record": "course-run", "schema": 1, "lesson": "01_a", "status": "ok"}', "damaged run record (missing"),
+    ],
+)
 def test_bad_run_records_are_problems_not_exceptions(tmp_path, content, problem):
     path = tmp_path / "01_a.json"
     if content is not None:
@@ -71,12 +83,15 @@ def test_a_run_record_with_a_wrong_status_is_damaged(tmp_path):
     assert read_run(path) == (None, "damaged run record (missing or wrong type: seconds)")
 
 
-@pytest.mark.parametrize("changes, problem", [
-    ({"schema": 2}, "results schema 2, this runner reads 1"),
-    ({"key_metrics": {"acc": "high"}}, "damaged results record (key_metrics is not {name: number})"),
-    ({"key_metrics": {"acc": True}}, "damaged results record (key_metrics is not {name: number})"),
-    ({"versions": "3.11"}, "damaged results record (versions or epoch_seconds is not a dict)"),
-])
+@pytest.mark.parametrize(
+    "changes, problem",
+    [
+        ({"schema": 2}, "results schema 2, this runner reads 1"),
+        ({"key_metrics": {"acc": "high"}}, "damaged results record (key_metrics is not {name: number})"),
+        ({"key_metrics": {"acc": True}}, "damaged results record (key_metrics is not {name: number})"),
+        ({"versions": "3.11"}, "damaged results record (versions or epoch_seconds is not a dict)"),
+    ],
+)
 def test_bad_results_records_are_problems_not_exceptions(tmp_path, changes, problem):
     assert read_results(write_results(tmp_path, **changes)) == (None, problem)
 

@@ -7,12 +7,12 @@ import time
 
 import nbformat
 from nbformat.v4 import new_code_cell, new_notebook, new_output
+from runner_fixtures import execution, write_results
 
 from course import cli
 from course.lessons import Lesson
 from course.records import write_run
 from course.report import epoch_summary, report
-from runner_fixtures import execution, write_results
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 16
 
@@ -34,14 +34,14 @@ def lesson_run(build, lesson="01_a", results=True, status="ok", failure=None, qu
     if results:
         write_results(build, lesson)
     executed_notebook(build, lesson)
-    return write_run(build, Lesson(build / f"{lesson}.ipynb"), execution(build, status, failure, lesson), {}, quick,
-                     started, 1800.0)
+    return write_run(
+        build, Lesson(build / f"{lesson}.ipynb"), execution(build, status, failure, lesson), {}, quick, started, 1800.0
+    )
 
 
 def rows(path):
     """``{lesson: row line}`` of the report's table."""
-    return {line.split(" | ")[0].strip("| "): line for line in path.read_text().splitlines()
-            if line.startswith("| 0")}
+    return {line.split(" | ")[0].strip("| "): line for line in path.read_text().splitlines() if line.startswith("| 0")}
 
 
 def test_the_row_comes_from_the_run_and_results_records(tmp_path):

@@ -22,8 +22,13 @@ def test_embedded_and_local_images_stay():
 def test_a_lesson_page_with_launch_badges_requests_nothing_remote(tmp_path):
     import nbformat
 
-    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(
-        "# 09 · A lesson\n\n[![Open In Colab](https://colab.example/badge.svg)](https://colab.example/x)")])
+    notebook = nbformat.v4.new_notebook(
+        cells=[
+            nbformat.v4.new_markdown_cell(
+                "# 09 · A lesson\n\n[![Open In Colab](https://colab.example/badge.svg)](https://colab.example/x)"
+            )
+        ]
+    )
     path = tmp_path / "09_a_lesson.ipynb"
     nbformat.write(notebook, str(path))
     page = site.render_lesson(path, nav="")
@@ -37,13 +42,24 @@ def _solution_notebook(path):
     from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
     exercise = new_code_cell("answer = None  # EXERCISE_INPUT", execution_count=1)
-    solution = new_code_cell("answer = 6 * 7  # SOLUTION_INPUT\nprint(answer)", execution_count=2,
-                             outputs=[new_output("stream", name="stdout", text="SOLUTION_OUTPUT 42\n")])
+    solution = new_code_cell(
+        "answer = 6 * 7  # SOLUTION_INPUT\nprint(answer)",
+        execution_count=2,
+        outputs=[new_output("stream", name="stdout", text="SOLUTION_OUTPUT 42\n")],
+    )
     solution.metadata.update(jupyter={"source_hidden": True, "outputs_hidden": True}, tags=["solution"])
-    after = new_code_cell("print('AFTER_OUTPUT')", execution_count=3,
-                          outputs=[new_output("stream", name="stdout", text="AFTER_OUTPUT\n")])
-    notebook = new_notebook(cells=[new_markdown_cell("# Lesson 09 — A lesson\n\n**Exercise 1.** Compute it."),
-                                   exercise, new_markdown_cell("## Solutions\n\n**Solution 1.**"), solution, after])
+    after = new_code_cell(
+        "print('AFTER_OUTPUT')", execution_count=3, outputs=[new_output("stream", name="stdout", text="AFTER_OUTPUT\n")]
+    )
+    notebook = new_notebook(
+        cells=[
+            new_markdown_cell("# Lesson 09 — A lesson\n\n**Exercise 1.** Compute it."),
+            exercise,
+            new_markdown_cell("## Solutions\n\n**Solution 1.**"),
+            solution,
+            after,
+        ]
+    )
     nbformat.write(notebook, str(path))
     return path
 
