@@ -53,8 +53,9 @@ $(UV): | $(PY)
 
 # The venv becomes exactly the lock: uv installs what is missing or differs and
 # removes what the lock does not list. Re-runs only when the lock (or GPU) changes.
+# No comma inside the $(if ...) below: make would read it as the else branch.
 $(STAMP): $(LOCK_FILE) | $(UV)
-	@$(if $(GPU_ON),[ "$$(uname -sm)" = "Linux x86_64" ] || { echo "GPU=1: TensorFlow's GPU build is for Linux x86-64 (or WSL2) with an NVIDIA GPU, this is $$(uname -sm); see the README, What runs where"; exit 1; })
+	@$(if $(GPU_ON),[ "$$(uname -sm)" = "Linux x86_64" ] || { echo "GPU=1: TensorFlow's GPU build is for Linux x86-64 (or WSL2) with an NVIDIA GPU; this machine is $$(uname -sm). See What runs where in the README"; exit 1; })
 	@echo "==> installing the lock, $(LOCK_FILE), into $(VENV)"
 	@rm -f $(VENV)/.installed $(VENV)/.installed-gpu
 	$(UV) pip sync --quiet --python $(PY) $(LOCK_FILE)

@@ -458,6 +458,33 @@ def test_make_setup_gpu_1_installs_the_gpu_lock_and_remembers_it(tmp_path):
     assert 'uname -sm)" = "Linux x86_64" ]' in MAKEFILE, "GPU=1 must refuse where the GPU build does not exist"
 
 
+@pytest.mark.parametrize("gpu", ["0", "1"])
+def test_the_install_recipe_runs_in_a_fresh_checkout(tmp_path, gpu):
+    """The shell actually runs the lock-install recipe (a stand-in uv records its call): a recipe
+    make expands into broken shell, as a comma inside $(if ...) did, fails here and not in CI's setup."""
+    venv = tmp_path / ".venv"
+    (venv / "bin").mkdir(parents=True)
+    (venv / "uv" / "bin").mkdir(parents=True)
+    (venv / "bin" / "python").touch()
+    uv = venv / "uv" / "bin" / "uv"
+    uv.write_text(f'#!/bin/sh\necho "$@" > {tmp_path}/uv-call\n')
+    uv.chmod(0o755)
+    lock = "requirements-gpu.txt" if gpu == "1" else "requirements.txt"
+    (tmp_path / lock).touch()
+    stamp = venv / (".installed-gpu" if gpu == "1" else ".installed")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("COURSE_", "MAKE"))}
+    done = subprocess.run(
+        ["make", "-f", ROOT / "Makefile", f"GPU={gpu}", str(stamp.relative_to(tmp_path))],
+        capture_output=True, text=True, cwd=tmp_path, env=env,
+    )  # fmt: skip
+    if gpu == "1" and os.uname().sysname + " " + os.uname().machine != "Linux x86_64":
+        assert done.returncode != 0 and "GPU=1: TensorFlow's GPU build is for Linux x86-64" in done.stdout
+        return
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "uv-call").read_text().split() == ["pip", "sync", "--quiet", "--python", ".venv/bin/python", lock]
+    assert stamp.exists()
+
+
 def test_the_gpu_lock_is_generated_by_make_lock_from_requirements_gpu_in():
     command = re.search(r"^GPU_LOCK_COMMAND := (.+)$", MAKEFILE, re.M).group(1).strip()
     header = [line for line in GPU_LOCK.read_text().splitlines() if line.startswith("#")][:2]
