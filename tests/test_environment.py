@@ -481,7 +481,8 @@ def test_the_install_recipe_runs_in_a_fresh_checkout(tmp_path, gpu):
         assert done.returncode != 0 and "GPU=1: TensorFlow's GPU build is for Linux x86-64" in done.stdout
         return
     assert done.returncode == 0, done.stderr
-    assert (tmp_path / "uv-call").read_text().split() == ["pip", "sync", "--quiet", "--python", ".venv/bin/python", lock]
+    sync = ["pip", "sync", "--quiet", "--python", ".venv/bin/python", lock]
+    assert (tmp_path / "uv-call").read_text().split() == sync
     assert stamp.exists()
 
 
