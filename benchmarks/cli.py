@@ -56,6 +56,17 @@ DEFAULTS = {
     "course_notebooks": None,
     "data_npz": None,
 }
+# The options the ablation's numbers (part 4's variants and curves) depend on.
+ABLATION_SETTINGS = (
+    "seeds",
+    "variant_epochs",
+    "batch_size",
+    "train_size",
+    "test_size",
+    "curve_seeds",
+    "curve_train_size",
+    "curve_epochs",
+)
 
 
 def _int_list(text):

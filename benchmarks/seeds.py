@@ -43,19 +43,8 @@ from . import cli, machine
 
 HERE = Path(__file__).resolve().parent
 UNIT_DIR = default_build_dir() / "bench" / "units"
-# The options a unit's training depends on (the rest of cli.DEFAULTS are other parts').
-UNIT_CONFIG = (
-    "seeds",
-    "epochs",
-    "variant_epochs",
-    "batch_size",
-    "train_size",
-    "test_size",
-    "curve_seeds",
-    "curve_train_size",
-    "curve_epochs",
-    "data_npz",
-)
+# The options a unit's training depends on: the ablation's, the convnet's epochs and the data.
+UNIT_CONFIG = (*cli.ABLATION_SETTINGS, "epochs", "data_npz")
 RAY_MISSING = (
     "--ray-address needs Ray, which the course lock leaves out: pip install "
     "'convnets-course-helpers[ray]' (or pip install ray) into an environment that has the lock"

@@ -24,7 +24,7 @@ from pathlib import Path
 
 from helpers.files import atomic_write
 
-from .cli import DEFAULTS
+from .cli import ABLATION_SETTINGS, DEFAULTS
 from .readme import newest
 
 HERE = Path(__file__).resolve().parent
@@ -33,21 +33,9 @@ OUTPUT = HERE.parent / "helpers" / "full_data" / "ablation.json"
 HEADS = {"flatten": lambda a: a["variants"], "global_max": lambda a: a["global_max_head"]["variants"]}
 
 
-PART4_SETTINGS = (
-    "seeds",
-    "variant_epochs",
-    "batch_size",
-    "train_size",
-    "test_size",
-    "curve_seeds",
-    "curve_train_size",
-    "curve_epochs",
-)
-
-
 def newest_part4(results_dir):
     """``(path, record)`` of the newest result whose part 4 ran at the default budget
-    (:data:`PART4_SETTINGS` as in ``benchmarks.cli.DEFAULTS``) on verified MNIST, without error."""
+    (``benchmarks.cli.ABLATION_SETTINGS`` as in its ``DEFAULTS``) on verified MNIST, without error."""
 
     def default_part4(record):
         config = record.get("config", {})
@@ -55,7 +43,7 @@ def newest_part4(results_dir):
             "accuracy" in record.get("parts", {})
             and "accuracy" not in record.get("errors", {})
             and config.get("data_npz") is None
-            and all(config.get(key) == DEFAULTS[key] for key in PART4_SETTINGS)
+            and all(config.get(key) == DEFAULTS[key] for key in ABLATION_SETTINGS)
         )
 
     return newest(
