@@ -159,6 +159,24 @@ def run(cmd, *, log, **kwargs):
     return time.monotonic() - started
 
 
+def pip_install(venv, *args, log, **kwargs):
+    """``pip install --quiet *args`` into ``venv`` (through :func:`run`); its wall seconds, rounded to 0.1."""
+    command = [venv / "bin" / "python", "-m", "pip", "--disable-pip-version-check", "install", "--quiet", *args]
+    return round(run(command, log=log, **kwargs), 1)
+
+
+def pip_check(venv, env):
+    """``pip check`` in ``venv``: every installed package's requirements met. Its CompletedProcess."""
+    command = [venv / "bin" / "python", "-m", "pip", "--disable-pip-version-check", "check"]
+    return subprocess.run(command, capture_output=True, text=True, env=env)
+
+
+def install_kernel(venv, name, display_name, *, env, log, where="--sys-prefix"):
+    """Register ``venv``'s Python as the Jupyter kernel ``name`` (``where``: ``--sys-prefix`` or ``--user``)."""
+    command = [venv / "bin" / "python", "-m", "ipykernel", "install", where, "--name", name]
+    run([*command, "--display-name", display_name], env=env, log=log)
+
+
 @contextlib.contextmanager
 def cached_venv(prefix, digest, build):
     """Yield ``(venv, seconds)``: the venv ``CACHE_DIR/<prefix>-<digest>``,

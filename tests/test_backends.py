@@ -28,9 +28,11 @@ from environments import (
     execute_lesson,
     first_line,
     input_hash,
+    install_kernel,
     installed_in,
     isolated_env,
     normalize,
+    pip_install,
     problems,
     run,
 )
@@ -69,43 +71,13 @@ def jax_venv(tmp_path_factory):
     def build(venv):
         run([sys.executable, "-m", "venv", venv], log=log)
         (site_packages(venv) / "course-lock.pth").write_text(pth)
-        timings["pip_install_s"] = round(
-            run(
-                [
-                    venv / "bin" / "python",
-                    "-m",
-                    "pip",
-                    "install",
-                    "--quiet",
-                    "--disable-pip-version-check",
-                    f"jax=={JAX_VERSION}",
-                    "-c",
-                    LOCK,
-                ],
-                log=log,
-            ),
-            1,
-        )
+        timings["pip_install_s"] = pip_install(venv, f"jax=={JAX_VERSION}", "-c", LOCK, log=log)
 
     key = input_hash(LOCK, extra=f"{sys.version} jax=={JAX_VERSION} {pth}")
     with cached_venv("jax-venv", key, build) as (venv, build_seconds):
         timings["cached"] = build_seconds is None
         env = {**isolated_env(venv, home), "KERAS_BACKEND": "jax"}
-        run(
-            [
-                venv / "bin" / "python",
-                "-m",
-                "ipykernel",
-                "install",
-                "--user",
-                "--name",
-                KERNEL,
-                "--display-name",
-                "Python 3 (convnets course, JAX)",
-            ],
-            env=env,
-            log=log,
-        )
+        install_kernel(venv, KERNEL, "Python 3 (convnets course, JAX)", env=env, log=log, where="--user")
         yield venv, env, timings
 
 

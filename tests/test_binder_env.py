@@ -30,6 +30,8 @@ from environments import (
     installed_in,
     isolated_env,
     lock_for,
+    pip_check,
+    pip_install,
     run,
     this_python,
 )
@@ -105,14 +107,7 @@ def binder_venv(tmp_path_factory):
 
     def build(venv):
         run([sys.executable, "-m", "venv", venv], log=log)
-        timings["pip_install_s"] = round(
-            run(
-                [venv / "bin" / "python", "-m", "pip", "install", "--disable-pip-version-check", "--quiet", *args],
-                cwd=ENVIRONMENT_YML.parent,
-                log=log,
-            ),
-            1,
-        )
+        timings["pip_install_s"] = pip_install(venv, *args, cwd=ENVIRONMENT_YML.parent, log=log)
 
     digest = input_hash(ENVIRONMENT_YML, *files, POSTBUILD, extra=this_python())
     with cached_venv("binder-venv", digest, build) as (venv, build_seconds):
@@ -133,12 +128,7 @@ def test_pip_check_passes_in_the_binder_env(binder_venv):
     """Every installed package's requirements are met: the lock is complete and
     the course's own package (loose dependencies) fits it."""
     venv, home, _ = binder_venv
-    done = subprocess.run(
-        [venv / "bin" / "python", "-m", "pip", "check", "--disable-pip-version-check"],
-        capture_output=True,
-        text=True,
-        env=isolated_env(venv, home),
-    )
+    done = pip_check(venv, isolated_env(venv, home))
     assert done.returncode == 0, done.stdout + done.stderr
 
 

@@ -32,9 +32,12 @@ from environments import (
     find_python,
     first_line,
     input_hash,
+    install_kernel,
     installed_in,
     isolated_env,
     load_lock_drift,
+    pip_check,
+    pip_install,
     problems,
     run,
 )
@@ -97,23 +100,7 @@ def colab(tmp_path_factory):
 
     def build(venv):
         run([python, "-m", "venv", venv], log=log)
-        timings["pip_install_s"] = round(
-            run(
-                [
-                    venv / "bin" / "python",
-                    "-m",
-                    "pip",
-                    "install",
-                    "--quiet",
-                    "--disable-pip-version-check",
-                    "-r",
-                    PINS,
-                    *TOOLS,
-                ],
-                log=log,
-            ),
-            1,
-        )
+        timings["pip_install_s"] = pip_install(venv, "-r", PINS, *TOOLS, log=log)
 
     with cached_venv("colab-venv", input_hash(PINS, extra=f"{version} {TOOLS}"), build) as (venv, build_seconds):
         timings["cached"] = build_seconds is None
@@ -123,25 +110,11 @@ def colab(tmp_path_factory):
         pip = [venv / "bin" / "python", "-m", "pip", "--disable-pip-version-check"]
         run([*pip, "uninstall", "--quiet", "--yes", "convnets-course-helpers"], env=env, log=log)
         timings["setup_cell_s"] = round(
-            run([*pip, "install", "--quiet", ROOT], env=env, log=log)  # the set-up cell's install, from this checkout
+            pip_install(venv, ROOT, env=env, log=log)  # the set-up cell's install, from this checkout
             + run([venv / "bin" / "python", "-m", "helpers.data"], env=env, cwd=content, log=log),
             1,
         )
-        run(
-            [
-                venv / "bin" / "python",
-                "-m",
-                "ipykernel",
-                "install",
-                "--sys-prefix",
-                "--name",
-                KERNEL,
-                "--display-name",
-                "Python 3 (Colab-like)",
-            ],
-            env=env,
-            log=log,
-        )
+        install_kernel(venv, KERNEL, "Python 3 (Colab-like)", env=env, log=log)
         yield venv, env, content, timings
 
 
@@ -160,12 +133,7 @@ def test_the_setup_cell_installs_the_course_from_site_packages_and_moves_no_pin(
         cwd=content,
     ).stdout.strip()
     assert where.startswith(str(venv)) and "site-packages" in where, f"helpers imported from {where}"
-    done = subprocess.run(
-        [venv / "bin" / "python", "-m", "pip", "check", "--disable-pip-version-check"],
-        capture_output=True,
-        text=True,
-        env=env,
-    )
+    done = pip_check(venv, env)
     assert done.returncode == 0, done.stdout + done.stderr
 
 

@@ -27,9 +27,12 @@ from environments import (
     find_python,
     first_line,
     input_hash,
+    install_kernel,
     installed_in,
     isolated_env,
     normalize,
+    pip_check,
+    pip_install,
     problems,
     run,
 )
@@ -86,34 +89,16 @@ def venv312(request, tmp_path_factory):
 
     def build(venv):
         run([python, "-m", "venv", venv], log=log)
-        pip = [venv / "bin" / "python", "-m", "pip", "install", "--disable-pip-version-check", "--quiet"]
         pinned = ["-c", constraints] if request.param == "lowest" else []
-        timings["pip_install_s"] = round(
-            run([*pip, f"{ROOT}[tensorflow]", "papermill", "ipykernel", *pinned], log=log), 1
-        )
+        timings["pip_install_s"] = pip_install(venv, f"{ROOT}[tensorflow]", "papermill", "ipykernel", *pinned, log=log)
 
     prefix = "py312-venv" if request.param == "newest" else "py312-lowest-venv"
     key = input_hash(extra=f"{version} {declared_dependencies()}")
     with cached_venv(prefix, key, build) as (venv, build_seconds):
         timings["cached"] = build_seconds is None
         env = isolated_env(venv, home)
-        pip = [venv / "bin" / "python", "-m", "pip", "install", "--disable-pip-version-check", "--quiet"]
-        timings["reinstall_s"] = round(run([*pip, "--no-deps", "--force-reinstall", ROOT], env=env, log=log), 1)
-        run(
-            [
-                venv / "bin" / "python",
-                "-m",
-                "ipykernel",
-                "install",
-                "--sys-prefix",
-                "--name",
-                KERNEL_NAME,
-                "--display-name",
-                "Python 3.12 (loose dependencies)",
-            ],
-            env=env,
-            log=log,
-        )
+        timings["reinstall_s"] = pip_install(venv, "--no-deps", "--force-reinstall", ROOT, env=env, log=log)
+        install_kernel(venv, KERNEL_NAME, "Python 3.12 (loose dependencies)", env=env, log=log)
         yield venv, home, timings
 
 
@@ -130,12 +115,7 @@ def test_the_venv_has_plain_tensorflow_and_no_lock(venv312):
     assert "tensorflow" in installed and "tensorflow-cpu" not in installed
     assert "convnets-course-helpers" in installed
     assert "jupyterlab" not in installed and "pytest" not in installed, "the course extra was installed"
-    done = subprocess.run(
-        [venv / "bin" / "python", "-m", "pip", "check", "--disable-pip-version-check"],
-        capture_output=True,
-        text=True,
-        env=isolated_env(venv, home),
-    )
+    done = pip_check(venv, isolated_env(venv, home))
     assert done.returncode == 0, done.stdout + done.stderr
 
 
