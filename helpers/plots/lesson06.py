@@ -29,10 +29,11 @@ def filter_matches(
 ):
     """The first row: hand-made ``references`` ``(kh, kw, M)``, named by
     ``reference_names``. Below: every learned filter of ``filters``
-    ``(kh, kw, N)``, grouped by the reference it resembles most (largest
-    ``|similarity|``, ``similarity`` ``(N, M)``: cosines), most alike first,
-    captioned with that reference and the signed cosine (in grey and in
-    brackets when the largest ``|cosine|`` is below ``threshold``: no match). Every kernel is divided
+    ``(kh, kw, N)``: the matched ones grouped by the reference they resemble
+    most (largest ``|similarity|``, ``similarity`` ``(N, M)``: cosines), then
+    the unmatched ones, most alike first within each group; each captioned with
+    its nearest reference and the signed cosine to three decimals (in grey and
+    in brackets when the largest ``|cosine|`` is below ``threshold``: no match). Every kernel is divided
     by its length (the cosine ignores size), so one zero-centred diverging
     scale with one colour bar serves them all."""
     filters = _kernels(filters, "filters")
@@ -75,7 +76,7 @@ def filter_matches(
             continue
         i = order[slot]
         ax.imshow(unit(filters[..., i]), cmap=SIGNED_CMAP, vmin=-1, vmax=1)
-        nearest = f"{reference_names[best[i]]} {similarity[i, best[i]]:+.2f}"
+        nearest = f"{reference_names[best[i]]} {similarity[i, best[i]]:+.3f}"  # -0.799 is no match; -0.80 would hide it
         ax.set_title(
             f"filter {i}\n{nearest if matched[i] else f'({nearest})'}",
             fontsize=7,
