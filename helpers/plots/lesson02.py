@@ -72,74 +72,84 @@ def window_positions(n, windows, stride=1, title=None):
             f"fit in {n} + {before} + {after} = {total} positions: pass more padding or a smaller k",
             f"a {k}-wide window",
         )
-        colour, out, covered = _padding_colour(label), len(starts), _covered(total, k, starts)
         inp, outp = fig.add_subplot(grid[row, 0]), fig.add_subplot(grid[row, 1])
-        is_pad = np.ones((total, total))
-        is_pad[before : before + n, before : before + n] = 0
-        inp.imshow(
-            is_pad,
-            cmap="Greys",
-            vmin=0,
-            vmax=5,
-            extent=(-before - 0.5, n + after - 0.5, n + after - 0.5, -before - 0.5),
-        )
-        for r, c in np.ndindex(n, n):
-            if not (covered[before + r] and covered[before + c]):
-                inp.add_patch(Rectangle((c - 0.5, r - 0.5), 1, 1, **_UNSEEN_HATCH))
-        centre = (k - 1) / 2 - before  # window (i, j) starts at padded (i*stride, j*stride)
-        for i, j in np.ndindex(out, out):
-            inp.text(
-                starts[j] + centre,
-                starts[i] + centre,
-                str(i * out + j),
-                ha="center",
-                va="center",
-                fontsize=9,
-                color=colour,
-                fontweight="bold",
-                zorder=5,
-                bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none"},
-            )
-        # the first and last windows tinted under the numbers (an edge line would run through the
-        # numbers of an even k, which sit on pixel corners): first solid, last dashed
-        for start, style, alpha in ((starts[0], "-", 0.22), (starts[-1], "--", 0.12)):
-            corner = start - before - 0.5
-            inp.add_patch(
-                Rectangle((corner, corner), k, k, facecolor=colour, alpha=alpha, edgecolor="none", zorder=1.5)
-            )
-            inp.add_patch(
-                Rectangle(
-                    (corner + 0.06, corner + 0.06),
-                    k - 0.12,
-                    k - 0.12,
-                    fill=False,
-                    edgecolor=colour,
-                    linewidth=1.3,
-                    linestyle=style,
-                    zorder=1.6,
-                )
-            )
-        _cell_grid(inp, total, total, -before, -before)
-        inp.set_title(
-            f"{label}: k = {k}, pads ({before}, {after}): {out * out} positions ({out}\u00d7{out} output)",
-            fontsize=10,
-            color=colour,
-        )
-        notes = (
-            [f"tinted: windows 0 and {out * out - 1}"]
-            + (["grey: padding"] if before or after else [])
-            + ([] if covered[before : before + n].all() else ["hatched: never covered"])
-        )
-        inp.set_xlabel("input column" + (f" ({'; '.join(notes)})" if notes else ""))
-        inp.set_ylabel("input row")
-        outp.imshow(np.zeros((out, out)), cmap="Greys", vmin=0, vmax=1)
-        for i, j in np.ndindex(out, out):
-            outp.text(j, i, str(i * out + j), ha="center", va="center", fontsize=9, color=colour, fontweight="bold")
-        _cell_grid(outp, out, out)
-        outp.set_title(f"output: {out}\u00d7{out} cells", fontsize=10, color=colour)
-        outp.set_xlabel("output column")
-        outp.set_ylabel("output row")
+        _window_input_panel(inp, n, label, k, (before, after), starts)
+        _window_output_panel(outp, len(starts), _padding_colour(label))
     return fig
+
+
+def _window_input_panel(inp, n, label, k, pads, starts):
+    """The padded ``n x n`` input on ``inp``: padding grey, window ``m``'s number at its centre, the first
+    and last windows tinted, pixels no window covers hatched (``pads``: ``(before, after)``)."""
+    (before, after), total = pads, pads[0] + n + pads[1]
+    colour, out, covered = _padding_colour(label), len(starts), _covered(total, k, starts)
+    is_pad = np.ones((total, total))
+    is_pad[before : before + n, before : before + n] = 0
+    inp.imshow(
+        is_pad,
+        cmap="Greys",
+        vmin=0,
+        vmax=5,
+        extent=(-before - 0.5, n + after - 0.5, n + after - 0.5, -before - 0.5),
+    )
+    for r, c in np.ndindex(n, n):
+        if not (covered[before + r] and covered[before + c]):
+            inp.add_patch(Rectangle((c - 0.5, r - 0.5), 1, 1, **_UNSEEN_HATCH))
+    centre = (k - 1) / 2 - before  # window (i, j) starts at padded (i*stride, j*stride)
+    for i, j in np.ndindex(out, out):
+        inp.text(
+            starts[j] + centre,
+            starts[i] + centre,
+            str(i * out + j),
+            ha="center",
+            va="center",
+            fontsize=9,
+            color=colour,
+            fontweight="bold",
+            zorder=5,
+            bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none"},
+        )
+    # the first and last windows tinted under the numbers (an edge line would run through the
+    # numbers of an even k, which sit on pixel corners): first solid, last dashed
+    for start, style, alpha in ((starts[0], "-", 0.22), (starts[-1], "--", 0.12)):
+        corner = start - before - 0.5
+        inp.add_patch(Rectangle((corner, corner), k, k, facecolor=colour, alpha=alpha, edgecolor="none", zorder=1.5))
+        inp.add_patch(
+            Rectangle(
+                (corner + 0.06, corner + 0.06),
+                k - 0.12,
+                k - 0.12,
+                fill=False,
+                edgecolor=colour,
+                linewidth=1.3,
+                linestyle=style,
+                zorder=1.6,
+            )
+        )
+    _cell_grid(inp, total, total, -before, -before)
+    inp.set_title(
+        f"{label}: k = {k}, pads ({before}, {after}): {out * out} positions ({out}\u00d7{out} output)",
+        fontsize=10,
+        color=colour,
+    )
+    notes = (
+        [f"tinted: windows 0 and {out * out - 1}"]
+        + (["grey: padding"] if before or after else [])
+        + ([] if covered[before : before + n].all() else ["hatched: never covered"])
+    )
+    inp.set_xlabel("input column" + (f" ({'; '.join(notes)})" if notes else ""))
+    inp.set_ylabel("input row")
+
+
+def _window_output_panel(outp, out, colour):
+    """The ``out x out`` output grid on ``outp``, cell ``m`` numbered as window ``m``."""
+    outp.imshow(np.zeros((out, out)), cmap="Greys", vmin=0, vmax=1)
+    for i, j in np.ndindex(out, out):
+        outp.text(j, i, str(i * out + j), ha="center", va="center", fontsize=9, color=colour, fontweight="bold")
+    _cell_grid(outp, out, out)
+    outp.set_title(f"output: {out}\u00d7{out} cells", fontsize=10, color=colour)
+    outp.set_xlabel("output column")
+    outp.set_ylabel("output row")
 
 
 def padded_arithmetic(image, kernel, pad, row=0, col=0, title=None):

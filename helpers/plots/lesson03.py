@@ -96,61 +96,11 @@ def pooling_windows(feature_map, pooled, pool=2, image=None, title=None):
     pooled_ax.imshow(pooled, cmap="viridis", vmin=vmin, vmax=vmax)
     map_ax.set_title(f"map {feature_map.shape[0]}x{feature_map.shape[1]}, its {pool}x{pool} windows", fontsize=10)
     pooled_ax.set_title(f"max of each window: {out_h}x{out_w}", fontsize=10)
-    winners = np.zeros(feature_map.shape, dtype=bool)
-    for r in range(out_h):
-        for c in range(out_w):
-            window = feature_map[r * pool : (r + 1) * pool, c * pool : (c + 1) * pool]
-            winners[r * pool : (r + 1) * pool, c * pool : (c + 1) * pool] |= window == window.max()
-            if small:  # a frame just inside each window, the same colour on its output cell
-                colour = _WINDOW_COLOURS[(r * out_w + c) % len(_WINDOW_COLOURS)]
-                map_ax.add_patch(
-                    Rectangle(
-                        (c * pool - 0.42, r * pool - 0.42),
-                        pool - 0.16,
-                        pool - 0.16,
-                        fill=False,
-                        edgecolor=colour,
-                        linewidth=3,
-                    )
-                )
-                pooled_ax.add_patch(
-                    Rectangle((c - 0.42, r - 0.42), 0.84, 0.84, fill=False, edgecolor=colour, linewidth=3)
-                )
-            else:
-                map_ax.add_patch(
-                    Rectangle(
-                        (c * pool - 0.5, r * pool - 0.5), pool, pool, fill=False, edgecolor="white", linewidth=0.5
-                    )
-                )
-    height, width = feature_map.shape
-    if height > out_h * pool:  # the floor: rows no window reaches
-        map_ax.add_patch(
-            Rectangle(
-                (-0.5, out_h * pool - 0.5),
-                width,
-                height - out_h * pool,
-                facecolor="none",
-                edgecolor="white",
-                hatch="xx",
-                linewidth=0,
-            )
-        )
-    if width > out_w * pool:  # ... and columns
-        map_ax.add_patch(
-            Rectangle(
-                (out_w * pool - 0.5, -0.5),
-                width - out_w * pool,
-                height,
-                facecolor="none",
-                edgecolor="white",
-                hatch="xx",
-                linewidth=0,
-            )
-        )
+    winners = _frame_windows(map_ax, pooled_ax, feature_map, pool, small)
+    _hatch_unreached(map_ax, feature_map.shape, (out_h * pool, out_w * pool))
     if small:
         _write_values(map_ax, feature_map, vmin, vmax, bold=winners)
         _write_values(pooled_ax, pooled, vmin, vmax)
-    if small:
         _map_axes(map_ax, feature_map)
         _map_axes(pooled_ax, pooled)
     else:  # ticks on the window grid: each map tick is the first row / column of a window
@@ -159,6 +109,41 @@ def pooling_windows(feature_map, pooled, pool=2, image=None, title=None):
         _map_axes(pooled_ax, step=step)
     fig.colorbar(shown, ax=[map_ax, pooled_ax], label="activation", shrink=0.85)
     return fig
+
+
+def _frame_windows(map_ax, pooled_ax, feature_map, pool, small):
+    """Frame each ``pool x pool`` window of ``feature_map`` ``(H, W)`` on ``map_ax`` (small maps: in
+    a colour repeated on its output cell of ``pooled_ax``; larger ones: a thin white grid). Returns the
+    ``(H, W)`` mask of each window's maximum."""
+    out_h, out_w = feature_map.shape[0] // pool, feature_map.shape[1] // pool
+    winners = np.zeros(feature_map.shape, dtype=bool)
+    for r in range(out_h):
+        for c in range(out_w):
+            rows, cols = slice(r * pool, (r + 1) * pool), slice(c * pool, (c + 1) * pool)
+            winners[rows, cols] |= feature_map[rows, cols] == feature_map[rows, cols].max()
+            if not small:
+                grid = Rectangle(
+                    (c * pool - 0.5, r * pool - 0.5), pool, pool, fill=False, edgecolor="white", linewidth=0.5
+                )
+                map_ax.add_patch(grid)
+                continue
+            colour = _WINDOW_COLOURS[(r * out_w + c) % len(_WINDOW_COLOURS)]  # a frame just inside the window
+            inset = pool - 0.16
+            map_ax.add_patch(
+                Rectangle((c * pool - 0.42, r * pool - 0.42), inset, inset, fill=False, edgecolor=colour, linewidth=3)
+            )
+            pooled_ax.add_patch(Rectangle((c - 0.42, r - 0.42), 0.84, 0.84, fill=False, edgecolor=colour, linewidth=3))
+    return winners
+
+
+def _hatch_unreached(ax, shape, reached):
+    """Hatch the rows and columns of a ``shape`` ``(H, W)`` map beyond ``reached`` ``(h, w)``: the floor."""
+    (height, width), (h, w) = shape, reached
+    hatched = {"facecolor": "none", "edgecolor": "white", "hatch": "xx", "linewidth": 0}
+    if height > h:
+        ax.add_patch(Rectangle((-0.5, h - 0.5), width, height - h, **hatched))
+    if width > w:
+        ax.add_patch(Rectangle((w - 0.5, -0.5), width - w, height, **hatched))
 
 
 def compare_maps(panels, title, annotate=False, label="activation", difference=None):
