@@ -127,9 +127,17 @@ def with_newest_parts(record, source_name, results_dir):
             continue
         if path.name != source_name and newer["finished"] > record["finished"]:
             parts[part] = newer["parts"][part]
-            reruns.append(f"part {part} rerun alone on {newer['finished'][:10]}, `benchmarks/results/{path.name}`")
+            cpu = newer.get("machine", {}).get("cpu_model")
+            elsewhere = f" on {cpu}" if cpu and cpu != record.get("machine", {}).get("cpu_model") else ""
+            reruns.append(
+                f"part {part} rerun alone on {newer['finished'][:10]}{elsewhere}, `benchmarks/results/{path.name}`"
+            )
     sources = f"`benchmarks/results/{source_name}`" + (f" ({'; '.join(reruns)})" if reruns else "")
-    return (dict(record, parts=parts) if reruns else record), sources
+    if not reruns:
+        return record, sources
+    merged = dict(record, parts=parts)
+    merged.pop("targets", None)  # the complete run's verdicts; the report judges the parts now shown
+    return merged, sources
 
 
 def update_readme(readme, record, source_name, results_dir=HERE / "results"):

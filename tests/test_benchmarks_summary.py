@@ -175,6 +175,7 @@ def test_the_readme_takes_each_part_from_its_newest_default_rerun(tmp_path):
     assert merged["parts"]["accuracy"]["variant_epochs"] == 7 and merged["parts"]["ops"] == {"kept": True}
     assert "part accuracy rerun alone on 2026-01-05" in sources and "new-partial.json" in sources
     assert complete["parts"]["accuracy"]["variant_epochs"] == 1  # the record itself is not changed
+    assert "targets" not in merged, "the complete run's target verdicts would judge parts no longer shown"
     (tmp_path / "b").mkdir()
     older = _results(tmp_path / "b", {"old.json": complete})
     assert readme.with_newest_parts(complete, "old.json", older) == (complete, "`benchmarks/results/old.json`")
@@ -200,6 +201,23 @@ def test_a_part_rerun_at_other_settings_is_not_taken(tmp_path):
     merged, sources = readme.with_newest_parts(complete, "old.json", folder)
     assert merged["parts"]["ops"] == {"rerun": True}, "the newest run at the default settings, not the newest run"
     assert "part ops rerun alone on 2026-01-05, `benchmarks/results/rerun-partial.json`" in sources
+
+
+def test_a_part_rerun_on_another_machine_says_which(tmp_path):
+    from benchmarks import readme
+    from benchmarks.cli import DEFAULTS
+
+    complete = _record("2026-01-01T10:00:00+00:00", epochs=1) | {"complete": True, "machine": {"cpu_model": "A"}}
+    rerun = {
+        "finished": "2026-01-05T10:00:00+00:00",
+        "config": dict(DEFAULTS, parts=["ops"]),
+        "parts": {"ops": {"rerun": True}},
+        "machine": {"cpu_model": "B"},
+    }
+    complete["parts"]["ops"] = {"kept": True}
+    folder = _results(tmp_path, {"old.json": complete, "rerun-partial.json": rerun})
+    _, sources = readme.with_newest_parts(complete, "old.json", folder)
+    assert "part ops rerun alone on 2026-01-05 on B, `benchmarks/results/rerun-partial.json`" in sources
 
 
 def test_a_result_named_by_hand_is_summarized_whatever_its_budget(tmp_path):
