@@ -35,13 +35,15 @@ def test_validation_fills_the_curves_and_the_test_set_is_scored_once_at_the_end(
 def test_validation_refuses_bad_input(keras):
     train, test = _tiny(32, 0), _tiny(8, 1)
     run = dict(epochs=1, batch_size=16, seed=0)
-    with pytest.raises(ValueError, match="not both"):
+    with pytest.raises(ValueError, match="validation must be None with test_every_epoch=True"):
         training.train_and_evaluate(models.dense_baseline, (train, test), test_every_epoch=True, validation=test, **run)
     with pytest.raises(TypeError, match=r"validation must be \(x_val, y_val\)"):
         training.train_and_evaluate(models.dense_baseline, (train, test), validation=test[0], **run)
-    with pytest.raises(ValueError, match="x_val must be float images"):
+    with pytest.raises(
+        ValueError, match=r"x_val must be a float array of shape \(N, H, W, C\), got shape \(8, 28, 28\)"
+    ):
         training.train_and_evaluate(models.dense_baseline, (train, test), validation=(test[0][..., 0], test[1]), **run)
-    with pytest.raises(ValueError, match="differ in length: 8 vs 7"):
+    with pytest.raises(ValueError, match="y_val must hold one label per image: the two differ in length, got 7"):
         training.train_and_evaluate(models.dense_baseline, (train, test), validation=(test[0], test[1][:7]), **run)
 
 

@@ -125,7 +125,11 @@ def test_filter_matches_groups_by_kernel_and_greys_out_the_unmatched():
     similarity = (a / np.linalg.norm(a, axis=0)).T @ (b / np.linalg.norm(b, axis=0))
     fig = plots.filter_matches(filters, references, ["vertical", "blur"], similarity, threshold=0.8)
     titles = [(ax.get_title(), ax.title.get_color()) for ax in fig.axes if ax.get_title().startswith("filter")]
-    assert [t for t, _ in titles] == ["filter 0\nvertical +1.00", "filter 1\nblur +1.00", "filter 2\n(vertical -0.41)"]
+    assert [t for t, _ in titles] == [
+        "filter 0\nvertical +1.000",
+        "filter 1\nblur +1.000",
+        "filter 2\n(vertical -0.408)",
+    ]
     assert [c for _, c in titles] == ["black", "black", "0.45"]
 
 
