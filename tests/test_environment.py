@@ -163,6 +163,11 @@ def test_environment_yml_is_python_311_and_the_lock():
     assert env["dependencies"] == ["python=3.11", "pip", {"pip": ["-r requirements.txt"]}]
 
 
+def make_env():
+    """This environment without COURSE_* and MAKE* variables: make as a fresh shell runs it."""
+    return {k: v for k, v in os.environ.items() if not k.startswith(("COURSE_", "MAKE"))}
+
+
 def make_variables(*names, cwd=ROOT, **assignments):
     """{name: value} of Makefile variables as make evaluates them (``make VAR=value``), running nothing,
     with no COURSE_* variable in the environment."""
@@ -177,8 +182,7 @@ def make_variables(*names, cwd=ROOT, **assignments):
         *(f"{k}={v}" for k, v in assignments.items()),
         *(f"print-{name}" for name in names),
     ]
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("COURSE_", "MAKE"))}
-    out = subprocess.run(command, capture_output=True, text=True, check=True, cwd=cwd, env=env).stdout
+    out = subprocess.run(command, capture_output=True, text=True, check=True, cwd=cwd, env=make_env()).stdout
     return dict(zip(names, out.splitlines()))
 
 
@@ -472,10 +476,9 @@ def test_the_install_recipe_runs_in_a_fresh_checkout(tmp_path, gpu):
     lock = "requirements-gpu.txt" if gpu == "1" else "requirements.txt"
     (tmp_path / lock).touch()
     stamp = venv / (".installed-gpu" if gpu == "1" else ".installed")
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("COURSE_", "MAKE"))}
     done = subprocess.run(
         ["make", "-f", ROOT / "Makefile", f"GPU={gpu}", str(stamp.relative_to(tmp_path))],
-        capture_output=True, text=True, cwd=tmp_path, env=env,
+        capture_output=True, text=True, cwd=tmp_path, env=make_env(),
     )  # fmt: skip
     if gpu == "1" and os.uname().sysname + " " + os.uname().machine != "Linux x86_64":
         assert done.returncode != 0 and "GPU=1: TensorFlow's GPU build is for Linux x86-64" in done.stdout
